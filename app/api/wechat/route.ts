@@ -1,0 +1,43 @@
+import { getCallbackRuntime } from "@/lib/callback/callback-runtime";
+import { handleMessage, handleVerification, MAX_BODY_BYTES, type CallbackResult } from "@/lib/callback/handle-callback";
+import { readBodyLimited, sourceIpOf } from "@/lib/http/read-body";
+import { log } from "@/lib/log";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+function respond(method: string, started: number, result: CallbackResult): Response {
+  log.info("callback", {
+    method,
+    account: result.account,
+    type: result.msgType,
+    outcome: result.outcome,
+    reason: result.reason,
+    status: result.status,
+    ms: Math.round((performance.now() - started) * 10) / 10,
+  });
+  return new Response(result.body, { status: result.status, headers: { "content-type": result.contentType } });
+}
+
+export async function GET(request: Request): Promise<Response> {
+  const started = performance.now();
+  const result = await handleVerification(
+    { query: new URL(request.url).searchParams, sourceIp: sourceIpOf(request.headers), receivedAt: new Date() },
+    getCallbackRuntime(),
+  );
+  return respond("GET", started, result);
+}
+
+export async function POST(request: Request): Promise<Response> {
+  const started = performance.now();
+  const result = await handleMessage(
+    {
+      query: new URL(request.url).searchParams,
+      sourceIp: sourceIpOf(request.headers),
+      receivedAt: new Date(),
+      readBody: () => readBodyLimited(request, MAX_BODY_BYTES),
+    },
+    getCallbackRuntime(),
+  );
+  return respond("POST", started, result);
+}

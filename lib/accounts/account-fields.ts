@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+// One definition of each WeChat credential's shape, shared by bootstrap (env) and the console's forms.
+export const ZAppId = z.string().trim().regex(/^wx[0-9a-f]{16}$/, "AppID is “wx” followed by 16 hexadecimal characters");
+export const ZAppSecret = z.string().trim().regex(/^[0-9a-zA-Z]{32}$/, "AppSecret is 32 letters and digits");
+export const ZToken = z.string().trim().regex(/^[A-Za-z0-9]{3,32}$/, "Token is 3–32 letters and digits");
+export const ZEncodingAesKey = z.string().trim().regex(/^[A-Za-z0-9]{43}$/, "EncodingAESKey is exactly 43 letters and digits");
+export const ZMessageMode = z.enum(["plain", "compat", "safe"]);
+export const ZAccountType = z.enum(["subscription", "service", "miniprogram", "wecom"]);
+
+export type TMessageMode = z.infer<typeof ZMessageMode>;
+export type TAccountType = z.infer<typeof ZAccountType>;
+
+export const ZAccountInput = z
+  .object({
+    appId: ZAppId,
+    appSecret: ZAppSecret.optional(),
+    token: ZToken,
+    encodingAesKey: ZEncodingAesKey.optional(),
+    messageMode: ZMessageMode.default("plain"),
+    accountType: ZAccountType.default("subscription"),
+    certified: z.boolean().default(false),
+  })
+  .refine((a) => a.messageMode === "plain" || a.encodingAesKey, {
+    path: ["encodingAesKey"],
+    message: "Compatible and safe modes need the EncodingAESKey",
+  });
+
+export type TAccountInput = z.infer<typeof ZAccountInput>;

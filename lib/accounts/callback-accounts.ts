@@ -1,0 +1,112 @@
+import pg from "pg";
+import { errorFields, log } from "../log";
+import { decryptSecret } from "../secrets";
+import { parseEncodingAesKey } from "../wechat/crypto";
+import type { TMessageMode } from "./account-fields";
+
+// What the callback needs of each account, decrypted once and held in memory: the hot path
+// never touches the database to verify a signature. Saving settings sends NOTIFY
+// mpdesk_account_changed, which every instance LISTENs for; a periodic reload covers a lost
+// listener. If the database is down the last known credentials keep serving, so messages can
+// still be verified and spooled.
+
+export type CallbackAccount = {
+  id: string;
+  appId: string;
+  token: string;
+  mode: TMessageMode;
+  /** Current EncodingAESKey first, then the previous one during rotation. */
+  aesKeys: Buffer[];
+};
+
+const RELOAD_MS = 30_000;
+
+export function createAccountDirectory(opts: { pool: pg.Pool; connectionString: string; encryptionKey: Buffer }) {
+  let snapshot: { accounts: CallbackAccount[]; loadedAt: number } | null = null;
+  let loading: Promise<CallbackAccount[]> | null = null;
+  let listener: pg.Client | null = null;
+  let listening = false;
+
+  async function load(): Promise<CallbackAccount[]> {
+    const { rows } = await opts.pool.query<{
+      id: string;
+      app_id: string;
+      token: string;
+      message_mode: TMessageMode;
+      encoding_aes_key_enc: string | null;
+      previous_encoding_aes_key_enc: string | null;
+    }>(
+      `SELECT id, app_id, token, message_mode, encoding_aes_key_enc, previous_encoding_aes_key_enc FROM account ORDER BY created_at, id`,
+    );
+    const accounts = rows.map((r) => ({
+      id: r.id,
+      appId: r.app_id,
+      token: r.token,
+      mode: r.message_mode,
+      aesKeys: [r.encoding_aes_key_enc, r.previous_encoding_aes_key_enc]
+        .filter((v): v is string => !!v)
+        .map((v) => parseEncodingAesKey(decryptSecret(v, opts.encryptionKey))),
+    }));
+    snapshot = { accounts, loadedAt: Date.now() };
+    return accounts;
+  }
+
+  function reload(): Promise<CallbackAccount[]> {
+    loading ??= load().finally(() => {
+      loading = null;
+    });
+    return loading;
+  }
+
+  async function all(): Promise<CallbackAccount[]> {
+    if (!snapshot) return reload();
+    if (Date.now() - snapshot.loadedAt > RELOAD_MS) {
+      reload().catch((err) => log.warn("accounts.reload_failed", errorFields(err)));
+    }
+    return snapshot.accounts;
+  }
+
+  /** The account a callback is for: `?account=<AppID>` when given, else the first account. */
+  async function resolve(appId?: string | null): Promise<CallbackAccount | null> {
+    const accounts = await all();
+    if (appId) return accounts.find((a) => a.appId === appId) ?? null;
+    return accounts[0] ?? null;
+  }
+
+  async function listen(): Promise<void> {
+    if (listening) return;
+    listening = true;
+    let retry: NodeJS.Timeout | null = null;
+    const scheduleReconnect = () => {
+      listener = null;
+      if (listening && !retry) retry = setTimeout(() => ((retry = null), void connect()), 2_000).unref();
+    };
+    const connect = async (): Promise<void> => {
+      const client = new pg.Client({ connectionString: opts.connectionString, connectionTimeoutMillis: 2_000 });
+      client.on("notification", () => {
+        reload().catch((err) => log.warn("accounts.reload_failed", errorFields(err)));
+      });
+      client.on("error", () => client.end().catch(() => {}));
+      client.on("end", scheduleReconnect);
+      try {
+        await client.connect();
+        await client.query("LISTEN mpdesk_account_changed");
+        listener = client;
+        await reload().catch(() => {}); // changes made while we were not listening
+      } catch {
+        client.end().catch(() => {});
+        scheduleReconnect();
+      }
+    };
+    await connect();
+  }
+
+  async function close(): Promise<void> {
+    listening = false;
+    await listener?.end().catch(() => {});
+  }
+
+  return { resolve, reload, listen, close };
+}
+
+export type AccountDirectory = ReturnType<typeof createAccountDirectory>;

@@ -1,0 +1,171 @@
+import type { AccountDirectory, CallbackAccount } from "../accounts/callback-accounts";
+import { errorFields, log } from "../log";
+import { InvalidMessageError, normalizeInbound, type InboundRow } from "../messages/inbound-row";
+import { StoreUnavailableError, type MessageStore } from "../messages/message-store";
+import { decryptMessage } from "../wechat/crypto";
+import { WeChatProtocolError } from "../wechat/errors";
+import { buildEncryptedReply, buildReplyXml, type PassiveReply } from "../wechat/reply";
+import { verifyMsgSignature, verifySignature } from "../wechat/signature";
+import { parseWeChatXml, type WeChatXml } from "../wechat/xml";
+import type { CallbackLog } from "./callback-log";
+
+// The callback at /api/wechat as plain functions of (query, body): no framework in here, so it
+// is unit-testable and the route handler stays a thin adapter.
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export type BodyResult = { ok: true; text: string } | { ok: false; reason: "too_large" | "unreadable" };
+
+export type CallbackInput = {
+  query: URLSearchParams;
+  sourceIp: string | null;
+  receivedAt: Date;
+  /** Read only after the URL signature checks out, and bounded by MAX_BODY_BYTES. */
+  readBody?: () => Promise<BodyResult>;
+};
+
+export type CallbackResult = {
+  status: number;
+  body: string;
+  contentType: "text/plain; charset=utf-8" | "application/xml; charset=utf-8";
+  outcome: "verified" | "stored" | "duplicate" | "spooled" | "refused" | "error";
+  reason?: string;
+  account?: string;
+  msgType?: string;
+};
+
+export type CallbackDeps = {
+  accounts: AccountDirectory;
+  store: MessageStore;
+  callbackLog: CallbackLog;
+  /** Passive reply for a new message; none means "success". Auto-reply rules plug in here. */
+  decideReply?: (row: InboundRow) => PassiveReply | null | Promise<PassiveReply | null>;
+};
+
+const TEXT = "text/plain; charset=utf-8" as const;
+const XML = "application/xml; charset=utf-8" as const;
+
+function refuse(status: number, reason: string, extra: Partial<CallbackResult> = {}): CallbackResult {
+  const messages: Record<number, string> = { 400: "bad request", 401: "invalid signature", 403: "forbidden", 404: "unknown account", 413: "payload too large", 503: "unavailable" };
+  return { status, body: `${messages[status] ?? "error"}: ${reason}`, contentType: TEXT, outcome: status >= 500 ? "error" : "refused", reason, ...extra };
+}
+
+async function resolveAccount(query: URLSearchParams, deps: CallbackDeps): Promise<CallbackAccount | CallbackResult> {
+  const wanted = query.get("account");
+  const account = await deps.accounts.resolve(wanted).catch((err) => {
+    log.error("callback.accounts_unavailable", errorFields(err));
+    return undefined;
+  });
+  if (account === undefined) return refuse(503, "accounts_unavailable");
+  if (!account) return wanted ? refuse(404, "unknown_account") : refuse(503, "no_account_configured");
+  return account;
+}
+
+/** GET: WeChat's URL verification. The echostr is plaintext in all three modes for Official Accounts. */
+export async function handleVerification(input: CallbackInput, deps: CallbackDeps): Promise<CallbackResult> {
+  const q = input.query;
+  const signature = q.get("signature"), timestamp = q.get("timestamp"), nonce = q.get("nonce"), echostr = q.get("echostr");
+  const result = await (async () => {
+    if (!signature || !timestamp || !nonce || echostr === null) return refuse(400, "missing_params");
+    const account = await resolveAccount(q, deps);
+    if ("status" in account) return account;
+    if (!verifySignature({ token: account.token, timestamp, nonce, signature })) {
+      return refuse(401, "bad_signature", { account: account.id });
+    }
+    return { status: 200, body: echostr, contentType: TEXT, outcome: "verified", account: account.id } satisfies CallbackResult;
+  })();
+  recordEvent(deps, "GET", input, result);
+  return result;
+}
+
+/** POST: a message or event, in plaintext, compatible or safe mode. */
+export async function handleMessage(input: CallbackInput, deps: CallbackDeps): Promise<CallbackResult> {
+  const result = await processMessage(input, deps).catch((err): CallbackResult => {
+    if (err instanceof StoreUnavailableError) return refuse(503, "store_unavailable");
+    log.error("callback.failed", errorFields(err));
+    return { status: 500, body: "internal error", contentType: TEXT, outcome: "error", reason: "internal" };
+  });
+  if (result.outcome === "refused" || result.outcome === "error") recordEvent(deps, "POST", input, result);
+  return result;
+}
+
+async function processMessage(input: CallbackInput, deps: CallbackDeps): Promise<CallbackResult> {
+  const q = input.query;
+  const signature = q.get("signature"), timestamp = q.get("timestamp"), nonce = q.get("nonce"), msgSignature = q.get("msg_signature");
+  const encryptType = q.get("encrypt_type");
+  const encrypted = encryptType === "aes";
+  if (encryptType !== null && encryptType !== "raw" && !encrypted) return refuse(400, "bad_encrypt_type");
+  if (!timestamp || !nonce || (encrypted ? !msgSignature : !signature)) return refuse(400, "missing_params");
+
+  const account = await resolveAccount(q, deps);
+  if ("status" in account) return account;
+  const refuseFor = (status: number, reason: string) => refuse(status, reason, { account: account.id });
+
+  if (!encrypted) {
+    if (!verifySignature({ token: account.token, timestamp, nonce, signature: signature! })) return refuseFor(401, "bad_signature");
+    // In safe mode the body is not covered by any signature when sent in the clear: a forgery.
+    if (account.mode === "safe") return refuseFor(403, "plaintext_refused_in_safe_mode");
+  } else if (!account.aesKeys.length) {
+    return refuseFor(400, "no_encoding_aes_key");
+  }
+
+  const body = input.readBody ? await input.readBody() : ({ ok: true, text: "" } as const);
+  if (!body.ok) return refuseFor(body.reason === "too_large" ? 413 : 400, body.reason);
+
+  let fields: WeChatXml;
+  let rawXml: string;
+  let keyIndex = 0;
+  try {
+    const outer = parseWeChatXml(body.text);
+    if (encrypted) {
+      const encrypt = outer.Encrypt;
+      if (typeof encrypt !== "string" || !encrypt) return refuseFor(400, "missing_encrypt");
+      if (!verifyMsgSignature({ token: account.token, timestamp, nonce, encrypt, msgSignature: msgSignature! })) {
+        return refuseFor(401, "bad_msg_signature");
+      }
+      const decrypted = decryptMessage(encrypt, account.aesKeys, account.appId);
+      keyIndex = decrypted.keyIndex;
+      rawXml = decrypted.plaintext;
+      fields = parseWeChatXml(rawXml);
+    } else {
+      rawXml = body.text;
+      fields = outer;
+    }
+  } catch (err) {
+    if (err instanceof WeChatProtocolError) return refuseFor(400, err.reason);
+    throw err;
+  }
+  // PostgreSQL text and jsonb cannot hold NUL, and XML 1.0 forbids it anyway.
+  if (rawXml.includes("\u0000")) return refuseFor(400, "bad_xml");
+
+  let row: InboundRow;
+  try {
+    row = normalizeInbound(fields, rawXml, account.id, encrypted, input.receivedAt);
+  } catch (err) {
+    if (err instanceof InvalidMessageError) return refuseFor(400, err.reason);
+    throw err;
+  }
+  const reply = deps.decideReply ? await deps.decideReply(row) : null;
+  if (reply) row.replyXml = buildReplyXml(reply, { toUser: row.fromUser, fromUser: row.toUser });
+
+  const recorded = await deps.store.record(row);
+  const outcome = recorded.stored === "inserted" ? "stored" : recorded.stored;
+  const base = { account: account.id, msgType: row.event ? `${row.msgType}.${row.event}` : row.msgType, outcome } as const;
+  if (!recorded.replyXml) return { status: 200, body: "success", contentType: TEXT, ...base };
+  const replyBody = encrypted
+    ? buildEncryptedReply(recorded.replyXml, { key: account.aesKeys[keyIndex]!, appId: account.appId, token: account.token, nonce })
+    : recorded.replyXml;
+  return { status: 200, body: replyBody, contentType: XML, ...base };
+}
+
+function recordEvent(deps: CallbackDeps, method: "GET" | "POST", input: CallbackInput, result: CallbackResult) {
+  deps.callbackLog.record({
+    accountId: result.account ?? null,
+    method,
+    outcome: result.outcome === "verified" ? "verified" : result.outcome === "error" ? "error" : "refused",
+    reason: result.reason ?? null,
+    status: result.status,
+    sourceIp: input.sourceIp,
+    createdAt: input.receivedAt,
+  });
+}

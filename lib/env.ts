@@ -1,0 +1,66 @@
+import { z } from "zod";
+
+// Configuration is read once and validated here; every other module asks getEnv().
+// Errors name the variable and say what is wrong, so a misconfigured deployment fails at start.
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "must be a postgres:// or postgresql:// URL");
+
+const base64Key32 = z
+  .string()
+  .refine((v) => decodeKey(v) !== null, "must be 32 random bytes, as 64 hex characters or base64 (openssl rand -base64 32)");
+
+export const ZEnv = z.object({
+  DATABASE_URL: postgresUrl,
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)"),
+  MPDESK_ENCRYPTION_KEY: base64Key32,
+  WECHAT_API_BASE: z.url({ protocol: /^https?$/ }).default("https://api.weixin.qq.com"),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  MPDESK_DATA_DIR: z.string().min(1).default(".mpdesk"),
+  MPDESK_SPOOL_DIR: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type TEnv = z.infer<typeof ZEnv> & { spoolDir: string; encryptionKey: Buffer };
+
+export function decodeKey(value: string): Buffer | null {
+  const v = value.trim();
+  const buf = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, "hex") : Buffer.from(v, "base64");
+  return buf.length === 32 ? buf : null;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): TEnv {
+  // Empty strings come from `FOO=` in shells and .env files; treat them as unset.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = ZEnv.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => {
+        const name = i.path.join(".");
+        return cleaned[name] === undefined ? `${name} is not set` : `${name} ${i.message}`;
+      }),
+    );
+  }
+  const env = result.data;
+  return {
+    ...env,
+    spoolDir: env.MPDESK_SPOOL_DIR ?? `${env.MPDESK_DATA_DIR}/spool`,
+    encryptionKey: decodeKey(env.MPDESK_ENCRYPTION_KEY)!,
+  };
+}
+
+let cached: TEnv | undefined;
+
+export function getEnv(): TEnv {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

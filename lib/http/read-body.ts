@@ -1,0 +1,34 @@
+import type { BodyResult } from "../callback/handle-callback";
+
+// Reads a request body up to `limit` bytes. A declared Content-Length over the limit is refused
+// without reading; a chunked body is read only until it crosses the limit, then cancelled.
+export async function readBodyLimited(request: Request, limit: number): Promise<BodyResult> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) return { ok: false, reason: "too_large" };
+  if (!request.body) return { ok: true, text: "" };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        return { ok: false, reason: "too_large" };
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return { ok: false, reason: "unreadable" };
+  }
+  return { ok: true, text: Buffer.concat(chunks, size).toString("utf8") };
+}
+
+/** The caller's address as the reverse proxy reports it (first X-Forwarded-For hop), else null. */
+export function sourceIpOf(headers: Headers): string | null {
+  const forwarded = headers.get("x-forwarded-for");
+  if (forwarded) return forwarded.split(",")[0]!.trim() || null;
+  return headers.get("x-real-ip");
+}

@@ -1,0 +1,105 @@
+import type { WeChatXml, WeChatXmlValue } from "../wechat/xml";
+
+// A received message or event, normalised for the console's columns, with everything WeChat
+// sent kept beside it (raw XML + parsed fields), so unknown types lose nothing.
+export type InboundRow = {
+  accountId: string;
+  msgType: string;
+  event: string | null;
+  eventKey: string | null;
+  fromUser: string;
+  toUser: string;
+  msgId: string | null;
+  createTime: string | null; // seconds, as text: it goes to a bigint column untouched
+  content: string | null;
+  mediaId: string | null;
+  picUrl: string | null;
+  format: string | null;
+  recognition: string | null;
+  thumbMediaId: string | null;
+  locationX: number | null;
+  locationY: number | null;
+  scale: number | null;
+  label: string | null;
+  title: string | null;
+  description: string | null;
+  url: string | null;
+  rawXml: string;
+  fields: WeChatXml;
+  encrypted: boolean;
+  dedupeKey: string;
+  replyXml: string | null;
+  receivedAt: string; // ISO time of arrival, kept through the spool
+};
+
+const text = (v: WeChatXmlValue | undefined): string | null => (typeof v === "string" ? v : null);
+const num = (v: WeChatXmlValue | undefined): number | null => {
+  if (typeof v !== "string" || v.trim() === "") return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+};
+const int = (v: WeChatXmlValue | undefined): number | null => {
+  const n = num(v);
+  return n !== null && Number.isInteger(n) && Math.abs(n) <= 2_147_483_647 ? n : null;
+};
+
+export class InvalidMessageError extends Error {
+  readonly reason = "bad_message";
+}
+
+export function normalizeInbound(fields: WeChatXml, rawXml: string, accountId: string, encrypted: boolean, receivedAt: Date): InboundRow {
+  const msgType = text(fields.MsgType);
+  const fromUser = text(fields.FromUserName);
+  const toUser = text(fields.ToUserName);
+  if (!msgType || !fromUser || !toUser) throw new InvalidMessageError("MsgType, FromUserName and ToUserName are required");
+  const createTime = text(fields.CreateTime);
+  const isEvent = msgType.toLowerCase() === "event";
+  // TEMPLATESENDJOBFINISH and MASSSENDJOBFINISH spell it MsgID.
+  const msgId = text(fields.MsgId) ?? text(fields.MsgID);
+  const event = text(fields.Event);
+  const eventKey = text(fields.EventKey);
+  return {
+    accountId,
+    msgType,
+    event,
+    eventKey,
+    fromUser,
+    toUser,
+    msgId,
+    createTime: createTime && /^\d{1,18}$/.test(createTime) ? createTime : null,
+    content: text(fields.Content),
+    mediaId: text(fields.MediaId),
+    picUrl: text(fields.PicUrl),
+    format: text(fields.Format),
+    recognition: text(fields.Recognition),
+    thumbMediaId: text(fields.ThumbMediaId),
+    // Location messages say Location_X/Y; LOCATION events say Latitude/Longitude.
+    locationX: num(fields.Location_X) ?? num(fields.Latitude),
+    locationY: num(fields.Location_Y) ?? num(fields.Longitude),
+    scale: int(fields.Scale),
+    label: text(fields.Label),
+    title: text(fields.Title),
+    description: text(fields.Description),
+    url: text(fields.Url),
+    rawXml,
+    fields,
+    encrypted,
+    dedupeKey: dedupeKeyFor({ isEvent, fromUser, msgId, createTime, event, eventKey }),
+    replyXml: null,
+    receivedAt: receivedAt.toISOString(),
+  };
+}
+
+// MsgId alone collides across followers (WxJava#333), so the follower is part of every key.
+// Events carry no MsgId: WeChat's own advice is FromUserName + CreateTime (+ Event, EventKey).
+function dedupeKeyFor(m: {
+  isEvent: boolean;
+  fromUser: string;
+  msgId: string | null;
+  createTime: string | null;
+  event: string | null;
+  eventKey: string | null;
+}): string {
+  if (!m.isEvent && m.msgId) return JSON.stringify(["m", m.fromUser, m.msgId]);
+  return JSON.stringify(["e", m.fromUser, m.createTime ?? "", m.event ?? "", m.eventKey ?? "", m.isEvent ? "" : (m.msgId ?? "")]);
+}

@@ -1,0 +1,71 @@
+import type pg from "pg";
+import type { InboundRow } from "./inbound-row";
+
+// One statement for a whole batch: rows travel as parallel arrays through unnest(), so the SQL
+// text is constant (prepared once per connection) whatever the batch size. The unique
+// (account_id, dedupe_key) index makes retries and replays idempotent.
+
+const COLUMNS: Array<[keyof InboundRow, string, string]> = [
+  ["accountId", "account_id", "uuid"],
+  ["msgType", "msg_type", "text"],
+  ["event", "event", "text"],
+  ["eventKey", "event_key", "text"],
+  ["fromUser", "from_user", "text"],
+  ["toUser", "to_user", "text"],
+  ["msgId", "msg_id", "text"],
+  ["createTime", "create_time", "int8"],
+  ["content", "content", "text"],
+  ["mediaId", "media_id", "text"],
+  ["picUrl", "pic_url", "text"],
+  ["format", "format", "text"],
+  ["recognition", "recognition", "text"],
+  ["thumbMediaId", "thumb_media_id", "text"],
+  ["locationX", "location_x", "float8"],
+  ["locationY", "location_y", "float8"],
+  ["scale", "scale", "int4"],
+  ["label", "label", "text"],
+  ["title", "title", "text"],
+  ["description", "description", "text"],
+  ["url", "url", "text"],
+  ["rawXml", "raw_xml", "text"],
+  ["fields", "fields", "jsonb"],
+  ["encrypted", "encrypted", "bool"],
+  ["dedupeKey", "dedupe_key", "text"],
+  ["replyXml", "reply_xml", "text"],
+  ["receivedAt", "received_at", "timestamptz"],
+];
+
+const INSERT_SQL =
+  `INSERT INTO message (direction, ${COLUMNS.map((c) => c[1]).join(", ")}) ` +
+  `SELECT 'inbound', * FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${c[2]}[]`).join(", ")}) ` +
+  `ON CONFLICT (account_id, dedupe_key) DO NOTHING RETURNING account_id, dedupe_key`;
+
+const REPLIES_SQL =
+  `SELECT m.account_id, m.dedupe_key, m.reply_xml FROM message m ` +
+  `JOIN unnest($1::uuid[], $2::text[]) AS k(account_id, dedupe_key) USING (account_id, dedupe_key)`;
+
+export type InsertOutcome = { inserted: boolean; replyXml: string | null };
+
+const keyOf = (accountId: string, dedupeKey: string) => `${accountId}\u0000${dedupeKey}`;
+
+export async function insertMessages(db: pg.Pool | pg.PoolClient, rows: InboundRow[]): Promise<InsertOutcome[]> {
+  const params = COLUMNS.map(([field]) =>
+    rows.map((r) => (field === "fields" ? JSON.stringify(r.fields) : r[field])),
+  );
+  const result = await db.query<{ account_id: string; dedupe_key: string }>({ name: "mpdesk_insert_messages", text: INSERT_SQL, values: params });
+  const inserted = new Set(result.rows.map((r) => keyOf(r.account_id, r.dedupe_key)));
+  const duplicates = rows.filter((r) => !inserted.has(keyOf(r.accountId, r.dedupeKey)));
+  // A retry must get the first delivery's answer, so duplicates read back the stored reply.
+  const replies = new Map<string, string | null>();
+  if (duplicates.length) {
+    const existing = await db.query<{ account_id: string; dedupe_key: string; reply_xml: string | null }>(REPLIES_SQL, [
+      duplicates.map((r) => r.accountId),
+      duplicates.map((r) => r.dedupeKey),
+    ]);
+    for (const r of existing.rows) replies.set(keyOf(r.account_id, r.dedupe_key), r.reply_xml);
+  }
+  return rows.map((r) => {
+    const k = keyOf(r.accountId, r.dedupeKey);
+    return inserted.has(k) ? { inserted: true, replyXml: r.replyXml } : { inserted: false, replyXml: replies.get(k) ?? null };
+  });
+}

@@ -1,0 +1,72 @@
+import { applyMigrations } from "../../lib/apply-migrations";
+import { bootstrap } from "../../lib/bootstrap";
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from "../../lib/embedded-postgres";
+import { parseEnv, type TEnv } from "../../lib/env";
+import { dataDir, loadLocalSecrets } from "./data-dir";
+
+// What `npm start` (and the operator CLI) do before the app can serve: settle configuration,
+// bring up the embedded database when no DATABASE_URL is given, migrate, seed an empty database.
+
+export type Runtime = { env: TEnv; childEnv: NodeJS.ProcessEnv; embedded?: EmbeddedDatabase; stop(): Promise<void> };
+
+export async function prepareRuntime(opts: { seed?: boolean; quiet?: boolean } = {}): Promise<Runtime> {
+  const say = (m: string) => opts.quiet || console.log(`[mpdesk] ${m}`);
+  const childEnv: NodeJS.ProcessEnv = { ...process.env };
+  const dir = dataDir(childEnv);
+  childEnv.MPDESK_DATA_DIR = dir;
+
+  const needLocalSecrets = !childEnv.AUTH_SECRET || !childEnv.MPDESK_ENCRYPTION_KEY || !childEnv.DATABASE_URL;
+  const local = needLocalSecrets ? loadLocalSecrets(dir) : undefined;
+  for (const name of ["AUTH_SECRET", "MPDESK_ENCRYPTION_KEY"] as const) {
+    if (childEnv[name]) continue;
+    if (childEnv.NODE_ENV === "production") continue; // let validation name it: production must set its own
+    childEnv[name] = local![name];
+    console.warn(`[mpdesk] warning: ${name} is not set; using a generated one kept in ${dir}/secrets.json. Set it explicitly in production.`);
+  }
+
+  let embedded: EmbeddedDatabase | undefined;
+  if (!childEnv.DATABASE_URL) {
+    const started = Date.now();
+    embedded = await startEmbeddedPostgres({
+      dataDir: `${dir}/postgres`,
+      password: local!.EMBEDDED_PG_PASSWORD,
+      preferredPort: Number(childEnv.MPDESK_EMBEDDED_PG_PORT) || 54329,
+    });
+    await ensureDatabase(embedded.adminUrl, "mpdesk");
+    childEnv.DATABASE_URL = embedded.urlFor("mpdesk");
+    say(`embedded PostgreSQL on 127.0.0.1:${embedded.port} (data in ${dir}/postgres), ready in ${Date.now() - started} ms`);
+  }
+
+  const stop = async () => {
+    if (embedded) await embedded.stop().catch(() => {});
+  };
+  try {
+    const env = parseEnv(childEnv);
+    const migrated = await applyMigrations(env.DATABASE_URL);
+    if (migrated.applied.length) say(`applied migrations: ${migrated.applied.join(", ")}`);
+    if (opts.seed !== false) await seed(env, childEnv, say);
+    return { env, childEnv, embedded, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function seed(env: TEnv, source: NodeJS.ProcessEnv, say: (m: string) => void) {
+  const { PrismaClient } = await import("../../lib/generated/prisma/client");
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL }) });
+  try {
+    const report = await bootstrap(prisma, source, env.encryptionKey);
+    if (report.createdAccount) say(`created the default account ${report.createdAccount} from WECHAT_* settings`);
+    if (report.createdAdmin) {
+      say(`created the first administrator: ${report.createdAdmin}`);
+      if (report.generatedPassword) {
+        // Printed exactly once, on the start that created it; it is stored only as a bcrypt hash.
+        console.log(`\n  Administrator password (shown once): ${report.generatedPassword}\n`);
+      }
+    }
+  } finally {
+    await prisma.$disconnect();
+  }
+}

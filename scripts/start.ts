@@ -1,0 +1,50 @@
+// `npm start`: settle configuration, start the embedded PostgreSQL when DATABASE_URL is unset,
+// migrate, seed, build if the sources changed, then serve the console and the callback with
+// `next start`. On SIGINT/SIGTERM the server is stopped first, then the embedded database.
+import { spawn } from "node:child_process";
+import { ConfigError } from "../lib/env";
+import { buildApp, nextBin } from "./lib/build";
+import { prepareRuntime, type Runtime } from "./lib/runtime";
+
+const dev = process.argv.includes("--dev");
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+async function main() {
+  let runtime: Runtime;
+  try {
+    runtime = await prepareRuntime();
+  } catch (err) {
+    console.error(err instanceof ConfigError ? `[mpdesk] ${err.message}` : `[mpdesk] cannot start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  if (!dev) {
+    try {
+      buildApp();
+    } catch (err) {
+      console.error(`[mpdesk] ${(err as Error).message}`);
+      await runtime.stop();
+      process.exit(1);
+    }
+  }
+  const port = String(runtime.env.PORT);
+  const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], {
+    stdio: "inherit",
+    env: { ...runtime.childEnv, PORT: port, NODE_ENV: dev ? "development" : "production" },
+  });
+  console.log(`[mpdesk] console: http://localhost:${port}  callback: http://localhost:${port}/api/wechat`);
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    child.kill(signal);
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  child.on("exit", async (code, signal) => {
+    await runtime.stop();
+    process.exit(code ?? (signal ? 0 : 1));
+  });
+}
+
+main();

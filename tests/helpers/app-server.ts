@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort } from "../../lib/embedded-postgres";
+
+// Starts the real app the way `npm start` does (scripts/start.ts, then `next start`) on a free
+// port, against the given database, and waits until /api/health answers.
+
+export const TEST_ENCRYPTION_KEY = randomBytes(32).toString("base64");
+
+export type AppServer = { url: string; dataDir: string; logs: () => string; stop(): Promise<void>; process: ChildProcess };
+
+export async function startApp(opts: { databaseUrl: string; env?: Record<string, string> }): Promise<AppServer> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "mpdesk-app-"));
+  let output = "";
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    env: {
+      ...process.env,
+      DATABASE_URL: opts.databaseUrl,
+      PORT: String(port),
+      AUTH_SECRET: randomBytes(32).toString("base64"),
+      MPDESK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      MPDESK_DATA_DIR: dataDir,
+      ADMIN_EMAIL: "admin@example.com",
+      ADMIN_PASSWORD: "correct horse battery",
+      ...opts.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`app exited early (${child.exitCode}):\n${output}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`app did not become healthy in 60 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    dataDir,
+    process: child,
+    logs: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
