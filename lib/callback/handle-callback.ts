@@ -1,7 +1,7 @@
 import type { AccountDirectory, CallbackAccount } from "../accounts/callback-accounts";
 import { errorFields, log } from "../log";
 import { InvalidMessageError, normalizeInbound, type InboundRow } from "../messages/inbound-row";
-import { StoreUnavailableError, type MessageStore } from "../messages/message-store";
+import { isStoreUnavailable, type MessageStore } from "../messages/message-store";
 import { decryptMessage } from "../wechat/crypto";
 import { WeChatProtocolError } from "../wechat/errors";
 import { buildEncryptedReply, buildReplyXml, type PassiveReply } from "../wechat/reply";
@@ -81,7 +81,7 @@ export async function handleVerification(input: CallbackInput, deps: CallbackDep
 /** POST: a message or event, in plaintext, compatible or safe mode. */
 export async function handleMessage(input: CallbackInput, deps: CallbackDeps): Promise<CallbackResult> {
   const result = await processMessage(input, deps).catch((err): CallbackResult => {
-    if (err instanceof StoreUnavailableError) return refuse(503, "store_unavailable");
+    if (isStoreUnavailable(err)) return refuse(503, "store_unavailable");
     log.error("callback.failed", errorFields(err));
     return { status: 500, body: "internal error", contentType: TEXT, outcome: "error", reason: "internal" };
   });

@@ -8,7 +8,13 @@ import { listSpool, quarantineSpoolFile, readSpoolEntries, removeFromSpool, writ
 
 export type RecordOutcome = { stored: "inserted" | "duplicate" | "spooled"; replyXml: string | null };
 
-export class StoreUnavailableError extends Error {}
+// Checked by `code`, not instanceof: Next.js may load this module once per bundle, so the class
+// the store throws and the class a route imports are not always the same object.
+export class StoreUnavailableError extends Error {
+  readonly code = "STORE_UNAVAILABLE";
+}
+
+export const isStoreUnavailable = (err: unknown) => (err as { code?: unknown } | null)?.code === "STORE_UNAVAILABLE";
 
 export type MessageStoreOptions = {
   pool: pg.Pool;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import http from "node:http";
 import pg from "pg";
 import { newSimAccount, insertAccount } from "../helpers/accounts";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
@@ -24,6 +25,27 @@ async function rowsFor(account: SimAccount, fromUser: string) {
     [account.appId, fromUser],
   );
   return rows;
+}
+/** Streams `chunks` chunks with Transfer-Encoding: chunked; resolves with the status as soon as it arrives. */
+function postChunked(url: string, chunkSize: number, chunks: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: "POST", headers: { "content-type": "text/xml" } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    // The server may close the socket while we are still sending: that is the point.
+    req.on("error", (err) => setTimeout(() => reject(err), 100));
+    const chunk = Buffer.alloc(chunkSize, "B");
+    let sent = 0;
+    const pump = () => {
+      while (sent < chunks) {
+        sent++;
+        if (!req.write(chunk)) return void req.once("drain", pump);
+      }
+      req.end();
+    };
+    pump();
+  });
 }
 const count = async () => Number((await sql.query("SELECT count(*) FROM message")).rows[0].count);
 
@@ -188,14 +210,10 @@ describe("hostile and broken input is refused, stored nowhere, and the next mess
     const req = signMessage(accounts.plain, messageXml(text()));
     const big = "<xml>" + "A".repeat(5 * 1024 * 1024) + "</xml>";
     await refused(req.path, big, 413);
-    const chunked = new ReadableStream({
-      start(controller) {
-        const chunk = new TextEncoder().encode("B".repeat(64 * 1024));
-        for (let i = 0; i < 80; i++) controller.enqueue(chunk);
-        controller.close();
-      },
-    });
-    await refused(req.path, chunked, 413);
+    // Chunked: no Content-Length to refuse up front; the server must stop reading at 1 MiB.
+    const before = await count();
+    assert.equal(await postChunked(app.url + req.path, 64 * 1024, 80), 413);
+    assert.equal(await count(), before);
   });
 
   test("truncated XML, bad base64, wrong AppID tail, garbage length", async () => {

@@ -16,7 +16,10 @@ function respond(method: string, started: number, result: CallbackResult): Respo
     status: result.status,
     ms: Math.round((performance.now() - started) * 10) / 10,
   });
-  return new Response(result.body, { status: result.status, headers: { "content-type": result.contentType } });
+  const headers: Record<string, string> = { "content-type": result.contentType };
+  // The rest of an oversize body was never read: close the connection rather than reuse it.
+  if (result.status === 413) headers.connection = "close";
+  return new Response(result.body, { status: result.status, headers });
 }
 
 export async function GET(request: Request): Promise<Response> {

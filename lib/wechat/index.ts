@@ -1,0 +1,5 @@
+export * from "./errors";
+export * from "./signature";
+export * from "./crypto";
+export * from "./xml";
+export * from "./reply";
