@@ -6,6 +6,15 @@ export async function readBodyLimited(request: Request, limit: number): Promise<
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) return { ok: false, reason: "too_large" };
   if (!request.body) return { ok: true, text: "" };
+  if (declared !== null) {
+    // Length known and within bounds: let the runtime consume the body natively. A client that
+    // sends more than it declared is cut off by the HTTP parser, not by us.
+    try {
+      return { ok: true, text: await request.text() };
+    } catch {
+      return { ok: false, reason: "unreadable" };
+    }
+  }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

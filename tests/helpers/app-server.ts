@@ -12,14 +12,14 @@ export const TEST_ENCRYPTION_KEY = randomBytes(32).toString("base64");
 
 export type AppServer = { url: string; dataDir: string; logs: () => string; stop(): Promise<void>; process: ChildProcess };
 
-export async function startApp(opts: { databaseUrl: string; env?: Record<string, string> }): Promise<AppServer> {
+export async function startApp(opts: { databaseUrl?: string; dataDir?: string; env?: Record<string, string> }): Promise<AppServer> {
   const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "mpdesk-app-"));
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "mpdesk-app-"));
   let output = "";
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     env: {
       ...process.env,
-      DATABASE_URL: opts.databaseUrl,
+      ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
       PORT: String(port),
       AUTH_SECRET: randomBytes(32).toString("base64"),
       MPDESK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,

@@ -1,0 +1,109 @@
+// `npm run bench`: the callback's throughput and latency against the framework's own floor.
+// Starts an embedded PostgreSQL and the built app (as `npm start` does), then drives, with
+// autocannon (50 connections, 10 s each, after a 2 s warm-up):
+//   floor    GET /api/health/live — a trivial route of the same app
+//   callback POST /api/wechat     — unique signed text messages, each durably stored
+// and finally checks that every 2xx message is in the database.
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import pg from "pg";
+import { ensureDatabase, startEmbeddedPostgres } from "../lib/embedded-postgres";
+import { startApp } from "../tests/helpers/app-server";
+import { messageXml, signMessage, type SimAccount } from "../tests/helpers/wechat-simulator";
+import { generateEncodingAesKey, generateToken } from "../lib/wechat/crypto";
+import { buildApp } from "./lib/build";
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const mode = (process.env.BENCH_MODE ?? "plain") as SimAccount["mode"];
+
+type Result = { name: string; rps: number; p50: number; p99: number; non2xx: number; errors: number; total: number };
+
+function run(name: string, opts: autocannon.Options, duration: number): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, duration, ...opts }, (err, r) => {
+      if (err) return reject(err);
+      resolve({ name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, total: r["2xx"] });
+    });
+  });
+}
+
+async function main() {
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+  delete process.env.DATABASE_URL;
+  buildApp();
+  const dir = mkdtempSync(path.join(os.tmpdir(), "mpdesk-bench-"));
+  chmodSync(dir, 0o755);
+  const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), password: randomBytes(12).toString("hex") });
+  await ensureDatabase(db.adminUrl, "mpdesk");
+  const account: SimAccount = { appId: `wx${randomBytes(8).toString("hex")}`, token: generateToken(32), encodingAesKey: generateEncodingAesKey(), mode };
+  const app = await startApp({
+    databaseUrl: db.urlFor("mpdesk"),
+    env: { ...(process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {}), WECHAT_APPID: account.appId, WECHAT_TOKEN: account.token, WECHAT_ENCODING_AES_KEY: account.encodingAesKey!, WECHAT_MESSAGE_MODE: mode },
+  });
+  // Requests are signed before the clock starts: the load generator shares the machine's cores,
+  // and signing during the run would tax the server being measured.
+  const base = 6054768590064713728n;
+  const prepared = Array.from({ length: 60_000 }, (_, i) => {
+    const msgId = (base + BigInt(i)).toString();
+    const xml = messageXml({ ToUserName: "gh_bench", FromUserName: `oBench${i % 1000}`, CreateTime: Math.floor(Date.now() / 1000), MsgType: "text", Content: `bench message ${i}`, MsgId: msgId });
+    const req = signMessage(account, xml);
+    return { msgId, request: { method: "POST" as const, path: req.path, body: req.body, headers: { "content-type": "text/xml" } } };
+  });
+  let next = 0;
+  const answered = new Set<string>();
+  const callback = {
+    url: app.url,
+    requests: [
+      {
+        setupRequest: (r: object, context: Record<string, string>) => {
+          const p = prepared[next++ % prepared.length]!;
+          context.msgId = p.msgId;
+          return { ...r, ...p.request };
+        },
+        onResponse: (status: number, _body: string, context: Record<string, string>) => {
+          if (status >= 200 && status < 300) answered.add(context.msgId!);
+        },
+      },
+    ],
+  } as unknown as autocannon.Options;
+  const floor = { url: `${app.url}/api/health/live` };
+  try {
+    console.log(`warming up (2 s each), then ${DURATION} s per target with ${CONNECTIONS} connections; mode ${mode}…`);
+    await run("warm-up", floor, 2);
+    await run("warm-up", callback, 2);
+    const f = await run("floor    GET  /api/health/live", floor, DURATION);
+    const c = await run(`callback POST /api/wechat (${mode})`, callback, DURATION);
+    const { rows } = await query(db.urlFor("mpdesk"), "SELECT msg_id FROM message");
+    const stored = new Set(rows.map((r: { msg_id: string }) => r.msg_id));
+    const missing = [...answered].filter((id) => !stored.has(id)).length;
+
+    console.log("\n| target | req/s | p50 ms | p99 ms | 2xx | non-2xx | errors |\n|---|---|---|---|---|---|---|");
+    for (const r of [f, c]) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`);
+    console.log(`\ncallback / floor = ${((c.rps / f.rps) * 100).toFixed(1)} %  (target ≥ 75 %); callback p99 = ${c.p99} ms (target ≤ 100 ms)`);
+    console.log(`messages answered 2xx: ${answered.size}; of those missing from PostgreSQL: ${missing}; rows stored: ${stored.size}`);
+    if (missing) process.exitCode = 1;
+  } finally {
+    await app.stop();
+    await db.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function query(url: string, sql: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
