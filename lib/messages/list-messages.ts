@@ -119,7 +119,7 @@ async function searchRows(db: Db, accountId: string, filters: TMessageFilters, t
     params,
   );
   const meta = rows[0]!;
-  const found = rows.filter((r) => r.id !== null);
+  const found: Row[] = rows.filter((r) => r.id !== null);
   if (found.length >= n || meta.scanned < SEARCH_WINDOW || !meta.edge) return found;
   // 2. Beyond the window: the index on character grams finds the (now few) candidates.
   return found.concat(await pageRows(db, accountId, filters, tz, meta.edge, newerPage, n - found.length));
