@@ -26,10 +26,11 @@ export function chartSeries(data: DailyCounts, otherLabel: string): Array<{ key:
   return series;
 }
 
+// A round top for the axis whose half is a whole number too (gridlines at 0, ½ and 1).
 function niceMax(v: number): number {
-  if (v <= 5) return 5;
+  if (v <= 2) return 2;
   const p = 10 ** Math.floor(Math.log10(v));
-  return [1, 2, 2.5, 5, 10].map((m) => m * p).find((m) => m >= v) ?? v;
+  return [1, 2, 4, 6, 8, 10].map((m) => m * p).find((m) => m >= v && Number.isInteger(m / 2)) ?? v;
 }
 
 export function MessagesChart({ data, summary, labels, otherLabel }: { data: DailyCounts; summary: string; labels: Record<string, string>; otherLabel: string }) {

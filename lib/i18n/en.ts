@@ -12,6 +12,7 @@ export const en: Dictionary = {
     copy: "Copy",
     copied: "Copied",
     next: "Next",
+    nextStep: "Next: {step}",
     back: "Back",
     replace: "Replace",
     keep: "Keep current",

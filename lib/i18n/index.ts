@@ -91,7 +91,7 @@ export function formatDuration(ms: number, t: Dictionary): string {
   const m = Math.round(s / 60);
   if (m < 60) return fmt(t.common.minutes, { n: m });
   const h = Math.floor(m / 60);
-  if (h < 48) return fmt(t.common.hours, { n: h });
+  if (h < 72) return fmt(t.common.hours, { n: h });
   return fmt(t.common.days, { n: Math.floor(h / 24) });
 }
 

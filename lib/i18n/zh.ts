@@ -11,6 +11,7 @@ export const zh = {
     copy: "复制",
     copied: "已复制",
     next: "下一步",
+    nextStep: "下一步：{step}",
     back: "上一步",
     replace: "更换",
     keep: "保留原值",

@@ -65,8 +65,8 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
           <EmptyState
             title={m.empty.title}
             action={
-              <Link href="/settings/server" className={buttonClass("primary")}>
-                {m.empty.action}
+              <Link href={account ? "/settings/server" : "/settings"} className={buttonClass("primary")}>
+                {account ? m.empty.action : t.overview.noAccount.action}
               </Link>
             }
           >

@@ -138,8 +138,9 @@ export function CredentialsForm({
                 spellCheck={false}
                 className="font-mono"
               />
-              <Button variant="secondary" onClick={() => generate("token")} disabled={generating} aria-label={`${t.common.generate} Token`}>
+              <Button variant="secondary" onClick={() => generate("token")} disabled={generating}>
                 {t.common.generate}
+                <span className="sr-only"> Token</span>
               </Button>
             </div>
           </Field>
@@ -173,8 +174,9 @@ export function CredentialsForm({
               ) : (
                 <Input {...fieldIds("encodingAesKey", { hint: true })} readOnly value={fmt(t.c.aesKeySaved, { mask: account?.encodingAesKeyMask ?? "" })} className="bg-slate-50 font-mono text-slate-600" />
               )}
-              <Button variant="secondary" onClick={() => generate("encodingAesKey")} disabled={generating} aria-label={`${t.common.generate} EncodingAESKey`}>
+              <Button variant="secondary" onClick={() => generate("encodingAesKey")} disabled={generating}>
                 {t.common.generate}
+                <span className="sr-only"> EncodingAESKey</span>
               </Button>
             </div>
           </Field>
@@ -191,7 +193,7 @@ export function CredentialsForm({
                   )}
                 >
                   <div className="flex items-center gap-2">
-                    <input id={`mode-${m}`} type="radio" name="messageMode" value={m} checked={mode === m} onChange={() => setMode(m)} className="size-4 accent-emerald-600" aria-describedby={`mode-${m}-desc`} />
+                    <input id={`mode-${m}`} type="radio" name="messageMode" value={m} checked={mode === m} onChange={() => setMode(m)} className="relative z-10 size-4 accent-emerald-600" aria-describedby={`mode-${m}-desc`} />
                     <label htmlFor={`mode-${m}`} className="text-sm font-medium text-slate-900 after:absolute after:inset-0">
                       {t.c.modes[m].label}
                     </label>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { ZAccountType } from "@/lib/accounts/account-fields";
 import { getConsoleAccount } from "@/lib/accounts/console-account";
 import { requireUser } from "@/lib/auth/require-user";
+import { fmt } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
 import { CredentialsForm } from "./credentials-form";
 
@@ -20,7 +21,7 @@ export default async function CredentialsPage({ searchParams }: { searchParams: 
   };
   return (
     <CredentialsForm
-      t={{ common: t.common, c: t.setup.credentials, readOnly: t.setup.viewerNotice, next: `${t.common.next}: ${t.setup.steps.server}` }}
+      t={{ common: t.common, c: t.setup.credentials, readOnly: t.setup.viewerNotice, next: fmt(t.common.nextStep, { step: t.setup.steps.server }) }}
       canEdit={user.role === "admin"}
       account={
         account

@@ -110,7 +110,7 @@ export default async function ServerUrlPage() {
             ← {t.common.back}
           </Link>
           <Link href="/settings/api" className={buttonClass("secondary", "md", "ml-auto")}>
-            {t.common.next}: {t.setup.steps.api} →
+            {fmt(t.common.nextStep, { step: t.setup.steps.api })} →
           </Link>
         </div>
       </div>
