@@ -53,11 +53,15 @@ async function run(databaseUrl: string) {
   try {
     const accountId = randomUUID();
     await pool.query(`INSERT INTO account (id, app_id, token) VALUES ($1, 'wx0123456789abcdef', 'benchmarktoken')`, [accountId]);
+    // Seeding and ANALYZE take longer than the app pool's 4-second statement timeout.
+    const seeder = new pg.Client({ connectionString: databaseUrl });
+    await seeder.connect();
     let t = Date.now();
-    await seedMessages(pool, { accountId, count: COUNT });
+    await seedMessages(seeder, { accountId, count: COUNT });
     console.log(`seeded ${COUNT.toLocaleString("en")} messages in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     t = Date.now();
-    await pool.query("ANALYZE message");
+    await seeder.query("ANALYZE message");
+    await seeder.end();
     console.log(`ANALYZE in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
     // Inputs taken from the data itself, so every case returns rows.
@@ -79,7 +83,7 @@ async function run(databaseUrl: string) {
       { name: "search: 退款 (2 chars)", filters: { q: "退款" } },
       { name: "search: 专票 (rarer)", filters: { q: "专票" } },
       { name: "search: refund (latin)", filters: { q: "REFUND" } },
-      { name: "search: #9973 (rare)", filters: { q: "#997" } },
+      { name: "search: #997 (rare)", filters: { q: "#997" } },
       { name: "search: no match", filters: { q: "不存在的词" } },
       { name: "search + type + dates", filters: { q: "发票", type: "text", from: daysAgo(60), to: daysAgo(1) } },
       { name: `deep keyset page (row ${deepOffset.toLocaleString("en")})`, filters: {}, cursor: { before: deep } },
@@ -102,12 +106,15 @@ async function run(databaseUrl: string) {
       results.push({ name: c.name, rows, p50: q(0.5), p95: q(0.95), max: times.at(-1)! });
     }
 
-    const w = Math.max(...results.map((r) => r.name.length));
+    // Chinese characters take two columns in a terminal.
+    const width = (str: string) => [...str].reduce((n, ch) => n + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
+    const pad = (str: string, n: number) => str + " ".repeat(Math.max(0, n - width(str)));
+    const w = Math.max(...results.map((r) => width(r.name)));
     console.log(`\nmessages page data queries — ${COUNT.toLocaleString("en")} rows, ${RUNS} runs each, page size ${PAGE_SIZE}, target p95 ≤ ${TARGET_MS} ms\n`);
-    console.log(`${"query".padEnd(w)} | rows | p50 ms | p95 ms | max ms | target`);
+    console.log(`${pad("query", w)} | rows | p50 ms | p95 ms | max ms | target`);
     console.log(`${"-".repeat(w)}-|------|--------|--------|--------|-------`);
     for (const r of results) {
-      console.log(`${r.name.padEnd(w)} | ${String(r.rows).padStart(4)} | ${r.p50.toFixed(1).padStart(6)} | ${r.p95.toFixed(1).padStart(6)} | ${r.max.toFixed(1).padStart(6)} | ${r.p95 <= TARGET_MS ? "ok" : "MISSED"}`);
+      console.log(`${pad(r.name, w)} | ${String(r.rows).padStart(4)} | ${r.p50.toFixed(1).padStart(6)} | ${r.p95.toFixed(1).padStart(6)} | ${r.max.toFixed(1).padStart(6)} | ${r.p95 <= TARGET_MS ? "ok" : "MISSED"}`);
     }
     const missed = results.filter((r) => r.p95 > TARGET_MS);
     if (missed.length) {
