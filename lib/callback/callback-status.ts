@@ -23,11 +23,11 @@ export async function getCallbackStatus(db: pg.Pool, accountId: string): Promise
     ),
     db.query<{ id: string; created_at: Date; method: string; outcome: string; reason: string | null; status: number }>(
       `SELECT id::text, created_at, method, outcome, reason, status FROM callback_event
-        WHERE (account_id = $1 OR account_id IS NULL) AND method = 'GET' ORDER BY created_at DESC, id DESC LIMIT 1`,
+        WHERE (account_id = $1 OR account_id IS NULL) AND method = 'GET' ORDER BY callback_event.created_at DESC, callback_event.id DESC LIMIT 1`,
       [accountId],
     ),
     db.query<{ received_at: Date; id: string }>(
-      `SELECT received_at, id::text FROM message WHERE account_id = $1 ORDER BY received_at DESC, id DESC LIMIT 1`,
+      `SELECT received_at, id::text FROM message WHERE account_id = $1 ORDER BY message.received_at DESC, message.id DESC LIMIT 1`,
       [accountId],
     ),
     db.query<{ n: number; last: string | null }>(

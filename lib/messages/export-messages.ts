@@ -20,7 +20,7 @@ export async function* exportMessages(db: pg.Pool, opts: { accountId: string; fi
     params.push(batchSize);
     const { rows } = await db.query<MessageDetail & { cursor: string }>(
       `${MESSAGE_DETAIL_SQL.replace("FROM message", `, ${CURSOR_SQL} AS cursor FROM message`)} WHERE ${where}${keyset}
-        ORDER BY received_at DESC, id DESC LIMIT $${params.length}`,
+        ORDER BY message.received_at DESC, message.id DESC LIMIT $${params.length}`,
       params,
     );
     if (!rows.length) return;

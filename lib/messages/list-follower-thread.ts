@@ -21,7 +21,7 @@ export async function listFollowerThread(db: pg.Pool, opts: { accountId: string;
   const { rows } = await db.query<MessageDetail & { cursor: string }>(
     `SELECT * FROM (${MESSAGE_DETAIL_SQL.replace("FROM message", `, ${CURSOR_SQL} AS cursor FROM message`)}
       WHERE account_id = $1 AND (from_user = $2 OR (direction = 'outbound' AND to_user = $2))${keyset}
-      ORDER BY received_at DESC, id DESC LIMIT $${params.length}) t ORDER BY "receivedAt", id::bigint`,
+      ORDER BY message.received_at DESC, message.id DESC LIMIT $${params.length}) t ORDER BY "receivedAt", id::bigint`,
     params,
   );
   const more = rows.length > limit;

@@ -90,7 +90,8 @@ async function pageRows(db: Db, accountId: string, filters: TMessageFilters, tz:
   params.push(n);
   const order = newerPage ? "ASC" : "DESC";
   const { rows } = await db.query<Row>(
-    `SELECT ${SELECT_COLUMNS} FROM message WHERE ${where}${keyset} ORDER BY received_at ${order}, id ${order} LIMIT $${params.length}`,
+    // Qualified: a bare "id" in ORDER BY would mean the output column id::text, sorting "92" after "130".
+    `SELECT ${SELECT_COLUMNS} FROM message WHERE ${where}${keyset} ORDER BY message.received_at ${order}, message.id ${order} LIMIT $${params.length}`,
     params,
   );
   return rows;
@@ -109,12 +110,12 @@ async function searchRows(db: Db, accountId: string, filters: TMessageFilters, t
        SELECT * FROM message WHERE ${where}${keyset} ORDER BY received_at ${order}, id ${order} LIMIT $${w}
      ), meta AS (
        SELECT count(*)::int AS scanned,
-              (SELECT ${CURSOR_SQL} FROM recent ORDER BY received_at ${order === "DESC" ? "ASC" : "DESC"}, id ${order === "DESC" ? "ASC" : "DESC"} LIMIT 1) AS edge
+              (SELECT ${CURSOR_SQL} FROM recent ORDER BY recent.received_at ${order === "DESC" ? "ASC" : "DESC"}, recent.id ${order === "DESC" ? "ASC" : "DESC"} LIMIT 1) AS edge
          FROM recent
      )
      SELECT meta.scanned, meta.edge, m.* FROM meta LEFT JOIN LATERAL (
        SELECT ${SELECT_COLUMNS} FROM recent WHERE strpos(lower(content), lower($${w + 1})) > 0
-        ORDER BY received_at ${order}, id ${order} LIMIT $${w + 2}
+        ORDER BY recent.received_at ${order}, recent.id ${order} LIMIT $${w + 2}
      ) m ON true`,
     params,
   );
