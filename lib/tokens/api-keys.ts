@@ -105,11 +105,23 @@ function loadSnapshot(): Promise<Snapshot> {
 export async function verifyApiKey(presented: string): Promise<{ id: string; name: string } | null> {
   if (!KEY_PATTERN.test(presented)) return null;
   const hash = hashApiKey(presented);
-  const state = keyState();
-  const snapshot = state.snapshot && Date.now() - state.snapshot.loadedAt < KEY_SNAPSHOT_TTL_MS ? state.snapshot : await loadSnapshot();
+  const snapshot = await currentSnapshot();
   const found = snapshot.byHash.get(hash) ?? (await lookUpMiss(snapshot, hash));
   if (found) touchLastUsed(found.id);
   return found;
+}
+
+async function currentSnapshot(): Promise<Snapshot> {
+  const { snapshot } = keyState();
+  if (snapshot && Date.now() - snapshot.loadedAt < KEY_SNAPSHOT_TTL_MS) return snapshot;
+  try {
+    return await loadSnapshot();
+  } catch (err) {
+    // Database down: keep serving the keys we know (nobody can revoke one meanwhile either).
+    if (!snapshot) throw err;
+    log.warn("api_key.reload_failed", errorFields(err));
+    return snapshot;
+  }
 }
 
 async function lookUpMiss(snapshot: Snapshot, hash: string): Promise<{ id: string; name: string } | null> {

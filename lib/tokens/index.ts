@@ -5,5 +5,6 @@ export { AccountNotFoundError, TokenUnavailableError, WeChatApiError } from "./t
 export { getTokenStatus, listRefreshEvents, refreshTokenNow } from "./token-status";
 export { ApiKeyError, createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "./api-keys";
 export { getAccessToken } from "./get-access-token";
+export { serveTokenRequest, type TokenAnswer, type TokenRequest } from "./serve-token-request";
 export { callWeChatApi, type WeChatApiRequest } from "./call-wechat-api";
 export { startTokenRuntime } from "./token-runtime";
