@@ -9,7 +9,7 @@ export async function listenForNotifications(opts: {
   connectionString: string;
   channels: string[];
   onNotification: (channel: string, payload: string | undefined) => void;
-  onConnect?: () => void;
+  onConnect?: () => void | Promise<void>;
 }): Promise<DbListener> {
   let closed = false;
   let client: pg.Client | null = null;
@@ -27,7 +27,7 @@ export async function listenForNotifications(opts: {
       await c.connect();
       for (const channel of opts.channels) await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
       client = c;
-      opts.onConnect?.();
+      await Promise.resolve(opts.onConnect?.()).catch(() => {});
     } catch {
       c.end().catch(() => {});
       scheduleReconnect();

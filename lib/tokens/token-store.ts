@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import type pg from "pg";
-import type { RefreshTrigger, TokenEndpoint } from "./types";
+import type { RefreshEvent, TokenEndpoint } from "./types";
 
 // Raw SQL for the refresh path: it runs on the connection that holds the refresh lock, and on the
 // hot path, where Prisma's per-query overhead would show (STACK.md, figures).
@@ -130,15 +130,7 @@ export async function storeFailure(
 
 export async function insertRefreshEvent(
   db: Queryable,
-  e: {
-    accountId: string;
-    trigger: RefreshTrigger;
-    endpoint: TokenEndpoint;
-    outcome: "success" | "error";
-    errcode: number | null;
-    errmsg: string | null;
-    latencyMs: number;
-  },
+  e: Omit<RefreshEvent, "id" | "instance" | "createdAt"> & { accountId: string },
 ): Promise<void> {
   await db.query(
     `INSERT INTO token_refresh_event (account_id, trigger, endpoint, outcome, errcode, errmsg, latency_ms, instance) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
