@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
@@ -50,6 +50,27 @@ export async function startEmbeddedPostgres(opts: {
   const urlFor = (database: string) =>
     `postgresql://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/${database}`;
   return { adminUrl: urlFor("postgres"), urlFor, port, stop: () => server.stop() };
+}
+
+/**
+ * The port of a PostgreSQL already running on this data folder (another `npm start` of the same
+ * checkout), read from its postmaster.pid: line 1 is the pid, line 4 the port. Null when none runs;
+ * a file left by a crash whose pid now belongs to another program is told apart by the port.
+ */
+export async function runningEmbeddedPostgres(dataDir: string): Promise<{ pid: number; port: number } | null> {
+  const file = path.join(path.resolve(dataDir), "postmaster.pid");
+  if (!existsSync(file)) return null;
+  const lines = readFileSync(file, "utf8").split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return null;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    // EPERM: alive, but owned by another user (the `postgres` user when we run as root).
+    if ((err as NodeJS.ErrnoException).code !== "EPERM") return null;
+  }
+  return (await isPortFree(port)) ? null : { pid, port };
 }
 
 export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {

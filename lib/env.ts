@@ -21,6 +21,11 @@ export const ZEnv = z.object({
   MPDESK_DATA_DIR: z.string().min(1).default(".mpdesk"),
   MPDESK_SPOOL_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // The access_token service (lib/tokens). Refresh events older than this are pruned.
+  MPDESK_TOKEN_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // Timeout of each call to WeChat's API, and the first delay of the exponential backoff after -1 or a network error.
+  MPDESK_WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  MPDESK_TOKEN_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(1_000),
 });
 
 export type TEnv = z.infer<typeof ZEnv> & { spoolDir: string; encryptionKey: Buffer };

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { listenForNotifications, type DbListener } from "../db-listener";
 import { errorFields, log } from "../log";
 import { decryptSecret } from "../secrets";
 import { parseEncodingAesKey } from "../wechat/crypto";
@@ -24,7 +25,7 @@ const RELOAD_MS = 30_000;
 export function createAccountDirectory(opts: { pool: pg.Pool; connectionString: string; encryptionKey: Buffer }) {
   let snapshot: { accounts: CallbackAccount[]; loadedAt: number } | null = null;
   let loading: Promise<CallbackAccount[]> | null = null;
-  let listener: pg.Client | null = null;
+  let listener: DbListener | null = null;
   let listening = false;
 
   async function load(): Promise<CallbackAccount[]> {
@@ -76,34 +77,17 @@ export function createAccountDirectory(opts: { pool: pg.Pool; connectionString: 
   async function listen(): Promise<void> {
     if (listening) return;
     listening = true;
-    let retry: NodeJS.Timeout | null = null;
-    const scheduleReconnect = () => {
-      listener = null;
-      if (listening && !retry) retry = setTimeout(() => ((retry = null), void connect()), 2_000).unref();
-    };
-    const connect = async (): Promise<void> => {
-      const client = new pg.Client({ connectionString: opts.connectionString, connectionTimeoutMillis: 2_000 });
-      client.on("notification", () => {
-        reload().catch((err) => log.warn("accounts.reload_failed", errorFields(err)));
-      });
-      client.on("error", () => client.end().catch(() => {}));
-      client.on("end", scheduleReconnect);
-      try {
-        await client.connect();
-        await client.query("LISTEN mpdesk_account_changed");
-        listener = client;
-        await reload().catch(() => {}); // changes made while we were not listening
-      } catch {
-        client.end().catch(() => {});
-        scheduleReconnect();
-      }
-    };
-    await connect();
+    listener = await listenForNotifications({
+      connectionString: opts.connectionString,
+      channels: ["mpdesk_account_changed"],
+      onNotification: () => void reload().catch((err) => log.warn("accounts.reload_failed", errorFields(err))),
+      onConnect: () => reload().then(() => {}), // changes made while we were not listening
+    });
   }
 
   async function close(): Promise<void> {
     listening = false;
-    await listener?.end().catch(() => {});
+    await listener?.close();
   }
 
   return { resolve, reload, listen, close };

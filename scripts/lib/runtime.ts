@@ -1,6 +1,6 @@
 import { applyMigrations } from "../../lib/apply-migrations";
 import { bootstrap } from "../../lib/bootstrap";
-import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from "../../lib/embedded-postgres";
+import { ensureDatabase, runningEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedDatabase } from "../../lib/embedded-postgres";
 import { parseEnv, type TEnv } from "../../lib/env";
 import { dataDir, loadLocalSecrets } from "./data-dir";
 
@@ -9,7 +9,7 @@ import { dataDir, loadLocalSecrets } from "./data-dir";
 
 export type Runtime = { env: TEnv; childEnv: NodeJS.ProcessEnv; embedded?: EmbeddedDatabase; stop(): Promise<void> };
 
-export async function prepareRuntime(opts: { seed?: boolean; quiet?: boolean } = {}): Promise<Runtime> {
+export async function prepareRuntime(opts: { seed?: boolean; quiet?: boolean; attach?: boolean } = {}): Promise<Runtime> {
   const say = (m: string) => opts.quiet || console.log(`[mpdesk] ${m}`);
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   const dir = dataDir(childEnv);
@@ -21,11 +21,23 @@ export async function prepareRuntime(opts: { seed?: boolean; quiet?: boolean } =
     if (childEnv[name]) continue;
     if (childEnv.NODE_ENV === "production") continue; // let validation name it: production must set its own
     childEnv[name] = local![name];
-    console.warn(`[mpdesk] warning: ${name} is not set; using a generated one kept in ${dir}/secrets.json. Set it explicitly in production.`);
+    // The CLI (quiet) uses what `npm start` uses; the warning belongs to the start.
+    if (!opts.quiet) console.warn(`[mpdesk] warning: ${name} is not set; using a generated one kept in ${dir}/secrets.json. Set it explicitly in production.`);
   }
 
   let embedded: EmbeddedDatabase | undefined;
-  if (!childEnv.DATABASE_URL) {
+  const running = childEnv.DATABASE_URL ? null : await runningEmbeddedPostgres(`${dir}/postgres`);
+  if (running && opts.attach) {
+    // The operator CLI next to a running `npm start`: use its database rather than a second server
+    // on the same files (PostgreSQL would refuse). It stays up when we are done.
+    childEnv.DATABASE_URL = `postgresql://postgres:${encodeURIComponent(local!.EMBEDDED_PG_PASSWORD)}@127.0.0.1:${running.port}/mpdesk`;
+    say(`using the embedded PostgreSQL already running on 127.0.0.1:${running.port} (pid ${running.pid})`);
+  } else if (running) {
+    throw new Error(
+      `The embedded PostgreSQL in ${dir}/postgres is already running (pid ${running.pid}, port ${running.port}): is mpdesk already started from this folder?\n` +
+        `Stop it first, or give this instance its own MPDESK_DATA_DIR, or point both at one server with DATABASE_URL.`,
+    );
+  } else if (!childEnv.DATABASE_URL) {
     const started = Date.now();
     embedded = await startEmbeddedPostgres({
       dataDir: `${dir}/postgres`,

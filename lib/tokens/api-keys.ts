@@ -1,0 +1,150 @@
+import { createHash, randomBytes } from "node:crypto";
+import { getPool, getPrisma } from "../db";
+import { errorFields, log } from "../log";
+import { isUuid } from "./token-store";
+
+// Keys for the internal services that call GET /api/token. A key is "mpd_" + 32 random bytes
+// (base64url); only its SHA-256 is stored. With 256 bits of entropy there is nothing to guess, so
+// a slow password hash would add latency and no safety.
+//
+// Verification never waits for the database when warm: each process holds the hashes of the
+// active keys. Creating or revoking a key sends NOTIFY mpdesk_api_keys_changed, which drops that
+// snapshot in every running instance; without it, the snapshot is re-read every KEY_SNAPSHOT_TTL_MS.
+// A revoked key therefore stops working at once, and at the latest after 5 seconds.
+
+const PREFIX = "mpd_";
+const KEY_PATTERN = /^mpd_[A-Za-z0-9_-]{43}$/;
+export const KEY_SNAPSHOT_TTL_MS = 5_000;
+// A key not in the snapshot is looked up by its hash (it may have been created a moment ago);
+// a miss is remembered this long, so a flood of wrong keys costs one indexed query per key a second.
+const MISS_MEMORY_MS = 1_000;
+const MAX_MISSES = 10_000;
+// last_used_at is written at most this often per key, not on every request.
+const LAST_USED_WRITE_MS = 60_000;
+
+export class ApiKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ApiKeyError";
+  }
+}
+
+export type ApiKeyInfo = { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+/** Creates a key; the only time the key itself exists outside the caller is this return value. */
+export async function createApiKey(name: string): Promise<{ id: string; name: string; key: string }> {
+  const clean = name.trim();
+  if (!/^[\p{L}\p{N}][\p{L}\p{N} ._:@/-]{0,63}$/u.test(clean)) {
+    throw new ApiKeyError("A key name is 1–64 letters, digits, spaces or . _ : @ / - and starts with a letter or digit");
+  }
+  const key = PREFIX + randomBytes(32).toString("base64url");
+  const prisma = getPrisma();
+  const created = await prisma.$transaction(async (tx) => {
+    // Names are unique among active keys; the lock makes check-then-insert safe against a concurrent create.
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(727003)::text`;
+    const taken = await tx.apiKey.findFirst({ where: { name: clean, revokedAt: null }, select: { id: true } });
+    if (taken) throw new ApiKeyError(`An active key named "${clean}" exists; revoke it first or choose another name`);
+    return tx.apiKey.create({ data: { name: clean, keyHash: hashApiKey(key), prefix: key.slice(0, PREFIX.length + 8) } });
+  });
+  await notifyApiKeysChanged();
+  return { id: created.id, name: created.name, key };
+}
+
+export async function listApiKeys(): Promise<ApiKeyInfo[]> {
+  return getPrisma().apiKey.findMany({
+    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+    select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+  });
+}
+
+/** Revokes the active key with this name (or id). False when there was none. */
+export async function revokeApiKey(nameOrId: string): Promise<boolean> {
+  const value = nameOrId.trim();
+  const { count } = await getPrisma().apiKey.updateMany({
+    where: { revokedAt: null, OR: isUuid(value) ? [{ id: value }, { name: value }] : [{ name: value }] },
+    data: { revokedAt: new Date() },
+  });
+  if (count > 0) await notifyApiKeysChanged();
+  return count > 0;
+}
+
+async function notifyApiKeysChanged(): Promise<void> {
+  // Also drop our own snapshot: LISTEN does not run in every process (the CLI, tests).
+  forgetApiKeys();
+  await getPool().query(`NOTIFY mpdesk_api_keys_changed`);
+}
+
+type Snapshot = { byHash: Map<string, { id: string; name: string }>; loadedAt: number };
+type KeyState = { snapshot: Snapshot | null; loading: Promise<Snapshot> | null; misses: Map<string, number>; lastUsedWrites: Map<string, number> };
+const g = globalThis as typeof globalThis & { mpdeskApiKeys?: KeyState };
+const keyState = (): KeyState => (g.mpdeskApiKeys ??= { snapshot: null, loading: null, misses: new Map(), lastUsedWrites: new Map() });
+
+export function forgetApiKeys(): void {
+  keyState().snapshot = null;
+}
+
+function loadSnapshot(): Promise<Snapshot> {
+  const state = keyState();
+  state.loading ??= getPool()
+    .query<{ id: string; name: string; key_hash: string }>(`SELECT id, name, key_hash FROM api_key WHERE revoked_at IS NULL`)
+    .then(({ rows }) => {
+      state.snapshot = { byHash: new Map(rows.map((r) => [r.key_hash, { id: r.id, name: r.name }])), loadedAt: Date.now() };
+      return state.snapshot;
+    })
+    .finally(() => {
+      state.loading = null;
+    });
+  return state.loading;
+}
+
+/** The key's owner if the presented Bearer key is active, else null. */
+export async function verifyApiKey(presented: string): Promise<{ id: string; name: string } | null> {
+  if (!KEY_PATTERN.test(presented)) return null;
+  const hash = hashApiKey(presented);
+  const snapshot = await currentSnapshot();
+  const found = snapshot.byHash.get(hash) ?? (await lookUpMiss(snapshot, hash));
+  if (found) touchLastUsed(found.id);
+  return found;
+}
+
+async function currentSnapshot(): Promise<Snapshot> {
+  const { snapshot } = keyState();
+  if (snapshot && Date.now() - snapshot.loadedAt < KEY_SNAPSHOT_TTL_MS) return snapshot;
+  try {
+    return await loadSnapshot();
+  } catch (err) {
+    // Database down: keep serving the keys we know (nobody can revoke one meanwhile either).
+    if (!snapshot) throw err;
+    log.warn("api_key.reload_failed", errorFields(err));
+    return snapshot;
+  }
+}
+
+async function lookUpMiss(snapshot: Snapshot, hash: string): Promise<{ id: string; name: string } | null> {
+  const { misses } = keyState();
+  const now = Date.now();
+  if (now - (misses.get(hash) ?? 0) < MISS_MEMORY_MS) return null;
+  const { rows } = await getPool().query<{ id: string; name: string }>(`SELECT id, name FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL`, [hash]);
+  const found = rows[0] ?? null;
+  if (found) {
+    snapshot.byHash.set(hash, found);
+  } else {
+    if (misses.size >= MAX_MISSES) misses.clear();
+    misses.set(hash, now);
+  }
+  return found;
+}
+
+function touchLastUsed(id: string): void {
+  const { lastUsedWrites } = keyState();
+  const now = Date.now();
+  if (now - (lastUsedWrites.get(id) ?? 0) < LAST_USED_WRITE_MS) return;
+  lastUsedWrites.set(id, now);
+  getPool()
+    .query(`UPDATE api_key SET last_used_at = now() WHERE id = $1`, [id])
+    .catch((err) => log.warn("api_key.touch_failed", errorFields(err)));
+}

@@ -1,0 +1,149 @@
+import { hostname } from "node:os";
+import type pg from "pg";
+import type { RefreshEvent, TokenEndpoint } from "./types";
+
+// Raw SQL for the refresh path: it runs on the connection that holds the refresh lock, and on the
+// hot path, where Prisma's per-query overhead would show (STACK.md, figures).
+
+/** Which process wrote a refresh event: enough to tell instances apart in the console. */
+export const INSTANCE = `${hostname()}:${process.pid}`;
+
+type Queryable = Pick<pg.Pool, "query"> | Pick<pg.PoolClient, "query">;
+
+export type TokenRow = {
+  accountId: string;
+  appId: string;
+  appSecretEnc: string | null;
+  /** The endpoint the account is set to use (the stored token may come from the other one). */
+  accountEndpoint: TokenEndpoint;
+  accountUpdatedAt: Date;
+  hasRow: boolean;
+  tokenEnc: string | null;
+  endpoint: TokenEndpoint | null;
+  expiresAt: Date | null;
+  refreshAt: Date | null;
+  refreshedAt: Date | null;
+  forcedAt: Date | null;
+  lastErrcode: number | null;
+  lastErrmsg: string | null;
+  lastErrorIp: string | null;
+  lastErrorAt: Date | null;
+  failureCount: number;
+  nextAttemptAt: Date | null;
+  blocked: boolean;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+export async function readTokenRow(db: Queryable, accountId: string): Promise<TokenRow | null> {
+  if (!isUuid(accountId)) return null;
+  const { rows } = await db.query(
+    `SELECT a.id AS account_id, a.app_id, a.app_secret_enc, a.token_endpoint AS account_endpoint, a.updated_at AS account_updated_at,
+            t.account_id IS NOT NULL AS has_row, t.token_enc, t.endpoint, t.expires_at, t.refresh_at, t.refreshed_at, t.forced_at,
+            t.last_errcode, t.last_errmsg, t.last_error_ip, t.last_error_at, COALESCE(t.failure_count, 0) AS failure_count,
+            t.next_attempt_at, COALESCE(t.blocked, false) AS blocked
+       FROM account a LEFT JOIN access_token t ON t.account_id = a.id
+      WHERE a.id = $1`,
+    [accountId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    accountId: r.account_id,
+    appId: r.app_id,
+    appSecretEnc: r.app_secret_enc,
+    accountEndpoint: r.account_endpoint,
+    accountUpdatedAt: r.account_updated_at,
+    hasRow: r.has_row,
+    tokenEnc: r.token_enc,
+    endpoint: r.endpoint,
+    expiresAt: r.expires_at,
+    refreshAt: r.refresh_at,
+    refreshedAt: r.refreshed_at,
+    forcedAt: r.forced_at,
+    lastErrcode: r.last_errcode,
+    lastErrmsg: r.last_errmsg,
+    lastErrorIp: r.last_error_ip,
+    lastErrorAt: r.last_error_at,
+    failureCount: r.failure_count,
+    nextAttemptAt: r.next_attempt_at,
+    blocked: r.blocked,
+  };
+}
+
+/** A configuration error blocks automatic attempts until the account is saved again (new credentials, maybe). */
+export function isBlocked(row: TokenRow): boolean {
+  return row.blocked && !(row.lastErrorAt && row.accountUpdatedAt > row.lastErrorAt);
+}
+
+export async function readStoredToken(
+  db: Queryable,
+  accountId: string,
+): Promise<{ tokenEnc: string; expiresAt: Date; refreshedAt: Date; refreshAt: Date } | null> {
+  const { rows } = await db.query(
+    `SELECT token_enc, expires_at, refreshed_at, refresh_at FROM access_token WHERE account_id = $1 AND token_enc IS NOT NULL`,
+    [accountId],
+  );
+  const r = rows[0];
+  return r ? { tokenEnc: r.token_enc, expiresAt: r.expires_at, refreshedAt: r.refreshed_at, refreshAt: r.refresh_at } : null;
+}
+
+export async function storeSuccess(
+  db: Queryable,
+  accountId: string,
+  v: { tokenEnc: string; endpoint: TokenEndpoint; expiresAt: Date; refreshAt: Date; refreshedAt: Date; forced: boolean },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO access_token (account_id, token_enc, endpoint, expires_at, refresh_at, refreshed_at, forced_at, failure_count, blocked, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7::boolean THEN $6::timestamptz END, 0, false, now())
+     ON CONFLICT (account_id) DO UPDATE SET
+       token_enc = EXCLUDED.token_enc, endpoint = EXCLUDED.endpoint, expires_at = EXCLUDED.expires_at,
+       refresh_at = EXCLUDED.refresh_at, refreshed_at = EXCLUDED.refreshed_at,
+       forced_at = COALESCE(EXCLUDED.forced_at, access_token.forced_at),
+       last_errcode = NULL, last_errmsg = NULL, last_error_ip = NULL, last_error_at = NULL,
+       failure_count = 0, next_attempt_at = NULL, blocked = false, updated_at = now()`,
+    [accountId, v.tokenEnc, v.endpoint, v.expiresAt, v.refreshAt, v.refreshedAt, v.forced],
+  );
+}
+
+/** Records the failure; a token that is still valid stays in place and keeps being served. */
+export async function storeFailure(
+  db: Queryable,
+  accountId: string,
+  v: { errcode: number | null; errmsg: string; ip: string | null; failureCount: number; nextAttemptAt: Date | null; blocked: boolean },
+): Promise<void> {
+  // The database's clock, like account.updated_at's: "saved after the error" must not depend on app clocks.
+  await db.query(
+    `INSERT INTO access_token (account_id, last_errcode, last_errmsg, last_error_ip, last_error_at, failure_count, next_attempt_at, blocked, updated_at)
+     VALUES ($1, $2, $3, $4, now(), $5, $6, $7, now())
+     ON CONFLICT (account_id) DO UPDATE SET
+       last_errcode = EXCLUDED.last_errcode, last_errmsg = EXCLUDED.last_errmsg, last_error_ip = EXCLUDED.last_error_ip,
+       last_error_at = EXCLUDED.last_error_at, failure_count = EXCLUDED.failure_count,
+       next_attempt_at = EXCLUDED.next_attempt_at, blocked = EXCLUDED.blocked, updated_at = now()`,
+    [accountId, v.errcode, v.errmsg, v.ip, v.failureCount, v.nextAttemptAt, v.blocked],
+  );
+}
+
+export async function insertRefreshEvent(
+  db: Queryable,
+  e: Omit<RefreshEvent, "id" | "instance" | "createdAt"> & { accountId: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO token_refresh_event (account_id, trigger, endpoint, outcome, errcode, errmsg, latency_ms, instance) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [e.accountId, e.trigger, e.endpoint, e.outcome, e.errcode, e.errmsg, e.latencyMs, INSTANCE],
+  );
+}
+
+/** Every instance reloads its cached token and replans its refresher (see token-runtime.ts). */
+export async function notifyTokenChanged(db: Queryable, accountId: string): Promise<void> {
+  await db.query(`SELECT pg_notify('mpdesk_token_changed', $1)`, [accountId]);
+}
+
+export async function pruneRefreshEvents(db: Queryable, retentionDays: number): Promise<number> {
+  const { rowCount } = await db.query(`DELETE FROM token_refresh_event WHERE created_at < now() - make_interval(days => $1)`, [retentionDays]);
+  return rowCount ?? 0;
+}

@@ -1,0 +1,99 @@
+// A thin client for WeChat's server API (api.weixin.qq.com): builds the request, bounds it with a
+// timeout and turns the answer into data or { errcode, errmsg }. No retries and no policy here —
+// lib/tokens decides what an errcode means — and nothing from Next.js or Prisma.
+//
+// Secrets travel in the URL (classic token) or the body (stable token); they never appear in an
+// error raised from here, so callers may log these errors as they are.
+
+export type WeChatFailure = { ok: false; errcode: number; errmsg: string };
+export type WeChatResult<T> = { ok: true; data: T } | WeChatFailure;
+export type TokenGrant = { accessToken: string; expiresIn: number };
+
+/** The request never got a WeChat answer: timeout, refused connection, an HTTP error or a body that is not WeChat's JSON. */
+export class WeChatNetworkError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WeChatNetworkError";
+  }
+}
+
+type Target = { baseUrl: string; timeoutMs: number };
+
+/** POST /cgi-bin/stable_token. Without force_refresh the same token comes back until WeChat rotates it, 5 minutes before expiry. */
+export async function requestStableToken(
+  opts: Target & { appId: string; secret: string; forceRefresh: boolean },
+): Promise<WeChatResult<TokenGrant>> {
+  const body = { grant_type: "client_credential", appid: opts.appId, secret: opts.secret, force_refresh: opts.forceRefresh };
+  return toGrant(await send(opts, "POST", "/cgi-bin/stable_token", {}, body));
+}
+
+/** GET /cgi-bin/token. Every call issues a new token; the previous one keeps working for about 5 minutes. */
+export async function requestClassicToken(opts: Target & { appId: string; secret: string }): Promise<WeChatResult<TokenGrant>> {
+  return toGrant(await send(opts, "GET", "/cgi-bin/token", { grant_type: "client_credential", appid: opts.appId, secret: opts.secret }));
+}
+
+/** Any API taking `access_token` in the query string. */
+export async function callWithAccessToken<T>(
+  opts: Target & { accessToken: string; method: "GET" | "POST"; path: string; query?: Record<string, string>; body?: unknown },
+): Promise<WeChatResult<T>> {
+  const result = await send(opts, opts.method, opts.path, { ...opts.query, access_token: opts.accessToken }, opts.body);
+  return result.ok ? { ok: true, data: result.data as T } : result;
+}
+
+async function send(
+  target: Target,
+  method: "GET" | "POST",
+  path: string,
+  query: Record<string, string>,
+  body?: unknown,
+): Promise<WeChatResult<Record<string, unknown>>> {
+  const url = new URL(path, target.baseUrl.endsWith("/") ? target.baseUrl : `${target.baseUrl}/`);
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: body === undefined ? undefined : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(target.timeoutMs),
+    });
+  } catch (err) {
+    throw new WeChatNetworkError(describeFetchError(err, target.timeoutMs));
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (err) {
+    throw new WeChatNetworkError(describeFetchError(err, target.timeoutMs));
+  }
+  if (!response.ok) throw new WeChatNetworkError(`HTTP ${response.status} from ${path}`);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new WeChatNetworkError(`${path} answered something that is not JSON (${text.length} bytes)`);
+  }
+  if (typeof data !== "object" || data === null) throw new WeChatNetworkError(`${path} answered JSON that is not an object`);
+  const record = data as Record<string, unknown>;
+  const errcode = typeof record.errcode === "number" ? record.errcode : 0;
+  if (errcode !== 0) {
+    return { ok: false, errcode, errmsg: typeof record.errmsg === "string" ? record.errmsg : "" };
+  }
+  return { ok: true, data: record };
+}
+
+function toGrant(result: WeChatResult<Record<string, unknown>>): WeChatResult<TokenGrant> {
+  if (!result.ok) return result;
+  const { access_token: accessToken, expires_in: expiresIn } = result.data;
+  if (typeof accessToken !== "string" || !accessToken || typeof expiresIn !== "number" || !(expiresIn > 0)) {
+    throw new WeChatNetworkError("the token answer has no access_token or expires_in");
+  }
+  return { ok: true, data: { accessToken, expiresIn } };
+}
+
+function describeFetchError(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
+  // undici reports "fetch failed" and puts the reason (ECONNREFUSED, ENOTFOUND …) in `cause`.
+  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+}

@@ -1,0 +1,191 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import bcrypt from "bcryptjs";
+import pg from "pg";
+import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
+import { startMockWeChatApi, TOKEN_PATHS, wechatErrmsg, type MockWeChatApi } from "../helpers/mock-wechat-api";
+import { createTestDatabase } from "../helpers/test-database";
+
+// `npm run mpdesk -- …` as an operator or a deployment script runs it: a separate process on the
+// app's database, next to a running instance.
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let mock: MockWeChatApi;
+let app: AppServer;
+let sql: pg.Client;
+const account = { appId: `wx${randomBytes(8).toString("hex")}`, secret: randomBytes(16).toString("hex") };
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+function mpdesk(args: string[], opts: { env?: Record<string, string | undefined>; input?: string } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: db.url,
+      MPDESK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      AUTH_SECRET: randomBytes(32).toString("base64"),
+      WECHAT_API_BASE: mock.url,
+      ...opts.env,
+    };
+    for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/mpdesk.ts", ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.stdin.end(opts.input ?? "");
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const lastLine = (s: string) => s.trimEnd().split("\n").at(-1)!;
+const getToken = (key: string, base = app.url) => fetch(`${base}/api/token`, { headers: { authorization: `Bearer ${key}` } });
+
+before(async () => {
+  mock = await startMockWeChatApi();
+  mock.addApp(account);
+  db = await createTestDatabase();
+  sql = new pg.Client({ connectionString: db.url });
+  await sql.connect();
+  app = await startApp({
+    databaseUrl: db.url,
+    env: { WECHAT_API_BASE: mock.url, WECHAT_APPID: account.appId, WECHAT_APPSECRET: account.secret, WECHAT_TOKEN: "tok3n" },
+  });
+});
+
+after(async () => {
+  await app?.stop();
+  await sql?.end();
+  await mock?.close();
+  await db?.drop();
+});
+
+describe("api-key", () => {
+  test("create prints the key as the last line; list shows a prefix; revoke shuts it out", async () => {
+    const created = await mpdesk(["api-key", "create", "--name", "billing"]);
+    assert.equal(created.code, 0, created.stderr);
+    const key = lastLine(created.stdout);
+    assert.match(key, /^mpd_[A-Za-z0-9_-]{43}$/);
+    const res = await getToken(key);
+    assert.equal(res.status, 200);
+    assert.ok((await res.json()).access_token);
+
+    const duplicate = await mpdesk(["api-key", "create", "--name", "billing"]);
+    assert.equal(duplicate.code, 1);
+    assert.match(duplicate.stderr, /already|exists/);
+
+    const listed = await mpdesk(["api-key", "list"]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /billing\s+mpd_\S{8}…/);
+    assert.match(listed.stdout, /active/);
+    assert.ok(!listed.stdout.includes(key), "the key itself is never shown again");
+
+    const revoked = await mpdesk(["api-key", "revoke", "--name", "billing"]);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    for (let i = 0; (await getToken(key)).status !== 401; i++) {
+      assert.ok(i < 120, "the running instance still accepts a revoked key");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match((await mpdesk(["api-key", "list"])).stdout, /billing.*revoked/);
+    assert.equal((await mpdesk(["api-key", "revoke", "--name", "billing"])).code, 1, "nothing left to revoke");
+  });
+
+  test("a missing name or an unknown command is a usage error", async () => {
+    const [missing, unknown] = await Promise.all([mpdesk(["api-key", "create"]), mpdesk(["tokens", "shw"])]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--name/);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Usage/);
+  });
+});
+
+describe("token", () => {
+  test("refresh asks WeChat by hand; show reports status and expiry with the token masked", async () => {
+    const before = mock.tokenCalls(account.appId);
+    const refreshed = await mpdesk(["token", "refresh"]);
+    assert.equal(refreshed.code, 0, refreshed.stderr);
+    assert.match(refreshed.stdout, new RegExp(`${account.appId}: new access_token stored, expires at`));
+    assert.equal(mock.tokenCalls(account.appId), before + 1);
+    const { rows } = await sql.query(`SELECT trigger, outcome FROM token_refresh_event ORDER BY id DESC LIMIT 1`);
+    assert.deepEqual(rows[0], { trigger: "manual", outcome: "success" });
+
+    const shown = await mpdesk(["token", "show"]);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /state\s+valid/);
+    assert.match(shown.stdout, /endpoint\s+stable/);
+    assert.match(shown.stdout, /expires at\s+\S+Z \(in 1 h 59 min|expires at\s+\S+Z \(in 2 h/);
+    const masked = /token\s+••••(\S{4})/.exec(shown.stdout);
+    assert.ok(masked, shown.stdout);
+    const live = mock.issuedTokens().filter((t) => mock.isValid(t) && t.endsWith(masked[1]!));
+    assert.equal(live.length, 1, "the mask shows the last characters of the current token");
+    assert.ok(!shown.stdout.includes(live[0]!), "and nothing more");
+  });
+
+  test("refresh reports a configuration error with its fix and exits 1", async () => {
+    mock.script(account.appId, TOKEN_PATHS.stable, { errcode: 40164, errmsg: wechatErrmsg(40164, { ip: "198.51.100.23" }) });
+    const refreshed = await mpdesk(["token", "refresh", "--account", account.appId]);
+    assert.equal(refreshed.code, 1);
+    assert.match(refreshed.stderr, /40164/);
+    assert.match(refreshed.stderr, /Add 198\.51\.100\.23 to the IP whitelist/);
+    const shown = await mpdesk(["token", "show"]);
+    assert.match(shown.stdout, /state\s+error/);
+    assert.match(shown.stdout, /fix\s+Add 198\.51\.100\.23/);
+    assert.equal((await mpdesk(["token", "refresh"])).code, 0, "fixed: the next manual refresh succeeds");
+  });
+
+  test("an unknown AppID is refused", async () => {
+    const r = await mpdesk(["token", "show", "--account", "wx0000000000000000"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /No account with AppID/);
+  });
+});
+
+describe("user create", () => {
+  test("with --password, from stdin, and refusing a duplicate", async () => {
+    const [created, piped] = await Promise.all([
+      mpdesk(["user", "create", "--email", "Ops@Example.com", "--password", "a long password", "--role", "admin"]),
+      mpdesk(["user", "create", "--email", "viewer@example.com"], { input: "piped password\n" }),
+    ]);
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal(piped.code, 0, piped.stderr);
+    const { rows } = await sql.query(`SELECT email, role, password_hash FROM "user" WHERE email IN ('ops@example.com', 'viewer@example.com') ORDER BY email`);
+    assert.deepEqual(rows.map((r) => [r.email, r.role]), [["ops@example.com", "admin"], ["viewer@example.com", "viewer"]]);
+    assert.ok(await bcrypt.compare("a long password", rows[0].password_hash));
+    assert.ok(await bcrypt.compare("piped password", rows[1].password_hash));
+
+    const refused = await Promise.all([
+      mpdesk(["user", "create", "--email", "ops@example.com", "--password", "another password"]), // exists
+      mpdesk(["user", "create", "--email", "short@example.com", "--password", "short"]),
+      mpdesk(["user", "create", "--email", "not-an-address", "--password", "a long password"]),
+      mpdesk(["user", "create", "--email", "x@example.com", "--password", "a long password", "--role", "root"]),
+    ]);
+    assert.deepEqual(refused.map((r) => r.code), [1, 1, 2, 2]);
+    assert.match(refused[0]!.stderr, /already exists/);
+  });
+});
+
+test("next to `npm start` on the embedded PostgreSQL, the CLI uses the running server", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "mpdesk-cli-"));
+  chmodSync(dir, 0o755); // the embedded server runs as the `postgres` user when we are root
+  const dataDir = path.join(dir, "data");
+  let embeddedApp: AppServer | undefined;
+  try {
+    embeddedApp = await startApp({ databaseUrl: "", env: { MPDESK_DATA_DIR: dataDir, WECHAT_API_BASE: mock.url } });
+    const env = { DATABASE_URL: undefined, MPDESK_DATA_DIR: dataDir };
+    const created = await mpdesk(["api-key", "create", "--name", "local"], { env });
+    assert.equal(created.code, 0, created.stderr);
+    // The key is in the app's database, and the app's database is still up after the CLI exited.
+    const res = await getToken(lastLine(created.stdout), embeddedApp.url);
+    assert.equal(res.status, 404, "authorised (404: this fresh install has no account yet)");
+    assert.equal((await res.json()).error, "no_account_configured");
+    assert.equal((await fetch(`${embeddedApp.url}/api/health`)).status, 200);
+  } finally {
+    await embeddedApp?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
