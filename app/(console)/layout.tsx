@@ -18,6 +18,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
     { href: "/", label: t.nav.overview, icon: "home" },
     { href: "/messages", label: t.nav.messages, icon: "messages" },
     { href: "/settings", label: t.nav.setup, icon: "plug" },
+    { href: "/token", label: t.nav.token, icon: "key" },
     ...(user.role === "admin" ? [{ href: "/users", label: t.nav.users, icon: "users" } as const] : []),
   ];
   const signOutButton = (

@@ -16,6 +16,8 @@ import { getPool } from "@/lib/db";
 import { fmt, formatDateTime, formatNumber, formatRelative } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
 import { getDailyCounts } from "@/lib/messages/message-stats";
+import { getTokenStatus } from "@/lib/tokens";
+import { TokenStatusCard } from "@/components/token-status-card";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -43,10 +45,11 @@ export default async function OverviewPage() {
       </>
     );
   }
-  const [status, daily, spool] = await Promise.all([
+  const [status, daily, spool, token] = await Promise.all([
     getCallbackStatus(getPool(), account.id),
     getDailyCounts(getPool(), account.id, tz),
     getCallbackRuntime().store.spoolSize().catch(() => 0),
+    getTokenStatus(account.id),
   ]);
   const typeLabels = t.messages.types as Record<string, string>;
   const max = Math.max(0, ...daily.days.map((_, i) => daily.types.reduce((s, ty) => s + daily.counts[ty]![i]!, 0)));
@@ -100,7 +103,7 @@ export default async function OverviewPage() {
         </dl>
       </section>
 
-      <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
+      <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <Card>
           <CardHeader title={o.chartTitle} description={daily.total ? fmt(o.chartSummary, { total: formatNumber(daily.total, locale), max: formatNumber(max, locale) }) : undefined} />
           <CardBody>
@@ -111,6 +114,8 @@ export default async function OverviewPage() {
             )}
           </CardBody>
         </Card>
+        <div className="space-y-6">
+        <TokenStatusCard status={token} dict={t} locale={locale} tz={tz} link />
         <Card>
           <CardHeader title={o.countsTitle} />
           <CardBody className="p-0">
@@ -135,6 +140,7 @@ export default async function OverviewPage() {
             </table>
           </CardBody>
         </Card>
+        </div>
       </div>
     </>
   );

@@ -6,6 +6,7 @@ import { hashPassword } from "../../lib/auth/password";
 import { decryptSecret } from "../../lib/secrets";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
 import { launchBrowser, newContext, screenshot, signIn } from "../helpers/browser";
+import { startMockWeChatApi, TOKEN_PATHS, type MockWeChatApi } from "../helpers/mock-wechat-api";
 import { openId } from "../helpers/message-catalog";
 import { createTestDatabase } from "../helpers/test-database";
 import { bigMsgId, messageXml, postSigned, signMessage, verificationPath, type SimAccount } from "../helpers/wechat-simulator";
@@ -25,6 +26,7 @@ const LIVE_TIMEOUT = 15_000;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let app: AppServer;
 let sql: pg.Client;
+let wechatApi: MockWeChatApi;
 let browser: Browser;
 let admin: BrowserContext;
 let page: Page;
@@ -38,7 +40,10 @@ before(async () => {
   db = await createTestDatabase();
   sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
-  app = await startApp({ databaseUrl: db.url });
+  // WeChat's server API (access_token) played over real HTTP.
+  wechatApi = await startMockWeChatApi();
+  wechatApi.addApp({ appId: APP_ID, secret: APP_SECRET });
+  app = await startApp({ databaseUrl: db.url, env: { WECHAT_API_BASE: wechatApi.url } });
   // The first admin comes from ADMIN_EMAIL/ADMIN_PASSWORD at start; the others as an admin would add them.
   for (const u of [VIEWER, THROTTLED]) {
     await sql.query(`INSERT INTO "user" (id, email, password_hash, role) VALUES (gen_random_uuid(), $1, $2, 'viewer')`, [u.email, await hashPassword(u.password)]);
@@ -51,6 +56,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await app?.stop();
+  await wechatApi?.close();
   await sql?.end();
   await db?.drop();
 });
@@ -200,10 +206,21 @@ describe("guided setup, as an admin", () => {
     await screenshot(page, "zh-setup-3-verified");
   });
 
-  test("step 4 says what to whitelist before testing API access", async () => {
-    await page.goto("/settings/api");
+  test("step 4: Test connection names the IP to whitelist, then succeeds", async () => {
+    await page.getByRole("link", { name: /下一步.*接口调用/ }).click();
+    await page.waitForURL((u) => u.pathname === "/settings/api");
     await text(page, /IP白名单/).waitFor();
-    await text(page, /40164/).waitFor();
+    // WeChat refuses: this server's address is not whitelisted (40164 names it).
+    wechatApi.script(APP_ID, TOKEN_PATHS.stable, { errcode: 40164 });
+    await page.getByRole("button", { name: "测试连接" }).click();
+    await page.getByRole("alert").getByText("连接失败").waitFor();
+    assert.equal((await page.getByTestId("whitelist-ip").first().innerText()).trim(), "203.0.113.7");
+    await text(page, /请在公众号后台「设置与开发 → 基本配置」的 IP 白名单中添加 203\.0\.113\.7/).waitFor();
+    await screenshot(page, "zh-setup-4-whitelist");
+    await page.getByRole("button", { name: "测试连接" }).click();
+    await text(page, /连接成功：已获取 access_token/).waitFor();
+    await page.getByTestId("token-status").getByText("稳定版 stable_token").waitFor();
+    await screenshot(page, "zh-setup-4-connected");
   });
 });
 
@@ -283,6 +300,35 @@ describe("messages", () => {
   });
 });
 
+describe("API access", () => {
+  test("refresh events, Refresh now, and API keys shown once then revoked", async () => {
+    await page.goto("/token");
+    const events = page.getByTestId("refresh-events").locator("tbody tr");
+    await events.first().waitFor();
+    const before = await events.count();
+    assert.equal(before, 2, "the two test connections");
+    await page.getByRole("button", { name: "立即刷新" }).click();
+    await text(page, /已刷新，有效期至/).waitFor();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="refresh-events"] tbody tr').length === n, before + 1);
+
+    await page.getByLabel("密钥名称").fill("crm");
+    await page.getByRole("button", { name: "创建密钥" }).click();
+    const key = (await page.getByTestId("new-api-key").innerText()).trim();
+    assert.match(key, /^mpd_/);
+    const res = await fetch(`${app.url}/api/token`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal(res.status, 200);
+    assert.ok(((await res.json()) as { access_token?: string }).access_token);
+    await screenshot(page, "zh-token");
+    await page.reload();
+    assert.equal(await page.getByText(key).count(), 0, "the key is shown once only");
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("button", { name: "吊销 crm" }).click();
+    await text(page, "已吊销「crm」。").waitFor();
+    const after = await fetch(`${app.url}/api/token`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal(after.status, 401);
+  });
+});
+
 describe("a viewer", () => {
   let viewer: BrowserContext;
   let vpage: Page;
@@ -304,6 +350,11 @@ describe("a viewer", () => {
     assert.equal(await vpage.getByRole("button", { name: "保存", exact: true }).count(), 0);
     await text(vpage, "你是只读成员，可以查看设置但不能修改。").waitFor();
     assert.equal(await vpage.getByRole("link", { name: "成员" }).count(), 0, "no Users page in the menu");
+    await vpage.goto("/token");
+    await vpage.getByRole("heading", { name: "接口凭证", exact: true }).waitFor();
+    assert.equal(await vpage.getByRole("button", { name: "立即刷新" }).count(), 0);
+    assert.equal(await vpage.getByRole("button", { name: "创建密钥" }).count(), 0);
+    await vpage.goto("/settings/credentials");
     await screenshot(vpage, "zh-viewer-settings");
   });
 
@@ -340,6 +391,8 @@ describe("in English", () => {
       ["/settings/credentials", "Connect to WeChat", "en-setup-2-credentials"],
       ["/settings/server", "Connect to WeChat", "en-setup-3-server"],
       [`/messages/followers/${follower}`, "Follower thread", "en-thread"],
+      ["/settings/api", "Connect to WeChat", "en-setup-4-api"],
+      ["/token", "API access", "en-token"],
       ["/users", "Users", "en-users"],
     ] as const) {
       await page.goto(path);

@@ -5,12 +5,13 @@ import { requireUser } from "@/lib/auth/require-user";
 import { getCallbackStatus } from "@/lib/callback/callback-status";
 import { getPool } from "@/lib/db";
 import { getI18n } from "@/lib/i18n/server";
+import { getTokenStatus } from "@/lib/tokens";
 
 export default async function SettingsLayout({ children }: { children: React.ReactNode }) {
   await requireUser();
   const { t } = await getI18n();
   const { account } = await getConsoleAccount();
-  const status = account ? await getCallbackStatus(getPool(), account.id) : null;
+  const [status, token] = account ? await Promise.all([getCallbackStatus(getPool(), account.id), getTokenStatus(account.id)]) : [null, null];
   const s = t.setup.steps;
   return (
     <>
@@ -21,7 +22,7 @@ export default async function SettingsLayout({ children }: { children: React.Rea
           { href: "/settings", label: s.account, done: !!account },
           { href: "/settings/credentials", label: s.credentials, done: !!account },
           { href: "/settings/server", label: s.server, done: !!status?.lastVerifiedAt },
-          { href: "/settings/api", label: s.api, done: false },
+          { href: "/settings/api", label: s.api, done: token?.state === "valid" },
         ]}
       />
       {children}
