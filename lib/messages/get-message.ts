@@ -1,36 +1,13 @@
 import type pg from "pg";
+import type { InboundRow } from "./inbound-row";
 
 // One stored message with every column, ids as strings (64-bit values never pass through a
 // JavaScript number: MsgId is text, id and CreateTime are read as ::text).
 
-export type MessageDetail = {
+export type MessageDetail = Omit<InboundRow, "dedupeKey" | "receivedAt" | "fields"> & {
   id: string;
-  accountId: string;
   direction: "inbound" | "outbound";
-  msgType: string;
-  event: string | null;
-  eventKey: string | null;
-  fromUser: string;
-  toUser: string;
-  msgId: string | null;
-  createTime: string | null;
-  content: string | null;
-  mediaId: string | null;
-  picUrl: string | null;
-  format: string | null;
-  recognition: string | null;
-  thumbMediaId: string | null;
-  locationX: number | null;
-  locationY: number | null;
-  scale: number | null;
-  label: string | null;
-  title: string | null;
-  description: string | null;
-  url: string | null;
-  rawXml: string;
   fields: Record<string, unknown>;
-  encrypted: boolean;
-  replyXml: string | null;
   receivedAt: Date;
 };
 

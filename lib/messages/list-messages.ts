@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { MessageDetail } from "./get-message";
 import { splitCursor, type TMessageFilters, type TPageCursor } from "./message-filters";
 import { buildMessageWhere, CURSOR_SQL } from "./message-query";
 
@@ -8,19 +9,9 @@ type Db = pg.Pool | pg.PoolClient;
 // message_account_id_received_at_id_idx serves page 1 and page 10 000 alike, where OFFSET
 // would read and discard every row before the page.
 
-export type MessageListItem = {
-  id: string;
-  direction: "inbound" | "outbound";
-  msgType: string;
-  event: string | null;
-  eventKey: string | null;
-  fromUser: string;
-  toUser: string;
-  msgId: string | null;
+export type MessageListItem = Pick<MessageDetail, "id" | "direction" | "msgType" | "event" | "eventKey" | "fromUser" | "toUser" | "msgId" | "encrypted" | "receivedAt"> & {
   preview: string | null;
-  encrypted: boolean;
   hasReply: boolean;
-  receivedAt: Date;
   cursor: string;
 };
 

@@ -3,8 +3,7 @@
 import { useActionState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Callout } from "@/components/ui/callout";
-import { CopyButton } from "@/components/ui/copy-button";
+import { ActionResult } from "@/components/action-result";
 import { Field, fieldIds } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -12,23 +11,6 @@ import { fmt, type Dictionary } from "@/lib/i18n";
 import { createKeyAction, revokeKeyAction, type KeyState } from "./actions";
 
 type Key = { id: string; name: string; prefix: string; created: string; lastUsed: string | null; revoked: string | null };
-
-function Result({ state, common }: { state: KeyState; common: Dictionary["common"] }) {
-  if (!state) return null;
-  return (
-    <Callout tone={state.ok ? "success" : "danger"} role={state.ok ? "status" : "alert"}>
-      <p>{state.message}</p>
-      {state.key ? (
-        <div className="mt-2 flex flex-wrap items-center gap-2">
-          <code data-testid="new-api-key" className="break-all rounded bg-white px-2 py-1 font-mono text-sm text-slate-900 ring-1 ring-emerald-200">
-            {state.key}
-          </code>
-          <CopyButton value={state.key} label={common.copy} copiedLabel={common.copied} />
-        </div>
-      ) : null}
-    </Callout>
-  );
-}
 
 export function ApiKeys({ keys, t, common, canEdit }: { keys: Key[]; t: Dictionary["token"]; common: Dictionary["common"]; canEdit: boolean }) {
   const [created, createAction] = useActionState(createKeyAction, null);
@@ -43,8 +25,8 @@ export function ApiKeys({ keys, t, common, canEdit }: { keys: Key[]; t: Dictiona
           <SubmitButton pendingLabel={common.saving}>{t.createKey}</SubmitButton>
         </form>
       ) : null}
-      <Result state={created} common={common} />
-      <Result state={revoked} common={common} />
+      <ActionResult state={created && { ...created, secret: created.key }} common={common} secretTestId="new-api-key" />
+      <ActionResult state={revoked} common={common} />
       {keys.length ? (
         <div className="overflow-x-auto">
           <table className="w-full min-w-[36rem] text-sm">

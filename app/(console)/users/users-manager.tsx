@@ -2,8 +2,7 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import { Callout } from "@/components/ui/callout";
-import { CopyButton } from "@/components/ui/copy-button";
+import { ActionResult } from "@/components/action-result";
 import { Field, fieldIds } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -13,21 +12,8 @@ import { addUser, updateUser, type UsersState } from "./actions";
 type T = { u: Dictionary["users"]; roles: Dictionary["nav"]["roles"]; common: Dictionary["common"] };
 
 function Result({ state, t }: { state: UsersState; t: T }) {
-  if (!state) return null;
-  return (
-    <Callout tone={state.ok ? "success" : "danger"} role={state.ok ? "status" : "alert"}>
-      <p>{state.message}</p>
-      {state.secret ? (
-        <div className="mt-2 flex flex-wrap items-center gap-2">
-          {state.message !== fmt(t.u.newPassword, { email: state.secret.email }) ? <span className="text-xs">{fmt(t.u.newPassword, { email: state.secret.email })}</span> : null}
-          <code data-testid="new-password" className="rounded bg-white px-2 py-1 font-mono text-sm text-slate-900 ring-1 ring-emerald-200">
-            {state.secret.password}
-          </code>
-          <CopyButton value={state.secret.password} label={t.common.copy} copiedLabel={t.common.copied} />
-        </div>
-      ) : null}
-    </Callout>
-  );
+  const label = state?.secret && state.message !== fmt(t.u.newPassword, { email: state.secret.email }) ? fmt(t.u.newPassword, { email: state.secret.email }) : undefined;
+  return <ActionResult state={state && { ...state, secret: state.secret?.password }} common={t.common} secretLabel={label} secretTestId="new-password" />;
 }
 
 export function UsersManager({ t, users, currentUserId }: { t: T; users: Array<{ id: string; email: string; role: "admin" | "viewer"; created: string }>; currentUserId: string }) {
