@@ -104,7 +104,7 @@ export default async function OverviewPage() {
       </section>
 
       <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-        <Card>
+        <Card className="lg:self-start">
           <CardHeader title={o.chartTitle} description={daily.total ? fmt(o.chartSummary, { total: formatNumber(daily.total, locale), max: formatNumber(max, locale) }) : undefined} />
           <CardBody>
             {daily.total ? (

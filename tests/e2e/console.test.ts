@@ -356,6 +356,12 @@ describe("a viewer", () => {
     assert.equal(await vpage.getByRole("button", { name: "创建密钥" }).count(), 0);
     await vpage.goto("/settings/credentials");
     await screenshot(vpage, "zh-viewer-settings");
+    await vpage.setViewportSize({ width: 390, height: 844 });
+    await vpage.goto("/messages");
+    await vpage.getByRole("button", { name: "菜单" }).click();
+    await vpage.getByRole("navigation", { name: "菜单" }).getByRole("link", { name: "消息" }).waitFor();
+    await screenshot(vpage, "zh-mobile-messages");
+    await vpage.setViewportSize({ width: 1280, height: 860 });
   });
 
   test("cannot save settings even by calling the server action directly", async () => {
