@@ -1,12 +1,18 @@
 import type { Metadata } from "next";
+import { TimezoneSync } from "@/components/timezone-sync";
+import { getI18n } from "@/lib/i18n/server";
 import "./globals.css";
 
-export const metadata: Metadata = { title: "mpdesk", description: "WeChat Official Account backend and console" };
+export const metadata: Metadata = { title: { default: "mpdesk", template: "%s · mpdesk" }, description: "WeChat Official Account backend and console" };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const { t, tz } = await getI18n();
   return (
-    <html lang="zh-CN">
-      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">{children}</body>
+    <html lang={t.meta.htmlLang}>
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <TimezoneSync current={tz} />
+        {children}
+      </body>
     </html>
   );
 }

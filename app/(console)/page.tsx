@@ -1,0 +1,147 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { LiveRefresh } from "@/components/live-refresh";
+import { MessagesChart, OTHER_COLOR, TYPE_COLORS } from "@/components/messages-chart";
+import { StatusDot } from "@/components/ui/badge";
+import { buttonClass } from "@/components/ui/button";
+import { Callout } from "@/components/ui/callout";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { getConsoleAccount } from "@/lib/accounts/console-account";
+import { requireUser } from "@/lib/auth/require-user";
+import { getCallbackRuntime } from "@/lib/callback/callback-runtime";
+import { getCallbackStatus } from "@/lib/callback/callback-status";
+import { getPool } from "@/lib/db";
+import { fmt, formatDateTime, formatNumber, formatRelative } from "@/lib/i18n";
+import { getI18n } from "@/lib/i18n/server";
+import { getDailyCounts } from "@/lib/messages/message-stats";
+import { getTokenStatus } from "@/lib/tokens";
+import { TokenStatusCard } from "@/components/token-status-card";
+
+export const metadata: Metadata = { title: "Overview" };
+
+export default async function OverviewPage() {
+  await requireUser();
+  const { t, locale, tz } = await getI18n();
+  const o = t.overview;
+  const { account } = await getConsoleAccount();
+  if (!account) {
+    return (
+      <>
+        <PageHeader title={o.title} />
+        <div className="rounded-xl border border-dashed border-slate-300 bg-white">
+          <EmptyState
+            title={o.noAccount.title}
+            action={
+              <Link href="/settings" className={buttonClass("primary")}>
+                {o.noAccount.action} →
+              </Link>
+            }
+          >
+            {o.noAccount.body}
+          </EmptyState>
+        </div>
+      </>
+    );
+  }
+  const [status, daily, spool, token] = await Promise.all([
+    getCallbackStatus(getPool(), account.id),
+    getDailyCounts(getPool(), account.id, tz),
+    getCallbackRuntime().store.spoolSize().catch(() => 0),
+    getTokenStatus(account.id),
+  ]);
+  const typeLabels = t.messages.types as Record<string, string>;
+  const max = Math.max(0, ...daily.days.map((_, i) => daily.types.reduce((s, ty) => s + daily.counts[ty]![i]!, 0)));
+  const when = (d: Date | null) => (d ? formatRelative(d, t) : t.common.never);
+  const exact = (d: Date | null) => (d ? formatDateTime(d, locale, tz, { seconds: true }) : undefined);
+
+  const stats: Array<{ label: string; value: string; title?: string; tone: "green" | "amber" | "red" | "neutral"; hint?: string; href?: string }> = [
+    { label: o.lastMessage, value: when(status.lastMessageAt), title: exact(status.lastMessageAt), tone: status.lastMessageAt ? "green" : "neutral", href: "/messages" },
+    { label: o.lastVerification, value: when(status.lastVerifiedAt), title: exact(status.lastVerifiedAt), tone: status.lastVerifiedAt ? "green" : "amber", href: "/settings/server" },
+    { label: o.refused24h, value: formatNumber(status.refused24h, locale), tone: status.refused24h ? "amber" : "green", hint: o.refusedHint },
+    { label: o.spool, value: formatNumber(spool, locale), tone: spool ? "amber" : "green", hint: o.spoolHint },
+  ];
+
+  return (
+    <>
+      <PageHeader title={o.title} description={o.subtitle} actions={<LiveRefresh src="/api/live?scope=callback" version={`${account.id}|${status.version}`} label={t.common.live} />} />
+      {!status.lastVerifiedAt ? (
+        <Callout tone="warning" className="mb-6">
+          {o.setupIncomplete}{" "}
+          <Link href="/settings/server">{o.continueSetup} →</Link>
+        </Callout>
+      ) : null}
+      <section aria-label={o.health}>
+        <h2 className="sr-only">{o.health}</h2>
+        <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+          {stats.map((s) => {
+            const body = (
+              <>
+                <dt className="flex items-center gap-2 text-sm text-slate-500">
+                  <StatusDot tone={s.tone} />
+                  {s.label}
+                </dt>
+                <dd className="mt-2 text-2xl font-semibold tracking-tight text-slate-900" title={s.title}>
+                  {s.value}
+                </dd>
+                {s.hint ? <dd className="mt-1 text-xs leading-relaxed text-slate-500">{s.hint}</dd> : s.title ? <dd className="mt-1 text-xs text-slate-500 tabular-nums">{s.title}</dd> : null}
+              </>
+            );
+            return (
+              <div key={s.label} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+                {s.href ? (
+                  <Link href={s.href} className="block focus-visible:outline-2 focus-visible:outline-emerald-600">
+                    {body}
+                  </Link>
+                ) : (
+                  body
+                )}
+              </div>
+            );
+          })}
+        </dl>
+      </section>
+
+      <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <Card className="lg:self-start">
+          <CardHeader title={o.chartTitle} description={daily.total ? fmt(o.chartSummary, { total: formatNumber(daily.total, locale), max: formatNumber(max, locale) }) : undefined} />
+          <CardBody>
+            {daily.total ? (
+              <MessagesChart data={daily} summary={fmt(o.chartSummary, { total: daily.total, max })} labels={typeLabels} otherLabel={o.other} />
+            ) : (
+              <p className="py-12 text-center text-sm text-slate-500">{o.noData}</p>
+            )}
+          </CardBody>
+        </Card>
+        <div className="space-y-6">
+        <TokenStatusCard status={token} dict={t} locale={locale} tz={tz} link />
+        <Card>
+          <CardHeader title={o.countsTitle} />
+          <CardBody className="p-0">
+            <table className="w-full text-sm">
+              <tbody className="divide-y divide-slate-100">
+                {daily.types.map((ty) => (
+                  <tr key={ty}>
+                    <td className="px-5 py-2">
+                      <Link href={`/messages?type=${encodeURIComponent(ty)}`} className="inline-flex items-center gap-2 text-slate-700 hover:text-emerald-700">
+                        <span aria-hidden className="size-2.5 rounded-sm" style={{ background: TYPE_COLORS[ty] ?? OTHER_COLOR }} />
+                        {typeLabels[ty] ?? ty}
+                      </Link>
+                    </td>
+                    <td className="px-5 py-2 text-right font-medium tabular-nums text-slate-900">{formatNumber(daily.totals[ty]!, locale)}</td>
+                  </tr>
+                ))}
+                <tr className="bg-slate-50/70">
+                  <td className="px-5 py-2 font-medium text-slate-700">{o.total}</td>
+                  <td className="px-5 py-2 text-right font-semibold tabular-nums">{formatNumber(daily.total, locale)}</td>
+                </tr>
+              </tbody>
+            </table>
+          </CardBody>
+        </Card>
+        </div>
+      </div>
+    </>
+  );
+}

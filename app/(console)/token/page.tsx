@@ -1,0 +1,111 @@
+import type { Metadata } from "next";
+import { LiveRefresh } from "@/components/live-refresh";
+import { RefreshTokenForm } from "@/components/refresh-token-form";
+import { TokenStatusCard } from "@/components/token-status-card";
+import { Badge } from "@/components/ui/badge";
+import { Callout } from "@/components/ui/callout";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { getConsoleAccount } from "@/lib/accounts/console-account";
+import { requireUser } from "@/lib/auth/require-user";
+import { formatDateTime } from "@/lib/i18n";
+import { getI18n } from "@/lib/i18n/server";
+import { getTokenStatus, listApiKeys, listRefreshEvents } from "@/lib/tokens";
+import { ApiKeys } from "./api-keys";
+
+export const metadata: Metadata = { title: "API access" };
+
+export default async function TokenPage() {
+  const user = await requireUser();
+  const { t, locale, tz } = await getI18n();
+  const k = t.token;
+  const { account } = await getConsoleAccount();
+  const [status, events, keys] = await Promise.all([
+    account ? getTokenStatus(account.id) : null,
+    account ? listRefreshEvents(account.id, { limit: 50 }) : [],
+    listApiKeys(),
+  ]);
+  const admin = user.role === "admin";
+  const when = (d: Date) => formatDateTime(d, locale, tz, { seconds: true });
+  return (
+    <>
+      <PageHeader title={k.title} description={k.subtitle} actions={account ? <LiveRefresh src="/api/live?scope=token" version={`${account.id}|${events[0]?.id ?? null}`} label={t.common.live} /> : null} />
+      {!admin ? <Callout tone="warning" className="mb-6">{t.common.readOnly}</Callout> : null}
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
+        <TokenStatusCard
+          status={status}
+          dict={t}
+          locale={locale}
+          tz={tz}
+          action={account && admin ? <RefreshTokenForm intent="refresh" t={k} common={t.common} locale={locale} /> : null}
+        />
+        <Card>
+          <CardHeader title={k.events} />
+          <CardBody className="p-0">
+            {events.length ? (
+              <div className="overflow-x-auto">
+                <table className="w-full min-w-[36rem] text-sm" data-testid="refresh-events">
+                  <thead className="border-b border-slate-100 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
+                    <tr>
+                      <th scope="col" className="px-5 py-2">{k.columns.time}</th>
+                      <th scope="col" className="px-3 py-2">{k.columns.trigger}</th>
+                      <th scope="col" className="px-3 py-2">{k.columns.endpoint}</th>
+                      <th scope="col" className="px-3 py-2">{k.columns.outcome}</th>
+                      <th scope="col" className="px-3 py-2 text-right">{k.columns.latency}</th>
+                      <th scope="col" className="px-5 py-2">{k.columns.instance}</th>
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100">
+                    {events.map((e) => (
+                      <tr key={e.id}>
+                        <td className="whitespace-nowrap px-5 py-2 tabular-nums text-slate-700">{when(e.createdAt)}</td>
+                        <td className="px-3 py-2">{k.triggers[e.trigger]}</td>
+                        <td className="px-3 py-2 font-mono text-xs">{e.endpoint}</td>
+                        <td className="px-3 py-2">
+                          {e.outcome === "success" ? (
+                            <Badge tone="green">{k.outcomes.success}</Badge>
+                          ) : (
+                            <span className="inline-flex flex-wrap items-center gap-1">
+                              <Badge tone="red">{k.outcomes.error}</Badge>
+                              <span className="font-mono text-xs text-slate-600" title={e.errmsg ?? undefined}>
+                                {e.errcode ?? e.errmsg}
+                              </span>
+                            </span>
+                          )}
+                        </td>
+                        <td className="px-3 py-2 text-right tabular-nums">{e.latencyMs} ms</td>
+                        <td className="max-w-[10rem] truncate px-5 py-2 font-mono text-xs text-slate-500" title={e.instance}>
+                          {e.instance}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            ) : (
+              <p className="px-5 py-8 text-center text-sm text-slate-500">{k.eventsEmpty}</p>
+            )}
+          </CardBody>
+        </Card>
+      </div>
+      <Card className="mt-6">
+        <CardHeader title={k.keys} description={k.keysIntro} />
+        <CardBody>
+          <ApiKeys
+            canEdit={admin}
+            t={k}
+            common={t.common}
+            keys={keys.map((key) => ({
+              id: key.id,
+              name: key.name,
+              prefix: key.prefix,
+              created: formatDateTime(key.createdAt, locale, tz),
+              lastUsed: key.lastUsedAt ? formatDateTime(key.lastUsedAt, locale, tz) : null,
+              revoked: key.revokedAt ? formatDateTime(key.revokedAt, locale, tz) : null,
+            }))}
+          />
+        </CardBody>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,55 @@
+import { redirect } from "next/navigation";
+import { getPrisma } from "../db";
+import { auth } from "./auth";
+
+// The one access check. Every page, server action and protected route handler calls it on the
+// server, whatever the proxy did. The role comes from the database, not the cookie, so a
+// demotion or removal takes effect on the next request; a password reset (session_version)
+// ends the sessions issued before it.
+
+export type Role = "admin" | "viewer";
+export type SessionUser = { id: string; email: string; role: Role };
+
+/** Thrown when a signed-in user lacks the role; checked by `code` (Next.js may duplicate modules). */
+export class ForbiddenError extends Error {
+  readonly code = "FORBIDDEN";
+  constructor() {
+    super("forbidden");
+  }
+}
+export const isForbidden = (err: unknown) => (err as { code?: unknown } | null)?.code === "FORBIDDEN";
+
+type SessionState = { user: SessionUser } | { user: null; stale: boolean };
+
+async function resolveSession(): Promise<SessionState> {
+  const session = await auth();
+  const id = session?.user?.id;
+  if (!id) return { user: null, stale: false };
+  const user = await getPrisma().user.findUnique({ where: { id }, select: { id: true, email: true, role: true, sessionVersion: true } });
+  if (!user || user.sessionVersion !== (session as { sv?: number }).sv) return { user: null, stale: true };
+  return { user: { id: user.id, email: user.email, role: user.role } };
+}
+
+/** The signed-in user, or null: for /login, which must not redirect to itself. */
+export async function getSessionUser(): Promise<SessionUser | null> {
+  return (await resolveSession()).user;
+}
+
+/** Signed out → redirect to /login; signed in without `role` → ForbiddenError. */
+export async function requireUser(opts: { role?: Role } = {}): Promise<SessionUser> {
+  const state = await resolveSession();
+  if (!state.user) redirect(state.stale ? "/login?expired=1" : "/login");
+  const user = state.user;
+  if (opts.role === "admin" && user.role !== "admin") throw new ForbiddenError();
+  return user;
+}
+
+/** For server actions that answer with a form state: the admin, or null when the user is a viewer. */
+export async function requireAdminForAction(): Promise<SessionUser | null> {
+  try {
+    return await requireUser({ role: "admin" });
+  } catch (err) {
+    if (isForbidden(err)) return null;
+    throw err;
+  }
+}

@@ -1,0 +1,35 @@
+import type pg from "pg";
+
+// Messages per day and type over the last N days, in the viewer's time zone, for the chart and
+// the counts on the overview. One GROUP BY over the (account_id, received_at) index range.
+
+export type DailyCounts = { days: string[]; types: string[]; counts: Record<string, number[]>; totals: Record<string, number>; total: number };
+
+export async function getDailyCounts(db: pg.Pool, accountId: string, tz: string, days = 30): Promise<DailyCounts> {
+  const { rows } = await db.query<{ day: string; msg_type: string; n: number }>(
+    `WITH bounds AS (SELECT (date_trunc('day', now() AT TIME ZONE $2) - make_interval(days => $3::int - 1)) AS start_local)
+     SELECT to_char(date_trunc('day', received_at AT TIME ZONE $2), 'YYYY-MM-DD') AS day, msg_type, count(*)::int AS n
+       FROM message, bounds
+      WHERE account_id = $1 AND received_at >= bounds.start_local AT TIME ZONE $2
+      GROUP BY 1, 2`,
+    [accountId, tz, days],
+  );
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+  const dayList: string[] = [];
+  const base = new Date(`${today}T00:00:00Z`);
+  for (let i = days - 1; i >= 0; i--) dayList.push(new Date(base.getTime() - i * 86_400_000).toISOString().slice(0, 10));
+  const index = new Map(dayList.map((d, i) => [d, i]));
+  const counts: Record<string, number[]> = {};
+  const totals: Record<string, number> = {};
+  let total = 0;
+  for (const r of rows) {
+    const i = index.get(r.day);
+    if (i === undefined) continue;
+    const series = (counts[r.msg_type] ??= new Array<number>(days).fill(0));
+    series[i] = series[i]! + r.n;
+    totals[r.msg_type] = (totals[r.msg_type] ?? 0) + r.n;
+    total += r.n;
+  }
+  const types = Object.keys(totals).sort((a, b) => totals[b]! - totals[a]!);
+  return { days: dayList, types, counts, totals, total };
+}

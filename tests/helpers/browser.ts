@@ -1,0 +1,34 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
+
+// Debian's Chromium driven through Playwright's library API (Playwright cannot download its
+// own browser here). `npm test` runs on node's test runner, so no Playwright Test runner.
+
+export const CHROMIUM = process.env.MPDESK_CHROMIUM ?? "/usr/bin/chromium";
+export const SCREENSHOT_DIR = path.resolve("test-results/screenshots");
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
+  });
+}
+
+export function newContext(browser: Browser, baseURL: string, locale: "zh-CN" | "en-US" = "zh-CN"): Promise<BrowserContext> {
+  return browser.newContext({ baseURL, locale, timezoneId: "Asia/Shanghai", viewport: { width: 1280, height: 860 } });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+export async function signIn(page: Page, email: string, password: string, labels = { email: "邮箱", password: "密码", submit: "登录" }): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel(labels.email).fill(email);
+  await page.getByLabel(labels.password).fill(password);
+  await page.getByRole("button", { name: labels.submit, exact: true }).click();
+}
