@@ -1,9 +1,10 @@
 import type pg from "pg";
 import type { InboundRow } from "./inbound-row";
 
-// One statement for a whole batch: rows travel as parallel arrays through unnest(), so the SQL
-// text is constant (prepared once per connection) whatever the batch size. The unique
-// (account_id, dedupe_key) index makes retries and replays idempotent.
+// One statement for a whole batch: the rows travel as a single JSON document expanded by
+// json_to_recordset(), so the SQL text is constant (prepared once per connection) whatever the
+// batch size, and the rows cost one native JSON.stringify instead of a value conversion per
+// column. The unique (account_id, dedupe_key) index makes retries and replays idempotent.
 
 const COLUMNS: Array<[keyof InboundRow, string, string]> = [
   ["accountId", "account_id", "uuid"],
@@ -37,7 +38,8 @@ const COLUMNS: Array<[keyof InboundRow, string, string]> = [
 
 const INSERT_SQL =
   `INSERT INTO message (direction, ${COLUMNS.map((c) => c[1]).join(", ")}) ` +
-  `SELECT 'inbound', * FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${c[2]}[]`).join(", ")}) ` +
+  `SELECT 'inbound', ${COLUMNS.map((c) => `r."${c[0]}"`).join(", ")} ` +
+  `FROM json_to_recordset($1::json) AS r(${COLUMNS.map((c) => `"${c[0]}" ${c[2]}`).join(", ")}) ` +
   `ON CONFLICT (account_id, dedupe_key) DO NOTHING RETURNING account_id, dedupe_key`;
 
 const REPLIES_SQL =
@@ -49,10 +51,11 @@ export type InsertOutcome = { inserted: boolean; replyXml: string | null };
 const keyOf = (accountId: string, dedupeKey: string) => `${accountId}\u0000${dedupeKey}`;
 
 export async function insertMessages(db: pg.Pool | pg.PoolClient, rows: InboundRow[]): Promise<InsertOutcome[]> {
-  const params = COLUMNS.map(([field]) =>
-    rows.map((r) => (field === "fields" ? JSON.stringify(r.fields) : r[field])),
-  );
-  const result = await db.query<{ account_id: string; dedupe_key: string }>({ name: "mpdesk_insert_messages", text: INSERT_SQL, values: params });
+  const result = await db.query<{ account_id: string; dedupe_key: string }>({
+    name: "mpdesk_insert_messages",
+    text: INSERT_SQL,
+    values: [JSON.stringify(rows)],
+  });
   const inserted = new Set(result.rows.map((r) => keyOf(r.account_id, r.dedupe_key)));
   const duplicates = rows.filter((r) => !inserted.has(keyOf(r.accountId, r.dedupeKey)));
   // A retry must get the first delivery's answer, so duplicates read back the stored reply.

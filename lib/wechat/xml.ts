@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { WeChatProtocolError } from "./errors";
+import { parseFlatWeChatXml } from "./xml-flat";
 
 /**
  * Deepest element nesting accepted, counting <xml> itself. WeChat's deepest
@@ -56,7 +57,15 @@ const ELEMENT_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 export function parseWeChatXml(body: string): WeChatXml {
   if (typeof body !== "string") throw new WeChatProtocolError("bad_xml", "body is not a string");
   refuseDeclarations(body);
+  const flat = parseFlatWeChatXml(body);
+  if (flat) return flat;
+  return parseGeneralXml(body);
+}
 
+/** The full validating parse, for every body the flat fast path declines. */
+export function parseGeneralXml(body: string): WeChatXml {
+  if (typeof body !== "string") throw new WeChatProtocolError("bad_xml", "body is not a string");
+  refuseDeclarations(body);
   const { xml, crSentinel } = protectCarriageReturns(body);
   const validation = XMLValidator.validate(xml);
   if (validation !== true) {

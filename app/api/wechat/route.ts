@@ -1,3 +1,4 @@
+import type { NextRequest } from "next/server";
 import { getCallbackRuntime } from "@/lib/callback/callback-runtime";
 import { handleMessage, handleVerification, MAX_BODY_BYTES, type CallbackResult } from "@/lib/callback/handle-callback";
 import { readBodyLimited, sourceIpOf } from "@/lib/http/read-body";
@@ -22,20 +23,20 @@ function respond(method: string, started: number, result: CallbackResult): Respo
   return new Response(result.body, { status: result.status, headers });
 }
 
-export async function GET(request: Request): Promise<Response> {
+export async function GET(request: NextRequest): Promise<Response> {
   const started = performance.now();
   const result = await handleVerification(
-    { query: new URL(request.url).searchParams, sourceIp: sourceIpOf(request.headers), receivedAt: new Date() },
+    { query: request.nextUrl.searchParams, sourceIp: sourceIpOf(request.headers), receivedAt: new Date() },
     getCallbackRuntime(),
   );
   return respond("GET", started, result);
 }
 
-export async function POST(request: Request): Promise<Response> {
+export async function POST(request: NextRequest): Promise<Response> {
   const started = performance.now();
   const result = await handleMessage(
     {
-      query: new URL(request.url).searchParams,
+      query: request.nextUrl.searchParams,
       sourceIp: sourceIpOf(request.headers),
       receivedAt: new Date(),
       readBody: () => readBodyLimited(request, MAX_BODY_BYTES),
