@@ -230,7 +230,7 @@ export const en: Dictionary = {
       event: "Event",
       allEvents: "All events",
       direction: "Direction",
-      allDirections: "Both directions",
+      allDirections: "All",
       inbound: "Received",
       outbound: "Sent",
       openid: "OpenID",
