@@ -1,4 +1,5 @@
 import type { WeChatXml, WeChatXmlValue } from "../wechat/xml";
+import { contentGrams } from "./search-grams";
 
 // A received message or event, normalised for the console's columns, with everything WeChat
 // sent kept beside it (raw XML + parsed fields), so unknown types lose nothing.
@@ -12,6 +13,7 @@ export type InboundRow = {
   msgId: string | null;
   createTime: string | null; // seconds, as text: it goes to a bigint column untouched
   content: string | null;
+  contentGrams: string[] | null;
   mediaId: string | null;
   picUrl: string | null;
   format: string | null;
@@ -53,6 +55,7 @@ export function normalizeInbound(fields: WeChatXml, rawXml: string, accountId: s
   const toUser = text(fields.ToUserName);
   if (!msgType || !fromUser || !toUser) throw new InvalidMessageError("MsgType, FromUserName and ToUserName are required");
   const createTime = text(fields.CreateTime);
+  const content = text(fields.Content);
   const isEvent = msgType.toLowerCase() === "event";
   // TEMPLATESENDJOBFINISH and MASSSENDJOBFINISH spell it MsgID.
   const msgId = text(fields.MsgId) ?? text(fields.MsgID);
@@ -67,7 +70,8 @@ export function normalizeInbound(fields: WeChatXml, rawXml: string, accountId: s
     toUser,
     msgId,
     createTime: createTime && /^\d{1,18}$/.test(createTime) ? createTime : null,
-    content: text(fields.Content),
+    content,
+    contentGrams: content === null ? null : contentGrams(content),
     mediaId: text(fields.MediaId),
     picUrl: text(fields.PicUrl),
     format: text(fields.Format),

@@ -16,6 +16,7 @@ const COLUMNS: Array<[keyof InboundRow, string, string]> = [
   ["msgId", "msg_id", "text"],
   ["createTime", "create_time", "int8"],
   ["content", "content", "text"],
+  ["contentGrams", "content_grams", "text[]"],
   ["mediaId", "media_id", "text"],
   ["picUrl", "pic_url", "text"],
   ["format", "format", "text"],

@@ -1,4 +1,5 @@
 import type { TMessageFilters } from "./message-filters";
+import { termGrams } from "./search-grams";
 
 // The WHERE clause every view of the log shares (list, export, live check), built once so the
 // page, the export and the benchmark run exactly the same SQL.
@@ -27,7 +28,7 @@ export function buildMessageWhere(accountId: string, filters: TMessageFilters, t
   if (filters.q) {
     // Candidates through the GIN index on character grams, then an exact substring check.
     const v = p(filters.q);
-    clauses.push(`mpdesk_search_grams(content) @> mpdesk_search_term_grams(${v}) AND strpos(lower(content), lower(${v})) > 0`);
+    clauses.push(`content_grams @> ${p(termGrams(filters.q))}::text[] AND strpos(lower(content), lower(${v})) > 0`);
   }
   return { where: clauses.join(" AND "), params };
 }

@@ -17,7 +17,7 @@ export async function seedMessages(db: pg.Client | pg.Pool, opts: { accountId: s
   const followers = opts.followers ?? 20_000;
   const days = opts.days ?? 90;
   await db.query(
-    `INSERT INTO message (account_id, direction, msg_type, event, event_key, from_user, to_user, msg_id, create_time, content,
+    `INSERT INTO message (account_id, direction, msg_type, event, event_key, from_user, to_user, msg_id, create_time, content, content_grams,
                           media_id, label, title, raw_xml, fields, dedupe_key, received_at)
      SELECT $1::uuid, 'inbound', t.msg_type,
             CASE WHEN t.msg_type = 'event' THEN ($4::text[])[1 + (s.i * 7 % array_length($4::text[], 1))] END,
@@ -25,9 +25,7 @@ export async function seedMessages(db: pg.Client | pg.Pool, opts: { accountId: s
             'o' || md5((s.i % $5)::text)::varchar(27), 'gh_benchmark000',
             CASE WHEN t.msg_type <> 'event' THEN (6054768590064713728 + s.i)::text END,
             extract(epoch FROM t.at)::bigint,
-            CASE WHEN t.msg_type = 'text' THEN
-              ($3::text[])[1 + (s.i * 13 % array_length($3::text[], 1))] || '，' ||
-              ($3::text[])[1 + (s.i * 31 % array_length($3::text[], 1))] || ' #' || (s.i % 9973) END,
+            c.content, mpdesk_search_grams(c.content),
             CASE WHEN t.msg_type IN ('image', 'voice', 'video') THEN 'media_' || s.i END,
             CASE WHEN t.msg_type = 'location' THEN '广州市海珠区' END,
             CASE WHEN t.msg_type = 'link' THEN '公众平台官网链接' END,
@@ -36,7 +34,12 @@ export async function seedMessages(db: pg.Client | pg.Pool, opts: { accountId: s
        CROSS JOIN LATERAL (
          SELECT ($2::text[])[1 + (s.i * 17 % array_length($2::text[], 1))] AS msg_type,
                 now() - (($6::int - s.i)::float8 / $6::int) * make_interval(days => $7::int) AS at
-       ) t`,
+       ) t
+       CROSS JOIN LATERAL (
+         SELECT CASE WHEN t.msg_type = 'text' THEN
+                  ($3::text[])[1 + (s.i * 13 % array_length($3::text[], 1))] || '，' ||
+                  ($3::text[])[1 + (s.i * 31 % array_length($3::text[], 1))] || ' #' || (s.i % 9973) END AS content
+       ) c`,
     [opts.accountId, TYPES, PHRASES, EVENTS, followers, opts.count, days],
   );
 }

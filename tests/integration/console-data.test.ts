@@ -16,6 +16,10 @@ import { getServiceWindow } from "../../lib/messages/service-window";
 import { decryptSecret } from "../../lib/secrets";
 import { generateEncodingAesKey } from "../../lib/wechat/crypto";
 import { createTestDatabase } from "../helpers/test-database";
+import { insertMessages } from "../../lib/messages/insert-messages";
+import { normalizeInbound } from "../../lib/messages/inbound-row";
+import { contentGrams, termGrams } from "../../lib/messages/search-grams";
+import { parseWeChatXml } from "../../lib/wechat/xml";
 
 // The console's data layer against a real PostgreSQL: keyset pages that never skip or repeat a
 // row, content search that works for Chinese, settings with key rotation, sign-in throttling
@@ -31,8 +35,8 @@ type Row = { fromUser?: string; msgType?: string; event?: string | null; content
 async function insert(rows: Row[]) {
   for (const r of rows) {
     await pool.query(
-      `INSERT INTO message (account_id, direction, msg_type, event, from_user, to_user, content, raw_xml, fields, dedupe_key, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, '<xml/>', '{}', $8, $9)`,
+      `INSERT INTO message (account_id, direction, msg_type, event, from_user, to_user, content, content_grams, raw_xml, fields, dedupe_key, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, mpdesk_search_grams($7), '<xml/>', '{}', $8, $9)`,
       [accountId, r.direction ?? "inbound", r.msgType ?? "text", r.event ?? null, r.fromUser ?? "oFollower", r.toUser ?? "gh_1", r.content ?? null, randomUUID(), r.receivedAt],
     );
   }
@@ -100,19 +104,36 @@ describe("message log queries", () => {
     const client = await pool.connect();
     try {
       await client.query("SET enable_seqscan = off");
-      const { rows } = await client.query(`EXPLAIN SELECT id FROM message WHERE mpdesk_search_grams(content) @> mpdesk_search_term_grams('退款')`);
-      assert.match(rows.map((r) => r["QUERY PLAN"]).join("\n"), /message_content_search_idx/);
+      const { rows } = await client.query(`EXPLAIN SELECT id FROM message WHERE content_grams @> $1::text[]`, [termGrams("退款")]);
+      assert.match(rows.map((r) => r["QUERY PLAN"]).join("\n"), /message_content_grams_idx/);
     } finally {
       await client.query("RESET enable_seqscan");
       client.release();
     }
   });
 
+  test("grams computed in Node (when storing and searching) equal mpdesk_search_grams() in SQL", async () => {
+    const samples = ["你好，请问退款怎么办理", "Refund  NOW please", " a ", "😀表情 emoji", "Tab\there\nnew line", "x", ""];
+    for (const text of samples) {
+      const { rows } = await pool.query("SELECT mpdesk_search_grams($1) AS g", [text]);
+      assert.deepEqual([...rows[0].g].sort(), contentGrams(text).sort(), JSON.stringify(text));
+    }
+  });
+
+  test("a message stored through the callback's insert path is found by search", async () => {
+    const xml = "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oSearch]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[请帮我开专票 INVOICE]]></Content><MsgId>6054768590064713999</MsgId></xml>";
+    await insertMessages(pool, [normalizeInbound(parseWeChatXml(xml), xml, accountId, false, new Date())]);
+    for (const q of ["专票", "invoice", "开专票 inv", "票"]) {
+      const page = await listMessages(pool, { accountId, filters: { q } });
+      assert.ok(page.items.some((r) => r.preview === "请帮我开专票 INVOICE"), q);
+    }
+  });
+
   test("a rare term older than the newest SEARCH_WINDOW rows is still found", async () => {
     await insert([{ receivedAt: "2026-01-01T00:00:00Z", content: "很久以前的暗号 zebra" }]);
     await pool.query(
-      `INSERT INTO message (account_id, direction, msg_type, from_user, to_user, content, raw_xml, fields, dedupe_key, received_at)
-       SELECT $1, 'inbound', 'text', 'oBulk', 'gh_1', 'bulk ' || i, '<xml/>', '{}', 'bulk' || i, timestamptz '2026-11-22' + i * interval '1 second'
+      `INSERT INTO message (account_id, direction, msg_type, from_user, to_user, content, content_grams, raw_xml, fields, dedupe_key, received_at)
+       SELECT $1, 'inbound', 'text', 'oBulk', 'gh_1', 'bulk ' || i, mpdesk_search_grams('bulk ' || i), '<xml/>', '{}', 'bulk' || i, timestamptz '2026-11-22' + i * interval '1 second'
          FROM generate_series(1, $2::int) i`,
       [accountId, SEARCH_WINDOW + 50],
     );

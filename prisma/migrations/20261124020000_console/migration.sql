@@ -39,16 +39,11 @@ AS $$
 $$;
 
 -- The search term's side: its bigrams (its single character when it is one character long).
-CREATE FUNCTION "mpdesk_search_term_grams"(term TEXT) RETURNS TEXT[]
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-AS $$
-    SELECT CASE WHEN length(term) < 2 THEN ARRAY[lower(term)]
-        ELSE (SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (SELECT substr(lower(term), i, 2) AS g FROM generate_series(1, length(term) - 1) AS i) t WHERE g !~ '^\s+$')
-    END
-$$;
+ALTER TABLE "message" ADD COLUMN "content_grams" TEXT[];
 
--- CreateIndex
-CREATE INDEX "message_content_search_idx" ON "message" USING GIN ("mpdesk_search_grams"("content"));
+UPDATE "message" SET "content_grams" = "mpdesk_search_grams"("content") WHERE "content" IS NOT NULL;
+
+CREATE INDEX "message_content_grams_idx" ON "message" USING GIN ("content_grams");
 
 -- Outbound messages (customer-service replies) are found by the follower they were sent to;
 -- inbound rows all share the account's own id in to_user, so they stay out of this index.
