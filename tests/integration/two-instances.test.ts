@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import pg from "pg";
+import { insertAccount, newSimAccount } from "../helpers/accounts";
+import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
+import { openId } from "../helpers/message-catalog";
+import { createTestDatabase } from "../helpers/test-database";
+import { bigMsgId, messageXml, postSigned, signMessage, verificationPath } from "../helpers/wechat-simulator";
+
+// Two instances behind one load balancer, one database: WeChat's retries land on either.
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let apps: AppServer[] = [];
+const first = { ...newSimAccount("safe"), selectByAppId: false };
+
+before(async () => {
+  db = await createTestDatabase();
+  const env = { WECHAT_APPID: first.appId, WECHAT_TOKEN: first.token, WECHAT_ENCODING_AES_KEY: first.encodingAesKey, WECHAT_MESSAGE_MODE: "safe" };
+  apps = [await startApp({ databaseUrl: db.url, env }), await startApp({ databaseUrl: db.url, env })];
+});
+
+after(async () => {
+  await Promise.all(apps.map((a) => a.stop()));
+  await db?.drop();
+});
+
+test("a message delivered to both instances at once, three times each, is stored once", async () => {
+  const sql = new pg.Client({ connectionString: db.url });
+  await sql.connect();
+  try {
+    for (let k = 0; k < 10; k++) {
+      const fields = { ToUserName: "gh_x", FromUserName: openId(), CreateTime: 1714112445, MsgType: "text", Content: `twice ${k}`, MsgId: bigMsgId() };
+      const xml = messageXml(fields);
+      const answers = await Promise.all([...apps, ...apps, ...apps].map((a) => postSigned(a.url, signMessage(first, xml))));
+      assert.deepEqual(new Set(answers.map((r) => `${r.status} ${r.text}`)), new Set(["200 success"]));
+      const { rows } = await sql.query("SELECT count(*)::int AS n FROM message WHERE from_user = $1", [fields.FromUserName]);
+      assert.equal(rows[0].n, 1);
+    }
+  } finally {
+    await sql.end();
+  }
+});
+
+test("an account saved through one database reaches both instances at once (LISTEN/NOTIFY)", async () => {
+  const added = newSimAccount("compat");
+  await insertAccount(db.url, TEST_ENCRYPTION_KEY, added);
+  for (const app of apps) {
+    for (let i = 0; ; i++) {
+      if ((await fetch(app.url + verificationPath(added, "hello"))).status === 200) break;
+      assert.ok(i < 20, "the change reached every instance within 2 s");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+});
