@@ -22,6 +22,8 @@ export function newContext(browser: Browser, baseURL: string, locale: "zh-CN" | 
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  // A full-page capture taken while scrolled draws the sticky header and sidebar mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
