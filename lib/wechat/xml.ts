@@ -57,15 +57,18 @@ const ELEMENT_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 export function parseWeChatXml(body: string): WeChatXml {
   if (typeof body !== "string") throw new WeChatProtocolError("bad_xml", "body is not a string");
   refuseDeclarations(body);
-  const flat = parseFlatWeChatXml(body);
-  if (flat) return flat;
-  return parseGeneralXml(body);
+  return parseFlatWeChatXml(body) ?? parseValidatedXml(body);
 }
 
-/** The full validating parse, for every body the flat fast path declines. */
+/** The full validating parse alone, without the flat fast path (tests compare the two). */
 export function parseGeneralXml(body: string): WeChatXml {
   if (typeof body !== "string") throw new WeChatProtocolError("bad_xml", "body is not a string");
   refuseDeclarations(body);
+  return parseValidatedXml(body);
+}
+
+/** Validates and parses a body already checked for declarations. */
+function parseValidatedXml(body: string): WeChatXml {
   const { xml, crSentinel } = protectCarriageReturns(body);
   const validation = XMLValidator.validate(xml);
   if (validation !== true) {
