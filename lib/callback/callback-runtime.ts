@@ -29,8 +29,9 @@ export function getCallbackRuntime(): CallbackRuntime {
     async start() {
       if (started) return;
       started = true;
+      // The listener's first connect loads the accounts; resolve() loads them only if it could not.
       await accounts.listen();
-      await accounts.reload().catch((err) => log.warn("accounts.initial_load_failed", errorFields(err)));
+      await accounts.resolve().catch((err) => log.warn("accounts.initial_load_failed", errorFields(err)));
       // Spooled messages go back into the database as soon as it answers again.
       const replay = () => void store.replaySpool().finally(() => setTimeout(replay, SPOOL_REPLAY_MS).unref());
       replay();
