@@ -2,13 +2,12 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
+import { LOCK } from "./advisory-locks";
 
 // Applies prisma/migrations/*/migration.sql in order, recording each in Prisma's own
 // `_prisma_migrations` table so `prisma migrate deploy` stays interchangeable. We do this
 // ourselves because Prisma 7's CLI needs a native engine downloaded from a host that closed
 // networks (and many networks in mainland China) cannot reach.
-
-const LOCK_ID = 727_001; // any constant; serialises concurrent starts of several instances
 
 const BOOKKEEPING = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "id" VARCHAR(36) PRIMARY KEY NOT NULL,
@@ -32,7 +31,7 @@ export async function applyMigrations(connectionString: string, migrationsDir = 
   await client.connect();
   const applied: string[] = [];
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [LOCK_ID]);
+    await client.query("SELECT pg_advisory_lock($1)", [LOCK.migrations]);
     await client.query(BOOKKEEPING);
     const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
       `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
@@ -72,7 +71,7 @@ export async function applyMigrations(connectionString: string, migrationsDir = 
     }
     return { applied, alreadyApplied: names.length - applied.length };
   } finally {
-    await client.query("SELECT pg_advisory_unlock($1)", [LOCK_ID]).catch(() => {});
+    await client.query("SELECT pg_advisory_unlock($1)", [LOCK.migrations]).catch(() => {});
     await client.end();
   }
 }

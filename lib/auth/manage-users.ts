@@ -1,12 +1,11 @@
 import { z } from "zod";
+import { LOCK } from "../advisory-locks";
 import type { Prisma } from "../db";
 import { normaliseEmail } from "./authenticate-user";
 import { generatePassword, hashPassword } from "./password";
 
 // The Users page's operations. Role changes and removals that could leave no admin are refused;
 // they run under one advisory lock so two admins demoting each other at once cannot both win.
-
-const USERS_LOCK = 727_002;
 
 export const ZNewUser = z.object({
   email: z.preprocess((v) => (typeof v === "string" ? normaliseEmail(v) : v), z.email()),
@@ -31,7 +30,7 @@ export async function createUser(prisma: Prisma, input: z.infer<typeof ZNewUser>
 
 export async function changeUserRole(prisma: Prisma, userId: string, role: "admin" | "viewer"): Promise<UserChange> {
   return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${USERS_LOCK})`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK.users})`;
     const user = await tx.user.findUnique({ where: { id: userId } });
     if (!user) return { ok: false, reason: "notFound" } as const;
     if (user.role === "admin" && role !== "admin" && (await tx.user.count({ where: { role: "admin" } })) <= 1) return { ok: false, reason: "lastAdmin" } as const;
@@ -43,7 +42,7 @@ export async function changeUserRole(prisma: Prisma, userId: string, role: "admi
 export async function removeUser(prisma: Prisma, userId: string, actingUserId: string): Promise<UserChange> {
   if (userId === actingUserId) return { ok: false, reason: "self" };
   return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${USERS_LOCK})`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK.users})`;
     const user = await tx.user.findUnique({ where: { id: userId } });
     if (!user) return { ok: false, reason: "notFound" } as const;
     if (user.role === "admin" && (await tx.user.count({ where: { role: "admin" } })) <= 1) return { ok: false, reason: "lastAdmin" } as const;

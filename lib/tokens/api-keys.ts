@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { LOCK } from "../advisory-locks";
 import { getPool, getPrisma } from "../db";
 import { errorFields, log } from "../log";
 import { isUuid } from "./token-store";
@@ -45,7 +46,7 @@ export async function createApiKey(name: string): Promise<{ id: string; name: st
   const prisma = getPrisma();
   const created = await prisma.$transaction(async (tx) => {
     // Names are unique among active keys; the lock makes check-then-insert safe against a concurrent create.
-    await tx.$queryRaw`SELECT pg_advisory_xact_lock(727003)::text`;
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(${LOCK.apiKeys})::text`;
     const taken = await tx.apiKey.findFirst({ where: { name: clean, revokedAt: null }, select: { id: true } });
     if (taken) throw new ApiKeyError(`An active key named "${clean}" exists; revoke it first or choose another name`);
     return tx.apiKey.create({ data: { name: clean, keyHash: hashApiKey(key), prefix: key.slice(0, PREFIX.length + 8) } });

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { LOCK_CLASS } from "../advisory-locks";
 import { getPool } from "../db";
 import { getEnv } from "../env";
 import { log } from "../log";
@@ -27,7 +28,6 @@ import { AccountNotFoundError, type RefreshResult, type RefreshTrigger, type Tok
 //    one's token instead of asking again (a classic token request would invalidate it).
 // Waiters do not queue on the lock: they poll the row and leave as soon as it answers them.
 
-const LOCK_CLASS = 727_002; // with hashtext(account id) as the second key; 727_001 is the migration lock
 const WAIT_POLL_MS = 40;
 const WAIT_LIMIT_MS = 60_000;
 
@@ -70,7 +70,7 @@ async function refreshUnderLock(accountId: string, opts: RefreshOptions): Promis
   try {
     const started = Date.now();
     for (;;) {
-      const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS locked`, [LOCK_CLASS, accountId]);
+      const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS locked`, [LOCK_CLASS.tokenRefresh, accountId]);
       locked = rows[0]!.locked;
       // Read after taking the lock: whoever held it before may have done the work already.
       const row = await readTokenRow(client, accountId);
@@ -89,7 +89,7 @@ async function refreshUnderLock(accountId: string, opts: RefreshOptions): Promis
     throw err;
   } finally {
     if (locked) {
-      await client.query(`SELECT pg_advisory_unlock($1::int, hashtext($2))`, [LOCK_CLASS, accountId]).catch((err: Error) => (broken ??= err));
+      await client.query(`SELECT pg_advisory_unlock($1::int, hashtext($2))`, [LOCK_CLASS.tokenRefresh, accountId]).catch((err: Error) => (broken ??= err));
     }
     // A connection whose unlock failed is destroyed, which ends its session and frees the lock.
     client.release(broken);
