@@ -50,16 +50,14 @@ export function drainBody(request: Request, limit: number, ms: number): boolean 
   if (!body || body.locked) return true;
   const reader = body.getReader();
   const giveUp = () => void reader.cancel().catch(() => {});
-  let timer: NodeJS.Timeout | undefined;
+  const timer = setTimeout(giveUp, ms).unref();
   void (async () => {
     let size = 0;
     try {
       for (;;) {
-        // Usually the body was read to its end already: no timer for that.
-        timer ??= size > 0 ? setTimeout(giveUp, ms).unref() : undefined;
         const { done, value } = await reader.read();
         if (done) break;
-        size += value.byteLength || 1;
+        size += value.byteLength;
         if (size > limit) {
           giveUp();
           break;
