@@ -23,6 +23,10 @@ export const ZEnv = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   // The access_token service (lib/tokens). Refresh events older than this are pruned.
   MPDESK_TOKEN_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // The callback (lib/callback). Its per-minute counters are pruned after this many days; a
+  // request whose timestamp is further than this from the server's clock is refused.
+  MPDESK_CALLBACK_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  MPDESK_CALLBACK_TIMESTAMP_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(300),
   // Timeout of each call to WeChat's API, and the first delay of the exponential backoff after -1 or a network error.
   MPDESK_WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   MPDESK_TOKEN_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(1_000),

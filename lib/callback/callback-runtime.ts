@@ -1,9 +1,10 @@
+import type pg from "pg";
 import { createAccountDirectory } from "../accounts/callback-accounts";
 import { getPool } from "../db";
 import { getEnv } from "../env";
 import { errorFields, log } from "../log";
 import { createMessageStore } from "../messages/message-store";
-import { createCallbackLog } from "./callback-log";
+import { createCallbackLog, pruneCallbackEvents } from "./callback-log";
 import type { CallbackDeps } from "./handle-callback";
 
 // The callback's long-lived collaborators, built once per process (and kept on globalThis so
@@ -13,6 +14,27 @@ type CallbackRuntime = CallbackDeps & { start(): Promise<void> };
 const g = globalThis as typeof globalThis & { mpdeskCallbackRuntime?: CallbackRuntime };
 
 const SPOOL_REPLAY_MS = 2_000;
+const PRUNE_MS = 3_600_000;
+// Held for the length of one prune, so that of several instances sharing a database one deletes
+// and the others skip. 727_001 to 727_003 are taken by other locks.
+const PRUNE_LOCK = 727_010;
+
+/** Deletes expired callback counters, unless another instance is doing so right now. */
+async function pruneOnOneInstance(pool: pg.Pool, retentionDays: number): Promise<number | null> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS locked", [PRUNE_LOCK]);
+    const deleted = rows[0]?.locked ? await pruneCallbackEvents(client, retentionDays) : null;
+    await client.query("COMMIT");
+    return deleted;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
 
 export function getCallbackRuntime(): CallbackRuntime {
   if (g.mpdeskCallbackRuntime) return g.mpdeskCallbackRuntime;
@@ -26,6 +48,7 @@ export function getCallbackRuntime(): CallbackRuntime {
     accounts,
     store,
     callbackLog,
+    timestampWindowS: env.MPDESK_CALLBACK_TIMESTAMP_WINDOW_S,
     async start() {
       if (started) return;
       started = true;
@@ -35,6 +58,13 @@ export function getCallbackRuntime(): CallbackRuntime {
       // Spooled messages go back into the database as soon as it answers again.
       const replay = () => void store.replaySpool().finally(() => setTimeout(replay, SPOOL_REPLAY_MS).unref());
       replay();
+      const days = env.MPDESK_CALLBACK_EVENT_RETENTION_DAYS;
+      const prune = () =>
+        void pruneOnOneInstance(pool, days)
+          .then((n) => n && log.info("callback.events_pruned", { deleted: n, retentionDays: days }))
+          .catch((err) => log.warn("callback.prune_failed", errorFields(err)));
+      prune();
+      setInterval(prune, PRUNE_MS).unref();
     },
   };
   return g.mpdeskCallbackRuntime;

@@ -1,47 +1,62 @@
 import type pg from "pg";
 
 // What the console says about the callback: did WeChat verify the URL, and when; what was
-// refused lately; when the last message came. Read from callback_event and message.
+// refused lately; when the last message came. Read from the counters in callback_event and from
+// message.
 
 export type CallbackEventView = { id: string; at: Date; method: string; outcome: string; reason: string | null; status: number };
 
 export type CallbackStatus = {
   lastVerifiedAt: Date | null;
-  /** The latest handshake (GET) for this account, or one that could not name an account. */
+  /** The latest verified handshake. Only a verified one counts: anyone can send a refused GET. */
   lastHandshake: CallbackEventView | null;
+  /**
+   * The latest refused handshake (GET) for this account, or one that could not name an account.
+   * A hint while the URL was never verified (a Token that differs); it never replaces lastHandshake.
+   */
+  lastRefusedHandshake: CallbackEventView | null;
   lastMessageAt: Date | null;
   refused24h: number;
   /** Changes whenever anything above may have: the live view polls it. */
   version: string;
 };
 
+type EventRow = { id: string; last_at: Date; method: string; outcome: string; reason: string; status: number; count: number };
+const view = (r: EventRow | undefined): CallbackEventView | null =>
+  r ? { id: r.id, at: r.last_at, method: r.method, outcome: r.outcome, reason: r.reason || null, status: r.status } : null;
+
 export async function getCallbackStatus(db: pg.Pool, accountId: string): Promise<CallbackStatus> {
-  const [verified, handshake, message, refused] = await Promise.all([
-    db.query<{ created_at: Date }>(
-      `SELECT created_at FROM callback_event WHERE account_id = $1 AND outcome = 'verified' ORDER BY created_at DESC LIMIT 1`,
+  const [verified, refusedGet, message, refused] = await Promise.all([
+    db.query<EventRow>(
+      `SELECT id::text, last_at, method, outcome, reason, status, count FROM callback_event
+        WHERE account_id = $1 AND outcome = 'verified' ORDER BY last_at DESC, id DESC LIMIT 1`,
       [accountId],
     ),
-    db.query<{ id: string; created_at: Date; method: string; outcome: string; reason: string | null; status: number }>(
-      `SELECT id::text, created_at, method, outcome, reason, status FROM callback_event
-        WHERE (account_id = $1 OR account_id IS NULL) AND method = 'GET' ORDER BY callback_event.created_at DESC, callback_event.id DESC LIMIT 1`,
+    db.query<EventRow>(
+      `SELECT id::text, last_at, method, outcome, reason, status, count FROM callback_event
+        WHERE (account_id = $1 OR account_id IS NULL) AND method = 'GET' AND outcome <> 'verified'
+        ORDER BY last_at DESC, id DESC LIMIT 1`,
       [accountId],
     ),
     db.query<{ received_at: Date; id: string }>(
       `SELECT received_at, id::text FROM message WHERE account_id = $1 ORDER BY message.received_at DESC, message.id DESC LIMIT 1`,
       [accountId],
     ),
-    db.query<{ n: number; last: string | null }>(
-      `SELECT count(*)::int AS n, max(id)::text AS last FROM callback_event
-        WHERE outcome = 'refused' AND created_at > now() - interval '24 hours' AND (account_id = $1 OR account_id IS NULL)`,
+    db.query<{ n: number; last: Date | null }>(
+      `SELECT COALESCE(sum(count), 0)::int AS n, max(last_at) AS last FROM callback_event
+        WHERE outcome = 'refused' AND last_at > now() - interval '24 hours' AND (account_id = $1 OR account_id IS NULL)`,
       [accountId],
     ),
   ]);
-  const h = handshake.rows[0];
+  const h = view(verified.rows[0]);
+  const r = view(refusedGet.rows[0]);
+  const n = refused.rows[0]?.n ?? 0;
   return {
-    lastVerifiedAt: verified.rows[0]?.created_at ?? null,
-    lastHandshake: h ? { id: h.id, at: h.created_at, method: h.method, outcome: h.outcome, reason: h.reason, status: h.status } : null,
+    lastVerifiedAt: h?.at ?? null,
+    lastHandshake: h,
+    lastRefusedHandshake: r,
     lastMessageAt: message.rows[0]?.received_at ?? null,
-    refused24h: refused.rows[0]?.n ?? 0,
-    version: [h?.id ?? "", message.rows[0]?.id ?? "", refused.rows[0]?.last ?? ""].join(":"),
+    refused24h: n,
+    version: [h?.at.getTime() ?? "", r?.at.getTime() ?? "", message.rows[0]?.id ?? "", n].join(":"),
   };
 }

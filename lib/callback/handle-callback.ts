@@ -40,7 +40,11 @@ export type CallbackDeps = {
   callbackLog: CallbackLog;
   /** Passive reply for a new message; none means "success". Auto-reply rules plug in here. */
   decideReply?: (row: InboundRow) => PassiveReply | null | Promise<PassiveReply | null>;
+  /** How far (seconds) a request's `timestamp` may be from our clock; 300 when not given. */
+  timestampWindowS?: number;
 };
+
+export const DEFAULT_TIMESTAMP_WINDOW_S = 300;
 
 const TEXT = "text/plain; charset=utf-8" as const;
 const XML = "application/xml; charset=utf-8" as const;
@@ -48,6 +52,15 @@ const XML = "application/xml; charset=utf-8" as const;
 function refuse(status: number, reason: string, extra: Partial<CallbackResult> = {}): CallbackResult {
   const messages: Record<number, string> = { 400: "bad request", 401: "invalid signature", 403: "forbidden", 404: "unknown account", 413: "payload too large", 503: "unavailable" };
   return { status, body: `${messages[status] ?? "error"}: ${reason}`, contentType: TEXT, outcome: status >= 500 ? "error" : "refused", reason, ...extra };
+}
+
+// A signature/timestamp/nonce triple seen once (an access log, plain HTTP) would otherwise be
+// valid forever, and in plaintext mode the URL signature does not cover the body. Checked after
+// the signature, so the reason says "your clock, or a replay" only for requests signed with the Token.
+function checkTimestamp(timestamp: string, input: CallbackInput, deps: CallbackDeps, account: string): CallbackResult | null {
+  if (!/^\d{1,12}$/.test(timestamp)) return refuse(400, "bad_timestamp", { account });
+  const skew = Math.abs(Number(timestamp) - input.receivedAt.getTime() / 1000);
+  return skew > (deps.timestampWindowS ?? DEFAULT_TIMESTAMP_WINDOW_S) ? refuse(401, "timestamp_out_of_window", { account }) : null;
 }
 
 async function resolveAccount(query: URLSearchParams, deps: CallbackDeps): Promise<CallbackAccount | CallbackResult> {
@@ -72,6 +85,8 @@ export async function handleVerification(input: CallbackInput, deps: CallbackDep
     if (!verifySignature({ token: account.token, timestamp, nonce, signature })) {
       return refuse(401, "bad_signature", { account: account.id });
     }
+    const stale = checkTimestamp(timestamp, input, deps, account.id);
+    if (stale) return stale;
     return { status: 200, body: echostr, contentType: TEXT, outcome: "verified", account: account.id } satisfies CallbackResult;
   })();
   recordEvent(deps, "GET", input, result);
@@ -95,16 +110,22 @@ async function processMessage(input: CallbackInput, deps: CallbackDeps): Promise
   const encryptType = q.get("encrypt_type");
   const encrypted = encryptType === "aes";
   if (encryptType !== null && encryptType !== "raw" && !encrypted) return refuse(400, "bad_encrypt_type");
-  if (!timestamp || !nonce || (encrypted ? !msgSignature : !signature)) return refuse(400, "missing_params");
+  // WeChat sends the URL signature in all three modes: it is checked before a byte of the body
+  // is read, so an anonymous sender costs a hash, never a read, a parse or a decryption.
+  if (!signature || !timestamp || !nonce || (encrypted && !msgSignature)) return refuse(400, "missing_params");
 
   const account = await resolveAccount(q, deps);
   if ("status" in account) return account;
   const refuseFor = (status: number, reason: string) => refuse(status, reason, { account: account.id });
 
+  if (!verifySignature({ token: account.token, timestamp, nonce, signature })) return refuseFor(401, "bad_signature");
+  const stale = checkTimestamp(timestamp, input, deps, account.id);
+  if (stale) return stale;
   if (!encrypted) {
-    if (!verifySignature({ token: account.token, timestamp, nonce, signature: signature! })) return refuseFor(401, "bad_signature");
-    // In safe mode the body is not covered by any signature when sent in the clear: a forgery.
+    // Outside plaintext mode WeChat always encrypts, and the URL signature does not cover a body
+    // sent in the clear: such a body is a forgery (see the README on switching modes).
     if (account.mode === "safe") return refuseFor(403, "plaintext_refused_in_safe_mode");
+    if (account.mode === "compat") return refuseFor(403, "plaintext_refused_in_compat_mode");
   } else if (!account.aesKeys.length) {
     return refuseFor(400, "no_encoding_aes_key");
   }

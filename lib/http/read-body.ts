@@ -1,7 +1,8 @@
 import type { BodyResult } from "../callback/handle-callback";
 
 // Reads a request body up to `limit` bytes. A declared Content-Length over the limit is refused
-// without reading; a chunked body is read only until it crosses the limit, then cancelled.
+// without reading; a chunked body is read only until it crosses the limit. What is left unread
+// is the business of drainBody, once the answer is decided.
 export async function readBodyLimited(request: Request, limit: number): Promise<BodyResult> {
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) return { ok: false, reason: "too_large" };
@@ -24,7 +25,7 @@ export async function readBodyLimited(request: Request, limit: number): Promise<
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
-        await reader.cancel().catch(() => {});
+        reader.releaseLock();
         return { ok: false, reason: "too_large" };
       }
       chunks.push(value);
@@ -33,6 +34,42 @@ export async function readBodyLimited(request: Request, limit: number): Promise<
     return { ok: false, reason: "unreadable" };
   }
   return { ok: true, text: Buffer.concat(chunks, size).toString("utf8") };
+}
+
+/**
+ * Reads and discards what is left of a request body, in the background, up to `limit` bytes and
+ * `ms` milliseconds, then gives up (cancelling closes the connection). A server that closes a
+ * connection with unread data in it sends a TCP reset, and the reset can destroy an answer (a
+ * 413, a 401) that the client, still sending, has not read yet. Returns false, reading nothing,
+ * when the declared length alone is over `limit`: the caller should then close the connection.
+ */
+export function drainBody(request: Request, limit: number, ms: number): boolean {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) return false;
+  const body = request.body;
+  if (!body || body.locked) return true;
+  const reader = body.getReader();
+  const giveUp = () => void reader.cancel().catch(() => {});
+  const timer = setTimeout(giveUp, ms).unref();
+  void (async () => {
+    let size = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > limit) {
+          giveUp();
+          break;
+        }
+      }
+    } catch {
+      // The client went away: nothing left to protect.
+    } finally {
+      clearTimeout(timer);
+    }
+  })();
+  return true;
 }
 
 /** The caller's address as the reverse proxy reports it (first X-Forwarded-For hop), else null. */

@@ -1,13 +1,18 @@
 import type { NextRequest } from "next/server";
 import { getCallbackRuntime } from "@/lib/callback/callback-runtime";
 import { handleMessage, handleVerification, MAX_BODY_BYTES, type CallbackResult } from "@/lib/callback/handle-callback";
-import { readBodyLimited, sourceIpOf } from "@/lib/http/read-body";
+import { drainBody, readBodyLimited, sourceIpOf } from "@/lib/http/read-body";
 import { log } from "@/lib/log";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-function respond(method: string, started: number, result: CallbackResult): Response {
+// What is left of a refused body is read and discarded after answering, up to this much, so the
+// answer reaches a client that is still sending; beyond it the connection is closed.
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+const DRAIN_MS = 15_000;
+
+function respond(method: string, started: number, result: CallbackResult, closeConnection = false): Response {
   log.info("callback", {
     method,
     account: result.account,
@@ -18,8 +23,7 @@ function respond(method: string, started: number, result: CallbackResult): Respo
     ms: Math.round((performance.now() - started) * 10) / 10,
   });
   const headers: Record<string, string> = { "content-type": result.contentType };
-  // The rest of an oversize body was never read: close the connection rather than reuse it.
-  if (result.status === 413) headers.connection = "close";
+  if (closeConnection) headers.connection = "close";
   return new Response(result.body, { status: result.status, headers });
 }
 
@@ -43,5 +47,6 @@ export async function POST(request: NextRequest): Promise<Response> {
     },
     getCallbackRuntime(),
   );
-  return respond("POST", started, result);
+  const draining = drainBody(request, DRAIN_LIMIT_BYTES, DRAIN_MS);
+  return respond("POST", started, result, !draining);
 }

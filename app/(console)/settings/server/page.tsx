@@ -29,10 +29,11 @@ export default async function ServerUrlPage() {
   const status = account ? await getCallbackStatus(getPool(), account.id) : null;
   const when = (d: Date) => formatDateTime(d, locale, tz, { seconds: true });
 
-  const h = status?.lastHandshake;
-  const verifiedIsLatest = !!status?.lastVerifiedAt && (!h || h.outcome === "verified");
+  // Only a verified handshake sets the status: anyone can send a refused GET, so a refusal is
+  // shown only as a hint while WeChat has never verified the URL (typically a Token that differs).
+  const h = status?.lastVerifiedAt ? null : status?.lastRefusedHandshake;
   let statusLine: { tone: "green" | "red" | "amber" | "neutral"; text: string };
-  if (verifiedIsLatest) statusLine = { tone: "green", text: fmt(s.status.verified, { time: when(status!.lastVerifiedAt!) }) };
+  if (status?.lastVerifiedAt) statusLine = { tone: "green", text: fmt(s.status.verified, { time: when(status.lastVerifiedAt) }) };
   else if (h?.reason === "bad_signature") statusLine = { tone: "red", text: fmt(s.status.badSignature, { time: when(h.at) }) };
   else if (h?.reason === "missing_params") statusLine = { tone: "amber", text: fmt(s.status.missingParams, { time: when(h.at) }) };
   else if (h && h.outcome !== "verified") statusLine = { tone: "red", text: fmt(s.status.otherRefusal, { time: when(h.at), reason: h.reason ?? "", status: h.status }) };
