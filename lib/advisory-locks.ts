@@ -13,6 +13,8 @@ export const LOCK = {
   users: 727_002,
   /** Creating an API key: names are unique among active keys. */
   apiKeys: 727_003,
+  /** Pruning callback counters past their retention: one instance at a time. */
+  callbackEventPrune: 727_010,
 } as const;
 
 /** Two-key lock classes (pg_advisory_lock(int, hashtext(id))). */

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { createAccountDirectory } from "../accounts/callback-accounts";
+import { LOCK } from "../advisory-locks";
 import { getPool } from "../db";
 import { getEnv } from "../env";
 import { errorFields, log } from "../log";
@@ -15,16 +16,13 @@ const g = globalThis as typeof globalThis & { mpdeskCallbackRuntime?: CallbackRu
 
 const SPOOL_REPLAY_MS = 2_000;
 const PRUNE_MS = 3_600_000;
-// Held for the length of one prune, so that of several instances sharing a database one deletes
-// and the others skip. 727_001 to 727_003 are taken by other locks.
-const PRUNE_LOCK = 727_010;
-
-/** Deletes expired callback counters, unless another instance is doing so right now. */
+/** Deletes expired callback counters, unless another instance is doing so right now: the lock is
+ * held for the length of one prune, so of several instances sharing a database one deletes. */
 async function pruneOnOneInstance(pool: pg.Pool, retentionDays: number): Promise<number | null> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS locked", [PRUNE_LOCK]);
+    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS locked", [LOCK.callbackEventPrune]);
     const deleted = rows[0]?.locked ? await pruneCallbackEvents(client, retentionDays) : null;
     await client.query("COMMIT");
     return deleted;
