@@ -26,7 +26,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function createGroupCommit<T, R>(flush: (items: T[]) => Promise<R[]>, opts: GroupCommitOptions = {}) {
   const maxBatch = opts.maxBatch ?? 256;
   const maxInFlight = opts.maxInFlight ?? 2;
-  const retryable = opts.retryable ?? ((err: unknown) => (err as { code?: string } | null)?.code !== undefined);
+  const retryable = opts.retryable ?? (() => false);
   const firstDelay = opts.retryDelayMs ?? 50;
   let queue: Pending<T, R>[] = [];
   let inFlight = 0;
@@ -50,12 +50,9 @@ export function createGroupCommit<T, R>(flush: (items: T[]) => Promise<R[]>, opt
     while (inFlight < maxInFlight && queue.length) {
       // Callers whose deadline passed while queued have moved on (spooled); do not write for them.
       const now = Date.now();
-      const live: Pending<T, R>[] = [];
-      while (queue.length && live.length < maxBatch) {
-        const p = queue.shift()!;
-        if (p.deadline <= now) p.reject(new DeadlinePassedError("deadline passed while queued"));
-        else live.push(p);
-      }
+      const taken = queue.splice(0, maxBatch);
+      const live = taken.filter((p) => p.deadline > now);
+      for (const p of taken) if (p.deadline <= now) p.reject(new DeadlinePassedError("deadline passed while queued"));
       if (!live.length) continue;
       const batch = live;
       inFlight++;

@@ -160,7 +160,10 @@ export function createMessageStore({ pool, spoolDir, budgetMs = 4_000, spoolRese
         }
         if (replayed) log.info("spool.replayed", { count: replayed });
       } catch (err) {
-        if (!isConnectionError(err)) log.error("spool.replay_failed", errorFields(err));
+        // An outage is reported by the callback already; a passing refusal (read-only, disk full) is worth a warning.
+        if (isTransientError(err)) {
+          if (!isConnectionError(err)) log.warn("spool.replay_postponed", errorFields(err));
+        } else log.error("spool.replay_failed", errorFields(err));
       } finally {
         replaying = null;
         spoolCount = { at: 0, value: 0 };
