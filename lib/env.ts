@@ -30,6 +30,8 @@ export const ZEnv = z.object({
   // Timeout of each call to WeChat's API, and the first delay of the exponential backoff after -1 or a network error.
   MPDESK_WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   MPDESK_TOKEN_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(1_000),
+  // Server-side statement_timeout of every pooled connection; the callback spools rather than wait past its budget.
+  MPDESK_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(3_000),
 });
 
 export type TEnv = z.infer<typeof ZEnv> & { spoolDir: string; encryptionKey: Buffer };

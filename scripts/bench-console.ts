@@ -53,7 +53,7 @@ async function run(databaseUrl: string) {
   try {
     const accountId = randomUUID();
     await pool.query(`INSERT INTO account (id, app_id, token) VALUES ($1, 'wx0123456789abcdef', 'benchmarktoken')`, [accountId]);
-    // Seeding and ANALYZE take longer than the app pool's 4-second statement timeout.
+    // Seeding and ANALYZE take longer than the app pool's 3-second statement timeout (MPDESK_STATEMENT_TIMEOUT_MS).
     const seeder = new pg.Client({ connectionString: databaseUrl });
     await seeder.connect();
     let t = Date.now();

@@ -16,6 +16,7 @@ import { getPool } from "@/lib/db";
 import { fmt, formatDateTime, formatNumber, formatRelative } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
 import { getDailyCounts } from "@/lib/messages/message-stats";
+import { getQuarantineSummary } from "@/lib/messages/quarantine";
 import { getTokenStatus } from "@/lib/tokens";
 import { TokenStatusCard } from "@/components/token-status-card";
 
@@ -45,12 +46,18 @@ export default async function OverviewPage() {
       </>
     );
   }
-  const [status, daily, spool, token] = await Promise.all([
+  const [status, daily, spool, token, quarantine, unreadable] = await Promise.all([
     getCallbackStatus(getPool(), account.id),
     getDailyCounts(getPool(), account.id, tz),
     getCallbackRuntime().store.spoolSize().catch(() => 0),
     getTokenStatus(account.id),
+    getQuarantineSummary(getPool()),
+    getCallbackRuntime().store.unreadableCount().catch(() => 0),
   ]);
+  const quarantineClass = (sqlstate: string | null) => {
+    const cls = sqlstate?.slice(0, 2);
+    return cls === "22" || cls === "23" || cls === "54" ? o.quarantineClass[cls] : o.quarantineClass.other;
+  };
   const typeLabels = t.messages.types as Record<string, string>;
   const max = Math.max(0, ...daily.days.map((_, i) => daily.types.reduce((s, ty) => s + daily.counts[ty]![i]!, 0)));
   const when = (d: Date | null) => (d ? formatRelative(d, t) : t.common.never);
@@ -116,6 +123,39 @@ export default async function OverviewPage() {
         </Card>
         <div className="space-y-6">
         <TokenStatusCard status={token} dict={t} locale={locale} tz={tz} link />
+        <Card>
+          <CardHeader
+            title={
+              <span className="flex items-center gap-2">
+                <StatusDot tone={quarantine.total || unreadable ? "red" : "green"} />
+                {o.quarantineTitle}
+                <span className="tabular-nums" data-testid="quarantine-count">
+                  {formatNumber(quarantine.total, locale)}
+                </span>
+              </span>
+            }
+            description={o.quarantineHint}
+          />
+          <CardBody className="space-y-2 text-sm">
+            {quarantine.reasons.length ? (
+              <ul className="space-y-2">
+                {quarantine.reasons.map((r) => (
+                  <li key={`${r.sqlstate}|${r.reason}`} className="flex items-start justify-between gap-3">
+                    <span className="min-w-0">
+                      <span className="font-medium text-slate-800">{quarantineClass(r.sqlstate)}</span>
+                      {r.sqlstate ? <span className="ml-1 font-mono text-xs text-slate-500">{r.sqlstate}</span> : null}
+                      <span className="block break-words text-xs text-slate-500">{r.reason}</span>
+                    </span>
+                    <span className="font-medium tabular-nums text-slate-900">{formatNumber(r.count, locale)}</span>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="text-slate-500">{o.quarantineNone}</p>
+            )}
+            {unreadable ? <p className="text-xs text-red-700">{fmt(o.quarantineUnreadable, { count: formatNumber(unreadable, locale) })}</p> : null}
+          </CardBody>
+        </Card>
         <Card>
           <CardHeader title={o.countsTitle} />
           <CardBody className="p-0">

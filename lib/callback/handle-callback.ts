@@ -28,7 +28,7 @@ export type CallbackResult = {
   status: number;
   body: string;
   contentType: "text/plain; charset=utf-8" | "application/xml; charset=utf-8";
-  outcome: "verified" | "stored" | "duplicate" | "spooled" | "refused" | "error";
+  outcome: "verified" | "stored" | "duplicate" | "spooled" | "quarantined" | "refused" | "error";
   reason?: string;
   account?: string;
   msgType?: string;
@@ -163,13 +163,15 @@ async function processMessage(input: CallbackInput, deps: CallbackDeps): Promise
   try {
     row = normalizeInbound(fields, rawXml, account.id, encrypted, input.receivedAt);
   } catch (err) {
-    if (err instanceof InvalidMessageError) return refuseFor(400, err.reason);
+    // The body names the field, so whoever sent it can tell what to fix.
+    if (err instanceof InvalidMessageError) return { ...refuseFor(400, err.reason), body: `bad request: ${err.reason} (${err.message})` };
     throw err;
   }
   const reply = deps.decideReply ? await deps.decideReply(row) : null;
   if (reply) row.replyXml = buildReplyXml(reply, { toUser: row.fromUser, fromUser: row.toUser });
 
-  const recorded = await deps.store.record(row);
+  // The time budget runs from arrival: connecting, retrying and spooling all fit inside it.
+  const recorded = await deps.store.record(row, { receivedAt: input.receivedAt });
   const outcome = recorded.stored === "inserted" ? "stored" : recorded.stored;
   const base = { account: account.id, msgType: row.event ? `${row.msgType}.${row.event}` : row.msgType, outcome } as const;
   if (!recorded.replyXml) return { status: 200, body: "success", contentType: TEXT, ...base };

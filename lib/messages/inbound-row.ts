@@ -46,7 +46,25 @@ const int = (v: WeChatXmlValue | undefined): number | null => {
 };
 
 export class InvalidMessageError extends Error {
-  readonly reason = "bad_message";
+  constructor(
+    message: string,
+    readonly reason: "bad_message" | "field_too_long" = "bad_message",
+  ) {
+    super(message);
+  }
+}
+
+// Limits in UTF-8 bytes, far above what WeChat sends (an OpenID is 28 characters, an account id
+// gh_ + 12, a MsgId 19 or 20 digits, a VIEW EventKey a URL of up to 1,024 bytes) and together far
+// below the 2,704-byte btree row limit of the indexes these fields feed (the dedupe key, the follower).
+export const FIELD_LIMITS = { MsgType: 32, Event: 64, MsgId: 64, FromUserName: 128, ToUserName: 128, EventKey: 1024 } as const;
+/** The dedupe key, JSON escapes included, must stay well inside one btree index row. */
+export const MAX_DEDUPE_KEY_BYTES = 2_000;
+
+function checkLength(name: keyof typeof FIELD_LIMITS, value: string | null): void {
+  if (value !== null && Buffer.byteLength(value) > FIELD_LIMITS[name]) {
+    throw new InvalidMessageError(`${name} is longer than ${FIELD_LIMITS[name]} bytes`, "field_too_long");
+  }
 }
 
 export function normalizeInbound(fields: WeChatXml, rawXml: string, accountId: string, encrypted: boolean, receivedAt: Date): InboundRow {
@@ -61,6 +79,16 @@ export function normalizeInbound(fields: WeChatXml, rawXml: string, accountId: s
   const msgId = text(fields.MsgId) ?? text(fields.MsgID);
   const event = text(fields.Event);
   const eventKey = text(fields.EventKey);
+  checkLength("MsgType", msgType);
+  checkLength("FromUserName", fromUser);
+  checkLength("ToUserName", toUser);
+  checkLength("MsgId", msgId);
+  checkLength("Event", event);
+  checkLength("EventKey", eventKey);
+  const dedupeKey = dedupeKeyFor({ isEvent, fromUser, msgId, createTime, event, eventKey });
+  if (Buffer.byteLength(dedupeKey) > MAX_DEDUPE_KEY_BYTES) {
+    throw new InvalidMessageError("FromUserName, MsgId, Event and EventKey are too long together", "field_too_long");
+  }
   return {
     accountId,
     msgType,
@@ -88,7 +116,7 @@ export function normalizeInbound(fields: WeChatXml, rawXml: string, accountId: s
     rawXml,
     fields,
     encrypted,
-    dedupeKey: dedupeKeyFor({ isEvent, fromUser, msgId, createTime, event, eventKey }),
+    dedupeKey,
     replyXml: null,
     receivedAt: receivedAt.toISOString(),
   };

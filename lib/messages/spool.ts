@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { InboundRow } from "./inbound-row";
 
@@ -42,18 +42,45 @@ export async function listSpool(dir: string): Promise<string[]> {
 
 export type SpoolEntry = { name: string; row: InboundRow };
 
-export async function readSpoolEntries(dir: string, names: string[]): Promise<{ entries: SpoolEntry[]; unreadable: string[] }> {
-  const entries: SpoolEntry[] = [];
-  const unreadable: string[] = [];
+/** The file reads replay depends on, injectable so tests can provoke EIO or EMFILE honestly. */
+export type SpoolIo = { readFile: typeof readFile };
+const defaultIo: SpoolIo = { readFile };
+
+export type SpoolRead = {
+  entries: SpoolEntry[];
+  /** Files whose content is not a spooled row: no retry can change that. */
+  unreadable: Array<{ name: string; reason: string }>;
+  /** Files that could not be read this time (EMFILE, EIO, EISDIR …): left in place for the next pass. */
+  failed: Array<{ name: string; error: unknown }>;
+};
+
+const isRow = (v: unknown): v is InboundRow => {
+  const r = v as Partial<InboundRow> | null;
+  return typeof r === "object" && r !== null && typeof r.accountId === "string" && typeof r.dedupeKey === "string" && typeof r.msgType === "string";
+};
+
+export async function readSpoolEntries(dir: string, names: string[], io: SpoolIo = defaultIo): Promise<SpoolRead> {
+  const out: SpoolRead = { entries: [], unreadable: [], failed: [] };
   for (const name of names) {
+    let text: string;
     try {
-      entries.push({ name, row: JSON.parse(await readFile(path.join(dir, name), "utf8")) });
+      text = await io.readFile(path.join(dir, name), "utf8");
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") continue; // another instance replayed it
-      unreadable.push(name);
+      out.failed.push({ name, error: err });
+      continue;
     }
+    let row: unknown;
+    try {
+      row = JSON.parse(text);
+    } catch (err) {
+      out.unreadable.push({ name, reason: `not JSON: ${(err as Error).message}` });
+      continue;
+    }
+    if (isRow(row)) out.entries.push({ name, row });
+    else out.unreadable.push({ name, reason: "JSON, but not a spooled message" });
   }
-  return { entries, unreadable };
+  return out;
 }
 
 export async function removeFromSpool(dir: string, name: string): Promise<void> {
@@ -62,8 +89,21 @@ export async function removeFromSpool(dir: string, name: string): Promise<void> 
   });
 }
 
-/** A file we cannot parse is kept aside for an operator, never deleted and never retried forever. */
-export async function quarantineSpoolFile(dir: string, name: string): Promise<void> {
-  await mkdir(path.join(dir, "unreadable"), { recursive: true });
-  await rename(path.join(dir, name), path.join(dir, "unreadable", name)).catch(() => {});
+export const UNREADABLE_DIR = "unreadable";
+
+/** A file we cannot parse is kept aside for an operator, with why, never deleted and never retried forever. */
+export async function quarantineSpoolFile(dir: string, name: string, reason = "unparsable"): Promise<void> {
+  const aside = path.join(dir, UNREADABLE_DIR);
+  await mkdir(aside, { recursive: true });
+  await writeFile(path.join(aside, `${name}.reason.txt`), `${new Date().toISOString()} ${reason}\n`, { mode: 0o600 }).catch(() => {});
+  await rename(path.join(dir, name), path.join(aside, name)).catch(() => {});
+}
+
+export async function countUnreadable(dir: string): Promise<number> {
+  try {
+    return (await readdir(path.join(dir, UNREADABLE_DIR))).filter((n) => n.endsWith(SUFFIX)).length;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return 0;
+    throw err;
+  }
 }

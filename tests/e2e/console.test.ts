@@ -296,6 +296,15 @@ describe("messages", () => {
   test("the overview counts it and charts it", async () => {
     await page.goto("/");
     await page.getByRole("img", { name: /最近 30 天共 2 条消息/ }).waitFor();
+    // A row the database refused for good is shown with its reason, not retried in silence.
+    await sql.query(
+      `INSERT INTO message_quarantine (source, sqlstate, reason, payload) VALUES ('spool:e2e.json', '54000', 'index row size 3016 exceeds btree version 4 maximum 2704 for index "message_account_id_dedupe_key_key"', '{}')`,
+    );
+    await page.reload();
+    await text(page, "隔离的消息").waitFor();
+    assert.equal(await page.getByTestId("quarantine-count").textContent(), "1");
+    await text(page, "超出数据库限制").waitFor();
+    await text(page, /index row size 3016 exceeds btree/).waitFor();
     await screenshot(page, "zh-overview");
   });
 });
@@ -390,6 +399,8 @@ describe("in English", () => {
     await page.goto("/");
     await page.getByRole("button", { name: "English" }).click();
     await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await text(page, "Quarantined messages").waitFor();
+    await text(page, "Exceeds a database limit").waitFor();
     await screenshot(page, "en-overview");
     for (const [path, heading, name] of [
       ["/messages", "Messages", "en-messages"],

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import http from "node:http";
+import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { newSimAccount, insertAccount } from "../helpers/accounts";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
@@ -241,6 +242,30 @@ describe("hostile and broken input is refused, stored nowhere, and the next mess
     await refused(otherKey.path, otherKey.body, 400);
     const truncated = signed(encryptMessage(xml, parseEncodingAesKey(a.encodingAesKey), a.appId).slice(0, 24));
     await refused(truncated.path, truncated.body, 400);
+  });
+
+  test("over-long fields get 400 with the field named, never a 500", async () => {
+    // Random, so the index cannot compress it below its row limit.
+    const long = (n: number) => Array.from(randomBytes(n), (b) => String(b % 10)).join("");
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ ...text(), MsgId: long(3000) }, /MsgId/],
+      [{ ...text(), FromUserName: "o" + long(3000) }, /FromUserName/],
+      [{ ...text(), ToUserName: "gh_" + long(3000) }, /ToUserName/],
+      [{ ...text(), MsgType: "t" + long(3000) }, /MsgType/],
+      [{ ToUserName: "gh_x", FromUserName: openId(), CreateTime: 1, MsgType: "event", Event: "CLICK", EventKey: "键" + long(3000) }, /EventKey/],
+      [{ ToUserName: "gh_x", FromUserName: openId(), CreateTime: 1, MsgType: "event", Event: "E" + long(3000) }, /Event/],
+    ];
+    for (const [fields, field] of cases) {
+      for (const a of [accounts.plain, accounts.safe]) {
+        const req = signMessage(a, messageXml(fields));
+        const before = await count();
+        const res = await postSigned(app.url, req);
+        assert.equal(res.status, 400, res.text);
+        assert.match(res.text, /field_too_long/);
+        assert.match(res.text, field);
+        assert.equal(await count(), before, "nothing stored");
+      }
+    }
   });
 
   test("after all that, a valid message is served", async () => {

@@ -1,0 +1,36 @@
+import type pg from "pg";
+import { sqlStateOf } from "../db";
+
+// Rows the database refused for a lasting reason are set aside here, whole and with the reason,
+// so they are never retried forever, never block the rows behind them, and an operator sees them.
+// A table rather than a folder: the database is up when it refuses a row, and every instance's
+// console then sees every instance's quarantine.
+
+export type Queryable = Pick<pg.Pool, "query">;
+
+const MAX_REASON = 500;
+
+export async function quarantineRow(
+  db: Queryable,
+  q: { source: string; accountId: string | null; payload: string; error: unknown },
+): Promise<void> {
+  const message = String((q.error as Error | null)?.message ?? q.error).slice(0, MAX_REASON);
+  await db.query(
+    `INSERT INTO message_quarantine (account_id, source, sqlstate, reason, payload) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (source) DO NOTHING`,
+    // The payload is JSON text, so any NUL is escaped and the text column always accepts it.
+    [q.accountId?.slice(0, 64) ?? null, q.source, sqlStateOf(q.error), message, q.payload],
+  );
+}
+
+export type QuarantineSummary = { total: number; reasons: Array<{ sqlstate: string | null; reason: string; count: number }> };
+
+/** Counts per distinct reason, largest first; the few top reasons are enough for the overview. */
+export async function getQuarantineSummary(db: Queryable, limit = 5): Promise<QuarantineSummary> {
+  const { rows } = await db.query<{ sqlstate: string | null; reason: string; n: string }>(
+    `SELECT sqlstate, reason, count(*) AS n FROM message_quarantine GROUP BY sqlstate, reason ORDER BY count(*) DESC, reason LIMIT 50`,
+  );
+  const reasons = rows.map((r) => ({ sqlstate: r.sqlstate, reason: r.reason, count: Number(r.n) }));
+  const { rows: t } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM message_quarantine`);
+  return { total: Number(t[0]!.n), reasons: reasons.slice(0, limit) };
+}
