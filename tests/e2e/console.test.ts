@@ -178,12 +178,12 @@ describe("guided setup, as an admin", () => {
     await text(page, /已保存。新的配置已立即生效/).waitFor();
     page.off("request", onRequest);
 
-    const { rows } = await sql.query(`SELECT app_id, token, message_mode, account_type, certified, app_secret_enc, encoding_aes_key_enc, previous_encoding_aes_key_enc FROM account`);
+    const { rows } = await sql.query(`SELECT id, app_id, token, message_mode, account_type, certified, app_secret_enc, encoding_aes_key_enc, previous_encoding_aes_key_enc FROM account`);
     assert.equal(rows.length, 1);
     assert.deepEqual([rows[0].app_id, rows[0].token, rows[0].message_mode, rows[0].account_type, rows[0].certified], [APP_ID, token, "safe", "service", true]);
     const key = Buffer.from(TEST_ENCRYPTION_KEY, "base64");
-    assert.equal(decryptSecret(rows[0].app_secret_enc, key), APP_SECRET, "stored encrypted, kept by the second save");
-    assert.equal(decryptSecret(rows[0].encoding_aes_key_enc, key), encodingAesKey);
+    assert.equal(decryptSecret(rows[0].app_secret_enc, key, "account.app_secret", rows[0].id), APP_SECRET, "stored encrypted, kept by the second save");
+    assert.equal(decryptSecret(rows[0].encoding_aes_key_enc, key, "account.encoding_aes_key", rows[0].id), encodingAesKey);
     assert.equal(rows[0].previous_encoding_aes_key_enc, null, "saving the same key is no rotation");
   });
 

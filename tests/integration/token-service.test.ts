@@ -38,7 +38,7 @@ async function addAccount(
   await sql.query(`INSERT INTO account (id, app_id, app_secret_enc, token, token_endpoint) VALUES ($1, $2, $3, 'tok3n', $4)`, [
     account.id,
     account.appId,
-    encryptSecret(opts.storedSecret ?? account.secret, encryptionKey),
+    encryptSecret(opts.storedSecret ?? account.secret, encryptionKey, "account.app_secret", account.id),
     opts.endpoint ?? "stable",
   ]);
   await sql.query("NOTIFY mpdesk_account_changed");
@@ -293,7 +293,7 @@ describe("errors from WeChat's token API", () => {
     assert.deepEqual([status.state, status.lastError?.errcode, status.lastError?.ip], ["error", 40125, null]);
 
     // Saving the account lifts the block: the refresher (or the next caller) tries again, once.
-    await sql.query(`UPDATE account SET app_secret_enc = $2, updated_at = now() WHERE id = $1`, [acct.id, encryptSecret(acct.secret, encryptionKey)]);
+    await sql.query(`UPDATE account SET app_secret_enc = $2, updated_at = now() WHERE id = $1`, [acct.id, encryptSecret(acct.secret, encryptionKey, "account.app_secret", acct.id)]);
     await sql.query("NOTIFY mpdesk_account_changed");
     await eventually("a token after the fix", async () => (await tokens.getTokenStatus(acct.id)).state === "valid");
     assert.equal(mock.tokenCalls(acct.appId), 2);
