@@ -5,7 +5,7 @@ import pg from "pg";
 import { hashPassword } from "../../lib/auth/password";
 import { decryptSecret } from "../../lib/secrets";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
-import { launchBrowser, newContext, screenshot, signIn } from "../helpers/browser";
+import { cspViolations, launchBrowser, newContext, screenshot, signIn } from "../helpers/browser";
 import { startMockWeChatApi, TOKEN_PATHS, type MockWeChatApi } from "../helpers/mock-wechat-api";
 import { openId } from "../helpers/message-catalog";
 import { createTestDatabase } from "../helpers/test-database";
@@ -425,5 +425,11 @@ describe("signing out", () => {
     await page.waitForURL((u) => u.pathname === "/login");
     await page.goto("/messages");
     assert.equal(new URL(page.url()).pathname, "/login");
+  });
+});
+
+describe("Content-Security-Policy", () => {
+  test("no page of the whole journey violated it", () => {
+    assert.deepEqual(cspViolations, []);
   });
 });

@@ -11,6 +11,7 @@ import type { MessageDetail } from "../../lib/messages/get-message";
 import type { MessageStore } from "../../lib/messages/message-store";
 import { decryptLegacySecret, decryptSecret, encryptLegacySecret, encryptSecret } from "../../lib/secrets";
 import { secretGenerationRule } from "../../scripts/lib/data-dir";
+import { newNonce, pageContentSecurityPolicy, strictTransportSecurity } from "../../lib/http/security-headers";
 
 const KEY = randomBytes(32);
 
@@ -166,5 +167,21 @@ describe("when AUTH_SECRET and MPDESK_ENCRYPTION_KEY may be generated", () => {
       assert.deepEqual(secretGenerationRule({ NODE_ENV: "production" }, ctx), { allowed: false, reason: "NODE_ENV is production" });
     }
     assert.equal(secretGenerationRule({ DATABASE_URL: "postgres://h/db" }, service).allowed, false);
+  });
+});
+
+describe("page security headers", () => {
+  test("HSTS only for an https PUBLIC_URL", () => {
+    assert.equal(strictTransportSecurity("https://mp.example.com"), "max-age=31536000");
+    assert.equal(strictTransportSecurity("http://mp.example.com"), null);
+    assert.equal(strictTransportSecurity(undefined), null);
+  });
+  test("the page CSP: nonce-only scripts, no eval outside `next dev`, never framed", () => {
+    const csp = pageContentSecurityPolicy("abc");
+    assert.match(csp, /script-src 'self' 'nonce-abc' 'strict-dynamic'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-eval/);
+    assert.match(pageContentSecurityPolicy("abc", { dev: true }), /'unsafe-eval'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.notEqual(newNonce(), newNonce());
   });
 });
