@@ -1,9 +1,32 @@
 import NextAuth from "next-auth";
+import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { authConfig } from "./auth.config";
+import { newNonce, pageContentSecurityPolicy, strictTransportSecurity } from "./lib/http/security-headers";
 
 // Sends signed-out visitors to /login before any page renders. An optimisation and a courtesy
 // only: the pages, server actions and route handlers check the session themselves.
-export default NextAuth(() => authConfig()).auth;
+// It also gives each page its Content-Security-Policy with a fresh nonce.
+const auth = NextAuth(() => authConfig()).auth as unknown as (request: NextRequest, event: NextFetchEvent) => Promise<Response>;
+
+export default async function proxy(request: NextRequest, event: NextFetchEvent): Promise<Response> {
+  const response = await auth(request, event);
+  if (!request.nextUrl.pathname.startsWith("/api/")) {
+    const nonce = newNonce();
+    const csp = pageContentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development" });
+    if (response.headers.get("x-middleware-next")) {
+      // Next reads the nonce from the request's CSP header when it renders the page.
+      const headers = new Headers(request.headers);
+      headers.set("content-security-policy", csp);
+      NextResponse.next({ request: { headers } }).headers.forEach((value, key) => {
+        if (key.startsWith("x-middleware-")) response.headers.set(key, value);
+      });
+    }
+    response.headers.set("content-security-policy", csp);
+  }
+  const hsts = strictTransportSecurity(process.env.PUBLIC_URL);
+  if (hsts) response.headers.set("strict-transport-security", hsts);
+  return response;
+}
 
 export const config = {
   // Everything except the routes with their own access rules — the WeChat callback (signatures),

@@ -36,10 +36,17 @@ export const ZEnv = z.object({
 
 export type TEnv = z.infer<typeof ZEnv> & { spoolDir: string; encryptionKey: Buffer };
 
+// Exactly 32 bytes, spelled exactly: Node's base64 decoder skips characters it does not know and
+// stops at the first "=", so a key with junk in it, or two keys pasted together, would otherwise
+// decode to some 32 bytes without a word.
 export function decodeKey(value: string): Buffer | null {
   const v = value.trim();
-  const buf = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, "hex") : Buffer.from(v, "base64");
-  return buf.length === 32 ? buf : null;
+  if (/^[0-9a-fA-F]{64}$/.test(v)) return Buffer.from(v, "hex");
+  const b64 = /^[A-Za-z0-9+/]{43}=?$/.test(v) || /^[A-Za-z0-9_-]{43}=?$/.test(v);
+  if (!b64) return null;
+  const buf = Buffer.from(v, v.includes("-") || v.includes("_") ? "base64url" : "base64");
+  // The 43rd character carries 4 bits that must be zero; otherwise it is not what a generator wrote.
+  return buf.length === 32 && buf.toString("base64url") === v.replace(/=$/, "").replace(/\+/g, "-").replace(/\//g, "_") ? buf : null;
 }
 
 export class ConfigError extends Error {

@@ -2,6 +2,7 @@ import { access, constants, mkdir } from "node:fs/promises";
 import type pg from "pg";
 import packageJson from "../package.json" with { type: "json" };
 import type { AccountDirectory } from "./accounts/callback-accounts";
+import { errorFields, log } from "./log";
 import type { MessageStore } from "./messages/message-store";
 
 // "Can this instance serve callbacks?" — yes with the database up; still yes (degraded) with
@@ -15,12 +16,25 @@ export type Health = {
   spool: { pending: number; writable: boolean };
 };
 
+// A monitor polls health every few seconds: log each distinct failure once a minute, not every poll.
+let lastLogged = { message: "", at: 0 };
+function logUnreachable(err: Error) {
+  const now = Date.now();
+  if (err.message === lastLogged.message && now - lastLogged.at < 60_000) return;
+  lastLogged = { message: err.message, at: now };
+  log.warn("health.database_unreachable", errorFields(err));
+}
+
 export async function checkHealth(deps: { pool: pg.Pool; accounts: AccountDirectory; store: MessageStore; spoolDir: string }): Promise<Health> {
   const started = performance.now();
   const database = await deps.pool
     .query("SELECT 1")
     .then(() => ({ reachable: true, latencyMs: Math.round(performance.now() - started) }))
-    .catch((err: Error) => ({ reachable: false, error: err.message }));
+    .catch((err: Error) => {
+      logUnreachable(err);
+      // Anonymous callers see only this; the driver's message names host, port and user.
+      return { reachable: false, error: "database unreachable" };
+    });
   const accounts = await deps.accounts
     .resolve()
     .then((a) => (a ? 1 : 0))

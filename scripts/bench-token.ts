@@ -54,10 +54,11 @@ async function main() {
     apps.push(await startApp({ databaseUrl, env }));
     const sql = new pg.Client({ connectionString: databaseUrl });
     await sql.connect();
+    const accountId = randomUUID();
     await sql.query(`INSERT INTO account (id, app_id, app_secret_enc, token) VALUES ($1, $2, $3, 'tok3n')`, [
-      randomUUID(),
+      accountId,
       appId,
-      encryptSecret(secret, Buffer.from(TEST_ENCRYPTION_KEY, "base64")),
+      encryptSecret(secret, Buffer.from(TEST_ENCRYPTION_KEY, "base64"), "account.app_secret", accountId),
     ]);
     await sql.query("NOTIFY mpdesk_account_changed");
     await sql.end();

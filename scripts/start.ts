@@ -12,7 +12,7 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 async function main() {
   let runtime: Runtime;
   try {
-    runtime = await prepareRuntime();
+    runtime = await prepareRuntime({ dev });
   } catch (err) {
     console.error(err instanceof ConfigError ? `[mpdesk] ${err.message}` : `[mpdesk] cannot start: ${(err as Error).message}`);
     process.exit(1);

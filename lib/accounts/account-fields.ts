@@ -1,5 +1,10 @@
 import { z } from "zod";
 
+// These schemas also run in the browser (the credentials form). Zod probes `new Function` to
+// decide whether to compile its parsers; the console's CSP forbids eval, and the browser reports
+// even that caught probe as a violation. Interpreted parsing is plenty for forms.
+z.config({ jitless: true });
+
 // One definition of each WeChat credential's shape, shared by bootstrap (env) and the console's forms.
 export const ZAppId = z.string().trim().regex(/^wx[0-9a-f]{16}$/, "AppID is “wx” followed by 16 hexadecimal characters");
 export const ZAppSecret = z.string().trim().regex(/^[0-9a-zA-Z]{32}$/, "AppSecret is 32 letters and digits");

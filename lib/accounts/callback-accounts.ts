@@ -1,7 +1,7 @@
 import pg from "pg";
 import { listenForNotifications, type DbListener } from "../db-listener";
 import { errorFields, log } from "../log";
-import { decryptSecret } from "../secrets";
+import { decryptSecret, type SecretCell } from "../secrets";
 import { parseEncodingAesKey } from "../wechat/crypto";
 import type { TMessageMode } from "./account-fields";
 
@@ -28,6 +28,18 @@ export function createAccountDirectory(opts: { pool: pg.Pool; connectionString: 
   let listener: DbListener | null = null;
   let listening = false;
 
+  // An envelope that does not decrypt (another key, or copied from another row or column) costs
+  // only its own account its key; the other accounts keep loading.
+  function open(envelope: string | null, cell: SecretCell, accountId: string): string | null {
+    if (!envelope) return null;
+    try {
+      return decryptSecret(envelope, opts.encryptionKey, cell, accountId);
+    } catch (err) {
+      log.error("accounts.secret_unreadable", { account: accountId, cell, ...errorFields(err) });
+      return null;
+    }
+  }
+
   async function load(): Promise<CallbackAccount[]> {
     const { rows } = await opts.pool.query<{
       id: string;
@@ -44,9 +56,12 @@ export function createAccountDirectory(opts: { pool: pg.Pool; connectionString: 
       appId: r.app_id,
       token: r.token,
       mode: r.message_mode,
-      aesKeys: [r.encoding_aes_key_enc, r.previous_encoding_aes_key_enc]
+      aesKeys: [
+        open(r.encoding_aes_key_enc, "account.encoding_aes_key", r.id),
+        open(r.previous_encoding_aes_key_enc, "account.previous_encoding_aes_key", r.id),
+      ]
         .filter((v): v is string => !!v)
-        .map((v) => parseEncodingAesKey(decryptSecret(v, opts.encryptionKey))),
+        .map(parseEncodingAesKey),
     }));
     snapshot = { accounts, loadedAt: Date.now() };
     return accounts;

@@ -1,7 +1,7 @@
 import { cookies } from "next/headers";
 import { getPrisma } from "../db";
 import { getEnv } from "../env";
-import { decryptSecret, maskSecret } from "../secrets";
+import { decryptSecret, maskSecret, type SecretCell } from "../secrets";
 import type { TAccountType, TMessageMode } from "./account-fields";
 
 // The account the console is looking at, as the browser may see it: AppSecret and
@@ -23,10 +23,10 @@ export type ConsoleAccount = {
   isDefault: boolean;
 };
 
-const mask = (envelope: string | null): string | null => {
+const mask = (envelope: string | null, cell: SecretCell, accountId: string): string | null => {
   if (!envelope) return null;
   try {
-    return maskSecret(decryptSecret(envelope, getEnv().encryptionKey));
+    return maskSecret(decryptSecret(envelope, getEnv().encryptionKey, cell, accountId));
   } catch {
     return "••••";
   }
@@ -41,8 +41,8 @@ export async function listConsoleAccounts(): Promise<ConsoleAccount[]> {
     messageMode: r.messageMode,
     accountType: r.accountType,
     certified: r.certified,
-    appSecretMask: mask(r.appSecretEnc),
-    encodingAesKeyMask: mask(r.encodingAesKeyEnc),
+    appSecretMask: mask(r.appSecretEnc, "account.app_secret", r.id),
+    encodingAesKeyMask: mask(r.encodingAesKeyEnc, "account.encoding_aes_key", r.id),
     hasPreviousEncodingAesKey: !!r.previousEncodingAesKeyEnc,
     isDefault: i === 0,
   }));

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Prisma } from "../db";
 import { decryptSecret, encryptSecret } from "../secrets";
@@ -35,14 +36,17 @@ export async function saveAccountSettings(prisma: Prisma, input: TCredentialsFor
   const clash = await prisma.account.findUnique({ where: { appId: input.appId }, select: { id: true } });
   if (clash && clash.id !== existing?.id) return { ok: false, field: "appId", reason: "taken" };
 
+  // Envelopes are bound to their row, so a new account's id is chosen before encrypting.
+  const id = existing?.id ?? randomUUID();
   let rotated = false;
   const keyFields: { encodingAesKeyEnc?: string; previousEncodingAesKeyEnc?: string | null } = {};
   if (input.encodingAesKey) {
-    const current = existing?.encodingAesKeyEnc ? decryptSecret(existing.encodingAesKeyEnc, encryptionKey) : null;
+    const current = existing?.encodingAesKeyEnc ? decryptSecret(existing.encodingAesKeyEnc, encryptionKey, "account.encoding_aes_key", id) : null;
     if (current !== input.encodingAesKey) {
-      keyFields.encodingAesKeyEnc = encryptSecret(input.encodingAesKey, encryptionKey);
-      if (existing?.encodingAesKeyEnc) {
-        keyFields.previousEncodingAesKeyEnc = existing.encodingAesKeyEnc;
+      keyFields.encodingAesKeyEnc = encryptSecret(input.encodingAesKey, encryptionKey, "account.encoding_aes_key", id);
+      if (current !== null) {
+        // Re-encrypted rather than copied: the envelope is bound to its column too.
+        keyFields.previousEncodingAesKeyEnc = encryptSecret(current, encryptionKey, "account.previous_encoding_aes_key", id);
         rotated = true;
       }
     }
@@ -53,12 +57,12 @@ export async function saveAccountSettings(prisma: Prisma, input: TCredentialsFor
     messageMode: input.messageMode,
     accountType: input.accountType,
     certified: input.certified,
-    ...(input.appSecret ? { appSecretEnc: encryptSecret(input.appSecret, encryptionKey) } : {}),
+    ...(input.appSecret ? { appSecretEnc: encryptSecret(input.appSecret, encryptionKey, "account.app_secret", id) } : {}),
     ...keyFields,
   };
   const account = existing
     ? await prisma.account.update({ where: { id: existing.id }, data })
-    : await prisma.account.create({ data });
+    : await prisma.account.create({ data: { ...data, id } });
   await notifyAccountChanged(prisma);
   return { ok: true, accountId: account.id, appId: account.appId, rotated, created: !existing };
 }

@@ -38,12 +38,18 @@ export const CSV_COLUMNS: Array<keyof MessageDetail> = [
 
 const CSV_HEADER = ["id", "received_at", "direction", "msg_type", "event", "event_key", "from_user", "to_user", "msg_id", "create_time", "content", "media_id", "pic_url", "format", "recognition", "thumb_media_id", "location_x", "location_y", "scale", "label", "title", "description", "url", "encrypted"];
 
+// Followers write the content. A cell a spreadsheet could read as a formula gets a leading single
+// quote (OWASP's advice): one starting with = + - @ TAB or CR, also after leading whitespace
+// (spreadsheets trim it on import), and their fullwidth and small forms, which some spreadsheets
+// with CJK input normalise to the ASCII ones.
+const FORMULA_START = /^[\s\u200b\ufeff]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b]/;
+
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
   let s = value instanceof Date ? value.toISOString() : String(value);
-  // Followers write the content: a cell starting with = + - @ would run as a formula in Excel.
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (FORMULA_START.test(s)) s = `'${s}`;
+  // Quoted when holding either separator: a `;` locale reads the file with `;` between cells.
+  return /[",;\t\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** UTF-8 with a byte-order mark, so Excel opens Chinese text correctly. */

@@ -116,7 +116,7 @@ function decide(row: TokenRow | null, accountId: string, opts: RefreshOptions): 
 
 function currentGrant(row: TokenRow): TokenGrant | null {
   if (!row.tokenEnc || !row.expiresAt || !row.refreshedAt || !row.refreshAt) return null;
-  return { token: decryptSecret(row.tokenEnc, getEnv().encryptionKey), expiresAt: row.expiresAt, refreshedAt: row.refreshedAt, refreshAt: row.refreshAt };
+  return { token: decryptSecret(row.tokenEnc, getEnv().encryptionKey, "access_token.token", row.accountId), expiresAt: row.expiresAt, refreshedAt: row.refreshedAt, refreshAt: row.refreshAt };
 }
 
 function remember(accountId: string, grant: TokenGrant): TokenGrant {
@@ -136,7 +136,7 @@ async function askWeChat(client: pg.PoolClient, row: TokenRow, opts: RefreshOpti
     const failures = row.failureCount + 1;
     return fail(client, row, previous, null, NO_APP_SECRET, failures, planAfterFailure("config", failures, new Date(), env.MPDESK_TOKEN_BACKOFF_MS));
   }
-  const secret = decryptSecret(row.appSecretEnc, env.encryptionKey);
+  const secret = decryptSecret(row.appSecretEnc, env.encryptionKey, "account.app_secret", row.accountId);
   let failures = row.failureCount;
   let force = endpoint === "stable" && opts.forceRotate === true;
   let escalated = false;
@@ -174,7 +174,7 @@ async function askWeChat(client: pg.PoolClient, row: TokenRow, opts: RefreshOpti
         expiresAt: new Date(refreshedAt.getTime() + outcome.expiresIn * 1000),
         refreshAt: computeRefreshAt(refreshedAt, outcome.expiresIn, endpoint),
       };
-      const tokenEnc = encryptSecret(grant.token, env.encryptionKey);
+      const tokenEnc = encryptSecret(grant.token, env.encryptionKey, "access_token.token", row.accountId);
       await storeSuccess(client, row.accountId, { tokenEnc, endpoint, expiresAt: grant.expiresAt, refreshAt: grant.refreshAt, refreshedAt, forced: force });
       await notifyTokenChanged(client, row.accountId);
       log.info("token.refreshed", {

@@ -62,7 +62,7 @@ export function loadToken(accountId: string): Promise<TokenGrant | null> {
         return null;
       }
       const grant: TokenGrant = {
-        token: decryptSecret(stored.tokenEnc, getEnv().encryptionKey),
+        token: decryptSecret(stored.tokenEnc, getEnv().encryptionKey, "access_token.token", accountId),
         expiresAt: stored.expiresAt,
         refreshedAt: stored.refreshedAt,
         refreshAt: stored.refreshAt,

@@ -5,7 +5,7 @@ import pg from "pg";
 import { hashPassword } from "../../lib/auth/password";
 import { decryptSecret } from "../../lib/secrets";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
-import { launchBrowser, newContext, screenshot, signIn } from "../helpers/browser";
+import { cspViolations, launchBrowser, newContext, screenshot, signIn } from "../helpers/browser";
 import { startMockWeChatApi, TOKEN_PATHS, type MockWeChatApi } from "../helpers/mock-wechat-api";
 import { openId } from "../helpers/message-catalog";
 import { createTestDatabase } from "../helpers/test-database";
@@ -178,12 +178,12 @@ describe("guided setup, as an admin", () => {
     await text(page, /已保存。新的配置已立即生效/).waitFor();
     page.off("request", onRequest);
 
-    const { rows } = await sql.query(`SELECT app_id, token, message_mode, account_type, certified, app_secret_enc, encoding_aes_key_enc, previous_encoding_aes_key_enc FROM account`);
+    const { rows } = await sql.query(`SELECT id, app_id, token, message_mode, account_type, certified, app_secret_enc, encoding_aes_key_enc, previous_encoding_aes_key_enc FROM account`);
     assert.equal(rows.length, 1);
     assert.deepEqual([rows[0].app_id, rows[0].token, rows[0].message_mode, rows[0].account_type, rows[0].certified], [APP_ID, token, "safe", "service", true]);
     const key = Buffer.from(TEST_ENCRYPTION_KEY, "base64");
-    assert.equal(decryptSecret(rows[0].app_secret_enc, key), APP_SECRET, "stored encrypted, kept by the second save");
-    assert.equal(decryptSecret(rows[0].encoding_aes_key_enc, key), encodingAesKey);
+    assert.equal(decryptSecret(rows[0].app_secret_enc, key, "account.app_secret", rows[0].id), APP_SECRET, "stored encrypted, kept by the second save");
+    assert.equal(decryptSecret(rows[0].encoding_aes_key_enc, key, "account.encoding_aes_key", rows[0].id), encodingAesKey);
     assert.equal(rows[0].previous_encoding_aes_key_enc, null, "saving the same key is no rotation");
   });
 
@@ -436,5 +436,11 @@ describe("signing out", () => {
     await page.waitForURL((u) => u.pathname === "/login");
     await page.goto("/messages");
     assert.equal(new URL(page.url()).pathname, "/login");
+  });
+});
+
+describe("Content-Security-Policy", () => {
+  test("no page of the whole journey violated it", () => {
+    assert.deepEqual(cspViolations, []);
   });
 });

@@ -17,7 +17,7 @@ export async function insertAccount(databaseUrl: string, encryptionKeyBase64: st
     const id = randomUUID();
     await client.query(
       `INSERT INTO account (id, app_id, token, message_mode, encoding_aes_key_enc, previous_encoding_aes_key_enc) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, a.appId, a.token, a.mode, a.encodingAesKey ? encryptSecret(a.encodingAesKey, key) : null, a.previousEncodingAesKey ? encryptSecret(a.previousEncodingAesKey, key) : null],
+      [id, a.appId, a.token, a.mode, a.encodingAesKey ? encryptSecret(a.encodingAesKey, key, "account.encoding_aes_key", id) : null, a.previousEncodingAesKey ? encryptSecret(a.previousEncodingAesKey, key, "account.previous_encoding_aes_key", id) : null],
     );
     await client.query("NOTIFY mpdesk_account_changed");
     return id;

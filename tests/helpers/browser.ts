@@ -15,8 +15,18 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-export function newContext(browser: Browser, baseURL: string, locale: "zh-CN" | "en-US" = "zh-CN"): Promise<BrowserContext> {
-  return browser.newContext({ baseURL, locale, timezoneId: "Asia/Shanghai", viewport: { width: 1280, height: 860 } });
+/** Every Content-Security-Policy violation any page of any context reported, for a test to assert none. */
+export const cspViolations: string[] = [];
+
+export async function newContext(browser: Browser, baseURL: string, locale: "zh-CN" | "en-US" = "zh-CN"): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL, locale, timezoneId: "Asia/Shanghai", viewport: { width: 1280, height: 860 } });
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`));
+  });
+  context.on("console", (msg) => {
+    if (msg.type() === "error" && /Content Security Policy|CSP violation/i.test(msg.text())) cspViolations.push(`${msg.location().url}: ${msg.text()}`);
+  });
+  return context;
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -195,9 +195,9 @@ describe("account settings", () => {
     const second = await saveAccountSettings(prisma, { ...base, accountId: id, appSecret: undefined, encodingAesKey: k2, messageMode: "safe" }, KEY);
     assert.ok(second.ok && second.rotated);
     const row = await prisma.account.findUniqueOrThrow({ where: { id } });
-    assert.equal(decryptSecret(row.encodingAesKeyEnc!, KEY), k2);
-    assert.equal(decryptSecret(row.previousEncodingAesKeyEnc!, KEY), k1);
-    assert.equal(decryptSecret(row.appSecretEnc!, KEY), base.appSecret, "an empty AppSecret keeps the saved one");
+    assert.equal(decryptSecret(row.encodingAesKeyEnc!, KEY, "account.encoding_aes_key", id), k2);
+    assert.equal(decryptSecret(row.previousEncodingAesKeyEnc!, KEY, "account.previous_encoding_aes_key", id), k1);
+    assert.equal(decryptSecret(row.appSecretEnc!, KEY, "account.app_secret", id), base.appSecret, "an empty AppSecret keeps the saved one");
   });
 
   test("refuses an AppID another account uses", async () => {

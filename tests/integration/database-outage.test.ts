@@ -81,6 +81,9 @@ test("messages arriving while PostgreSQL is down are answered, spooled, and repl
   assert.equal(down.status, 200, "still able to serve callbacks");
   assert.equal(down.body.status, "degraded");
   assert.equal(down.body.database.reachable, false);
+  // Anonymous: a generic reason only; the driver's message (host, port, user) is for the log.
+  assert.equal(down.body.database.error, "database unreachable");
+  assert.doesNotMatch(JSON.stringify(down.body), new RegExp(`127\\.0\\.0\\.1|localhost|ECONNREFUSED|postgres|${port}`));
   assert.ok(down.body.spool.pending >= 2, `spool holds the outage's messages (${down.body.spool.pending})`);
 
   // With neither the database nor the spool, the answer must be a failure WeChat will retry.

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
-import { encryptSecret } from "../../lib/secrets";
+import { decryptSecret, encryptSecret } from "../../lib/secrets";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
 import { BUSINESS_PATH, startMockWeChatApi, TOKEN_PATHS, wechatErrmsg, type MockWeChatApi } from "../helpers/mock-wechat-api";
 import { createTestDatabase } from "../helpers/test-database";
@@ -38,7 +38,7 @@ async function addAccount(
   await sql.query(`INSERT INTO account (id, app_id, app_secret_enc, token, token_endpoint) VALUES ($1, $2, $3, 'tok3n', $4)`, [
     account.id,
     account.appId,
-    encryptSecret(opts.storedSecret ?? account.secret, encryptionKey),
+    encryptSecret(opts.storedSecret ?? account.secret, encryptionKey, "account.app_secret", account.id),
     opts.endpoint ?? "stable",
   ]);
   await sql.query("NOTIFY mpdesk_account_changed");
@@ -136,9 +136,11 @@ describe("one token for every instance", () => {
     for (const app of apps) assert.equal((await getToken(app)).status, 200);
     assert.equal(mock.tokenCalls(main.appId), 1);
     const { rows } = await sql.query(`SELECT token_enc FROM access_token WHERE account_id = $1`, [main.id]);
-    assert.match(rows[0].token_enc, /^v1:/);
-    assert.equal((await getToken(apps[0]!)).body.access_token.length > 100, true);
-    assert.ok(!rows[0].token_enc.includes((await getToken(apps[0]!)).body.access_token));
+    assert.match(rows[0].token_enc, /^v2:/, "bound to its row");
+    const served = (await getToken(apps[0]!)).body.access_token;
+    assert.equal(served.length > 100, true);
+    assert.ok(!rows[0].token_enc.includes(served));
+    assert.equal(decryptSecret(rows[0].token_enc, encryptionKey, "access_token.token", main.id), served);
   });
 
   test("a token is refreshed once, ahead of its expiry, by one of the instances", async () => {
@@ -293,7 +295,7 @@ describe("errors from WeChat's token API", () => {
     assert.deepEqual([status.state, status.lastError?.errcode, status.lastError?.ip], ["error", 40125, null]);
 
     // Saving the account lifts the block: the refresher (or the next caller) tries again, once.
-    await sql.query(`UPDATE account SET app_secret_enc = $2, updated_at = now() WHERE id = $1`, [acct.id, encryptSecret(acct.secret, encryptionKey)]);
+    await sql.query(`UPDATE account SET app_secret_enc = $2, updated_at = now() WHERE id = $1`, [acct.id, encryptSecret(acct.secret, encryptionKey, "account.app_secret", acct.id)]);
     await sql.query("NOTIFY mpdesk_account_changed");
     await eventually("a token after the fix", async () => (await tokens.getTokenStatus(acct.id)).state === "valid");
     assert.equal(mock.tokenCalls(acct.appId), 2);
