@@ -136,11 +136,9 @@ describe("guided setup, as an admin", () => {
     // fill() leaves the focus in the field: the blur, and the inline error, come with the
     // mousedown on Save. The error must not move Save away before the mouseup.
     await page.getByLabel("AppID").fill("wx123");
-    const saveBox = await page.getByRole("button", { name: "保存", exact: true }).boundingBox();
     await page.getByRole("button", { name: "保存", exact: true }).click();
     await page.getByRole("alert").getByText("请修改标出的字段后再保存。").waitFor({ timeout: 5_000 });
     await text(page, "AppID 应为 wx 加 16 位十六进制字符，共 18 位。").waitFor();
-    assert.ok(saveBox);
     await page.reload();
   });
 
