@@ -30,6 +30,6 @@ export default async function proxy(request: NextRequest, event: NextFetchEvent)
 
 export const config = {
   // Everything except the routes with their own access rules — the WeChat callback (signatures),
-  // the token endpoint (API keys), the health check, next-auth's own routes — and assets.
-  matcher: ["/((?!api/wechat|api/token|api/health|api/auth|_next/static|_next/image|favicon.ico|icon.svg).*)"],
+  // the token endpoint (API keys), the health check, next-auth's own routes — and assets, the icons in public/ included.
+  matcher: ["/((?!api/wechat|api/token|api/health|api/auth|_next/static|_next/image|favicon.ico|icon.svg|apple-touch-icon.png).*)"],
 };

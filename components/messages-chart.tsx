@@ -1,4 +1,7 @@
+import type { Locale } from "@/lib/i18n";
+import { formatDay } from "@/lib/i18n";
 import type { DailyCounts } from "@/lib/messages/message-stats";
+import { ownValue } from "@/lib/own-value";
 
 // A stacked bar chart of messages per day by type, drawn as plain SVG: no chart library for
 // thirty bars. The summary sentence and a table stand in for it for screen readers.
@@ -16,12 +19,16 @@ export const TYPE_COLORS: Record<string, string> = {
 export const OTHER_COLOR = "#cbd5e1";
 const MAX_SERIES = 6;
 
+/** A type's colour; a MsgType is a follower's string, so only our own keys count. */
+export const typeColor = (type: string) => ownValue(TYPE_COLORS, type) ?? OTHER_COLOR;
+
 export function chartSeries(data: DailyCounts, otherLabel: string): Array<{ key: string; label: string; color: string; values: number[] }> {
-  const shown = data.types.slice(0, MAX_SERIES);
-  const rest = data.types.slice(MAX_SERIES);
-  const series = shown.map((ty) => ({ key: ty, label: ty, color: TYPE_COLORS[ty] ?? OTHER_COLOR, values: data.counts[ty]! }));
+  const shown = data.series.slice(0, MAX_SERIES);
+  const rest = data.series.slice(MAX_SERIES);
+  // Keys are prefixed: a type could itself be called "other".
+  const series = shown.map((s) => ({ key: `type:${s.type}`, label: s.type, color: typeColor(s.type), values: s.values }));
   if (rest.length) {
-    series.push({ key: "__other", label: otherLabel, color: OTHER_COLOR, values: data.days.map((_, i) => rest.reduce((s, ty) => s + data.counts[ty]![i]!, 0)) });
+    series.push({ key: "other", label: otherLabel, color: OTHER_COLOR, values: data.days.map((_, i) => rest.reduce((sum, s) => sum + s.values[i]!, 0)) });
   }
   return series;
 }
@@ -33,7 +40,7 @@ function niceMax(v: number): number {
   return [1, 2, 4, 6, 8, 10].map((m) => m * p).find((m) => m >= v && Number.isInteger(m / 2)) ?? v;
 }
 
-export function MessagesChart({ data, summary, labels, otherLabel }: { data: DailyCounts; summary: string; labels: Record<string, string>; otherLabel: string }) {
+export function MessagesChart({ data, summary, labels, otherLabel, locale }: { data: DailyCounts; summary: string; labels: Record<string, string>; otherLabel: string; locale: Locale }) {
   const series = chartSeries(data, otherLabel);
   const n = data.days.length;
   const totals = data.days.map((_, i) => series.reduce((s, se) => s + se.values[i]!, 0));
@@ -41,7 +48,7 @@ export function MessagesChart({ data, summary, labels, otherLabel }: { data: Dai
   const W = 720, H = 220, L = 40, R = 8, T = 10, B = 26;
   const bw = (W - L - R) / n;
   const y = (v: number) => T + (H - T - B) * (1 - v / max);
-  const label = (k: string) => labels[k] ?? k;
+  const label = (k: string) => ownValue(labels, k) ?? k;
   return (
     <figure>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary} className="h-auto w-full">
@@ -70,7 +77,7 @@ export function MessagesChart({ data, summary, labels, otherLabel }: { data: Dai
               })}
               {i % 5 === (n - 1) % 5 ? (
                 <text x={L + i * bw + bw / 2} y={H - 8} textAnchor="middle" fontSize="11" fill="#64748b">
-                  {day.slice(5)}
+                  {formatDay(day, locale)}
                 </text>
               ) : null}
             </g>

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LiveRefresh } from "@/components/live-refresh";
-import { MessagesChart, OTHER_COLOR, TYPE_COLORS } from "@/components/messages-chart";
+import { MessagesChart, typeColor } from "@/components/messages-chart";
 import { StatusDot } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { Callout } from "@/components/ui/callout";
@@ -17,6 +17,7 @@ import { fmt, formatDateTime, formatNumber, formatRelative } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
 import { getDailyCounts } from "@/lib/messages/message-stats";
 import { getQuarantineSummary } from "@/lib/messages/quarantine";
+import { ownValue } from "@/lib/own-value";
 import { getTokenStatus } from "@/lib/tokens";
 import { TokenStatusCard } from "@/components/token-status-card";
 
@@ -59,7 +60,7 @@ export default async function OverviewPage() {
     return cls === "22" || cls === "23" || cls === "54" ? o.quarantineClass[cls] : o.quarantineClass.other;
   };
   const typeLabels = t.messages.types as Record<string, string>;
-  const max = Math.max(0, ...daily.days.map((_, i) => daily.types.reduce((s, ty) => s + daily.counts[ty]![i]!, 0)));
+  const max = Math.max(0, ...daily.days.map((_, i) => daily.series.reduce((sum, s) => sum + s.values[i]!, 0)));
   const when = (d: Date | null) => (d ? formatRelative(d, t) : t.common.never);
   const exact = (d: Date | null) => (d ? formatDateTime(d, locale, tz, { seconds: true }) : undefined);
 
@@ -115,7 +116,7 @@ export default async function OverviewPage() {
           <CardHeader title={o.chartTitle} description={daily.total ? fmt(o.chartSummary, { total: formatNumber(daily.total, locale), max: formatNumber(max, locale) }) : undefined} />
           <CardBody>
             {daily.total ? (
-              <MessagesChart data={daily} summary={fmt(o.chartSummary, { total: daily.total, max })} labels={typeLabels} otherLabel={o.other} />
+              <MessagesChart data={daily} summary={fmt(o.chartSummary, { total: daily.total, max })} labels={typeLabels} otherLabel={o.other} locale={locale} />
             ) : (
               <p className="py-12 text-center text-sm text-slate-500">{o.noData}</p>
             )}
@@ -161,15 +162,15 @@ export default async function OverviewPage() {
           <CardBody className="p-0">
             <table className="w-full text-sm">
               <tbody className="divide-y divide-slate-100">
-                {daily.types.map((ty) => (
+                {daily.series.map(({ type: ty, total }) => (
                   <tr key={ty}>
                     <td className="px-5 py-2">
                       <Link href={`/messages?type=${encodeURIComponent(ty)}`} className="inline-flex items-center gap-2 text-slate-700 hover:text-emerald-700">
-                        <span aria-hidden className="size-2.5 rounded-sm" style={{ background: TYPE_COLORS[ty] ?? OTHER_COLOR }} />
-                        {typeLabels[ty] ?? ty}
+                        <span aria-hidden className="size-2.5 rounded-sm" style={{ background: typeColor(ty) }} />
+                        {ownValue(typeLabels, ty) ?? ty}
                       </Link>
                     </td>
-                    <td className="px-5 py-2 text-right font-medium tabular-nums text-slate-900">{formatNumber(daily.totals[ty]!, locale)}</td>
+                    <td className="px-5 py-2 text-right font-medium tabular-nums text-slate-900">{formatNumber(total, locale)}</td>
                   </tr>
                 ))}
                 <tr className="bg-slate-50/70">

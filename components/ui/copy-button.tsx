@@ -3,27 +3,53 @@
 import { useState } from "react";
 import { buttonClass, type ButtonVariant } from "./button";
 
-export function CopyButton({ value, label, copiedLabel, variant = "secondary", className }: { value: string; label: string; copiedLabel: string; variant?: ButtonVariant; className?: string }) {
+export async function copyToClipboard(value: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(value);
+  } catch {
+    // Plain-HTTP pages have no clipboard API: fall back to a hidden textarea.
+    const ta = document.createElement("textarea");
+    ta.value = value;
+    ta.style.position = "fixed";
+    ta.style.opacity = "0";
+    document.body.append(ta);
+    ta.select();
+    document.execCommand("copy");
+    ta.remove();
+  }
+}
+
+/** Copies `value`, or whatever `resolve` fetches when the value is not on the page yet. */
+export function CopyButton({
+  value,
+  resolve,
+  label,
+  copiedLabel,
+  variant = "secondary",
+  className,
+  disabled,
+  what,
+}: {
+  value?: string;
+  resolve?: () => Promise<string | null>;
+  label: string;
+  copiedLabel: string;
+  variant?: ButtonVariant;
+  className?: string;
+  disabled?: boolean;
+  /** What is copied, for screen readers when several Copy buttons share a page. */
+  what?: string;
+}) {
   const [copied, setCopied] = useState(false);
   async function copy() {
-    try {
-      await navigator.clipboard.writeText(value);
-    } catch {
-      // Plain-HTTP pages have no clipboard API: fall back to a hidden textarea.
-      const ta = document.createElement("textarea");
-      ta.value = value;
-      ta.style.position = "fixed";
-      ta.style.opacity = "0";
-      document.body.append(ta);
-      ta.select();
-      document.execCommand("copy");
-      ta.remove();
-    }
+    const text = value ?? (await resolve?.());
+    if (text == null) return;
+    await copyToClipboard(text);
     setCopied(true);
     setTimeout(() => setCopied(false), 1500);
   }
   return (
-    <button type="button" onClick={copy} className={buttonClass(variant, "sm", className)} aria-live="polite">
+    <button type="button" onClick={copy} disabled={disabled} className={buttonClass(variant, "sm", className)} aria-live="polite">
       <svg aria-hidden viewBox="0 0 20 20" fill="currentColor" className="size-4">
         {copied ? (
           <path fillRule="evenodd" d="M16.704 4.153a.75.75 0 0 1 .143 1.052l-8 10.5a.75.75 0 0 1-1.127.075l-4.5-4.5a.75.75 0 0 1 1.06-1.06l3.894 3.893 7.48-9.817a.75.75 0 0 1 1.05-.143Z" clipRule="evenodd" />
@@ -32,6 +58,7 @@ export function CopyButton({ value, label, copiedLabel, variant = "secondary", c
         )}
       </svg>
       {copied ? copiedLabel : label}
+      {what ? <span className="sr-only"> {what}</span> : null}
     </button>
   );
 }

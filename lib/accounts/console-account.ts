@@ -4,15 +4,17 @@ import { getEnv } from "../env";
 import { decryptSecret, maskSecret, type SecretCell } from "../secrets";
 import type { TAccountType, TMessageMode } from "./account-fields";
 
-// The account the console is looking at, as the browser may see it: AppSecret and
-// EncodingAESKey only ever leave the server masked (••••1234).
+// The account the console is looking at, as the browser may see it: AppSecret, Token and
+// EncodingAESKey only ever leave the server masked (••••1234). The Token forges plaintext
+// messages and the EncodingAESKey decrypts them, so their full values come only from
+// getAccountSecret(), which callers reach after checking that the user is an admin.
 
 export const ACCOUNT_COOKIE = "mpdesk_account";
 
 export type ConsoleAccount = {
   id: string;
   appId: string;
-  token: string;
+  tokenMask: string;
   messageMode: TMessageMode;
   accountType: TAccountType;
   certified: boolean;
@@ -23,26 +25,35 @@ export type ConsoleAccount = {
   isDefault: boolean;
 };
 
-const mask = (envelope: string | null, cell: SecretCell, accountId: string): string | null => {
-  if (!envelope) return null;
+type SecretColumn = "appSecretEnc" | "encodingAesKeyEnc";
+const CELL: Record<SecretColumn, SecretCell> = { appSecretEnc: "account.app_secret", encodingAesKeyEnc: "account.encoding_aes_key" };
+
+/** The one place the console opens an account's encrypted column. */
+function openSecret(row: { id: string } & { [C in SecretColumn]: string | null }, column: SecretColumn): string | null {
+  const envelope = row[column];
+  return envelope ? decryptSecret(envelope, getEnv().encryptionKey, CELL[column], row.id) : null;
+}
+
+function maskColumn(row: { id: string } & { [C in SecretColumn]: string | null }, column: SecretColumn): string | null {
+  if (!row[column]) return null;
   try {
-    return maskSecret(decryptSecret(envelope, getEnv().encryptionKey, cell, accountId));
+    return maskSecret(openSecret(row, column)!);
   } catch {
     return "••••";
   }
-};
+}
 
 export async function listConsoleAccounts(): Promise<ConsoleAccount[]> {
   const rows = await getPrisma().account.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   return rows.map((r, i) => ({
     id: r.id,
     appId: r.appId,
-    token: r.token,
+    tokenMask: maskSecret(r.token),
     messageMode: r.messageMode,
     accountType: r.accountType,
     certified: r.certified,
-    appSecretMask: mask(r.appSecretEnc, "account.app_secret", r.id),
-    encodingAesKeyMask: mask(r.encodingAesKeyEnc, "account.encoding_aes_key", r.id),
+    appSecretMask: maskColumn(r, "appSecretEnc"),
+    encodingAesKeyMask: maskColumn(r, "encodingAesKeyEnc"),
     hasPreviousEncodingAesKey: !!r.previousEncodingAesKeyEnc,
     isDefault: i === 0,
   }));
@@ -53,4 +64,13 @@ export async function getConsoleAccount(): Promise<{ account: ConsoleAccount | n
   const accounts = await listConsoleAccounts();
   const chosen = (await cookies()).get(ACCOUNT_COOKIE)?.value;
   return { account: accounts.find((a) => a.appId === chosen) ?? accounts[0] ?? null, accounts };
+}
+
+export type AccountSecretField = "token" | "encodingAesKey";
+
+/** One secret in full, or null when it is not set. For admins only: the caller checks the role. */
+export async function getAccountSecret(accountId: string, field: AccountSecretField): Promise<string | null> {
+  const row = await getPrisma().account.findUnique({ where: { id: accountId }, select: { id: true, token: true, appSecretEnc: true, encodingAesKeyEnc: true } });
+  if (!row) return null;
+  return field === "token" ? row.token : openSecret(row, "encodingAesKeyEnc");
 }

@@ -35,6 +35,8 @@ export const en: Dictionary = {
     hours: "{n} h",
     days: "{n} d",
     seconds: "{n} s",
+    show: "Show",
+    hide: "Hide",
   },
   nav: {
     main: "Main navigation",
@@ -184,6 +186,9 @@ export const en: Dictionary = {
       fromEnv: "From the PUBLIC_URL setting.",
       fromRequest: "Derived from the address you are using now. Behind a reverse proxy, setting PUBLIC_URL is more reliable.",
       tokenLabel: "Token",
+      aesKeyLabel: "EncodingAESKey",
+      secretsHint: "Paste the same Token and EncodingAESKey into the MP admin. Only admins can show them.",
+      noAesKey: "No EncodingAESKey saved yet: plaintext mode needs none. Generate one in step 2 before choosing compatible or safe mode.",
       warnings: {
         scheme: "The address must start with http:// or https://.",
         port: "WeChat only accepts port 80 (http) or 443 (https); this address uses {port}. Put a reverse proxy (e.g. Nginx) in front that forwards 80/443 to mpdesk.",
@@ -292,6 +297,8 @@ export const en: Dictionary = {
     otherFields: "Other fields",
     thread: "All messages from this follower",
     copyXml: "Copy XML",
+    rawTooLarge: "{size} of XML: too large to indent, so it is shown exactly as stored.",
+    downloadXml: "Download XML",
   },
   thread: {
     title: "Follower thread",

@@ -58,31 +58,54 @@ export function isTimeZone(tz: unknown): tz is string {
 
 const intlLocale = (locale: Locale) => (locale === "zh" ? "zh-CN" : "en-GB");
 
-export function formatDateTime(d: Date, locale: Locale, tz: string, opts: { seconds?: boolean } = {}): string {
-  return new Intl.DateTimeFormat(intlLocale(locale), {
-    timeZone: tz,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: opts.seconds ? "2-digit" : undefined,
-    hour12: false,
-  }).format(d);
-}
+// Every date the console shows comes from these parts, assembled the same way whatever the
+// runtime's locale data: English spells the month ("1 Dec 2026, 14:03"), because 01/12/2026
+// reads as 1 December to some and 12 January to others; Chinese writes the year first
+// ("2026-12-01 14:03"), as the MP admin does.
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+type DateParts = { year: number; month: number; day: number; hour: number; minute: number; second: number };
 
-export function formatTime(d: Date, locale: Locale, tz: string): string {
-  return new Intl.DateTimeFormat(intlLocale(locale), { timeZone: tz, hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
-}
-
-/** "14:02" today, "11-23 14:02" this year, else the full date. */
-export function formatWhen(d: Date, locale: Locale, tz: string, now = new Date()): string {
-  const day = (x: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(x);
-  if (day(d) === day(now)) return formatTime(d, locale, tz);
-  if (day(d).slice(0, 4) === day(now).slice(0, 4)) {
-    return new Intl.DateTimeFormat(intlLocale(locale), { timeZone: tz, month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
+const partFormats = new Map<string, Intl.DateTimeFormat>();
+function partsOf(d: Date, tz: string): DateParts {
+  let f = partFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+    if (partFormats.size > 64) partFormats.clear();
+    partFormats.set(tz, f);
   }
-  return formatDateTime(d, locale, tz);
+  const out: DateParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const p of f.formatToParts(d)) if (p.type in out) out[p.type as keyof DateParts] = Number(p.value);
+  return out;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+const clock = (p: DateParts, seconds?: boolean) => `${pad(p.hour)}:${pad(p.minute)}${seconds ? `:${pad(p.second)}` : ""}`;
+const dayMonth = (p: Pick<DateParts, "month" | "day">, locale: Locale) => (locale === "zh" ? `${pad(p.month)}-${pad(p.day)}` : `${p.day} ${MONTHS[p.month - 1]}`);
+const fullDay = (p: DateParts, locale: Locale) => (locale === "zh" ? `${p.year}-${dayMonth(p, locale)}` : `${dayMonth(p, locale)} ${p.year}`);
+const joinDayTime = (day: string, time: string, locale: Locale) => (locale === "zh" ? `${day} ${time}` : `${day}, ${time}`);
+
+export function formatDateTime(d: Date, locale: Locale, tz: string, opts: { seconds?: boolean } = {}): string {
+  const p = partsOf(d, tz);
+  return joinDayTime(fullDay(p, locale), clock(p, opts.seconds), locale);
+}
+
+export function formatTime(d: Date, _locale: Locale, tz: string): string {
+  return clock(partsOf(d, tz));
+}
+
+/** "14:02" today, "1 Dec, 14:02" / "12-01 14:02" this year, else the full date. */
+export function formatWhen(d: Date, locale: Locale, tz: string, now = new Date()): string {
+  const p = partsOf(d, tz);
+  const n = partsOf(now, tz);
+  if (p.year !== n.year) return formatDateTime(d, locale, tz);
+  if (p.month === n.month && p.day === n.day) return clock(p);
+  return joinDayTime(dayMonth(p, locale), clock(p), locale);
+}
+
+/** A calendar day given as YYYY-MM-DD (the chart's axis): "1 Dec" / "12-01". */
+export function formatDay(isoDay: string, locale: Locale): string {
+  const [, month = 1, day = 1] = isoDay.split("-").map(Number);
+  return dayMonth({ month, day }, locale);
 }
 
 export function formatDuration(ms: number, t: Dictionary): string {

@@ -34,6 +34,8 @@ export const zh = {
     hours: "{n} 小时",
     days: "{n} 天",
     seconds: "{n} 秒",
+    show: "显示",
+    hide: "隐藏",
   },
   nav: {
     main: "主导航",
@@ -182,6 +184,9 @@ export const zh = {
       fromEnv: "来自 PUBLIC_URL 设置。",
       fromRequest: "根据你现在访问控制台的地址推断。如果 mpdesk 在反向代理之后，设置 PUBLIC_URL 更可靠。",
       tokenLabel: "Token",
+      aesKeyLabel: "EncodingAESKey",
+      secretsHint: "在公众平台填入同样的 Token 和 EncodingAESKey。只有管理员可以查看它们。",
+      noAesKey: "还没有保存 EncodingAESKey：明文模式不需要。选择兼容或安全模式前，请在第 2 步生成一个。",
       warnings: {
         scheme: "地址必须以 http:// 或 https:// 开头。",
         port: "微信只接受 80 端口（http）或 443 端口（https），这个地址用的是 {port}。请在前面放一个反向代理（例如 Nginx），把 80/443 转发到 mpdesk。",
@@ -290,6 +295,8 @@ export const zh = {
     otherFields: "其他字段",
     thread: "与这位粉丝的全部消息",
     copyXml: "复制 XML",
+    rawTooLarge: "这段 XML 有 {size}，太大，不做缩进，按保存的原样显示。",
+    downloadXml: "下载 XML",
   },
   thread: {
     title: "粉丝对话",

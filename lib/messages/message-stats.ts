@@ -2,8 +2,12 @@ import type pg from "pg";
 
 // Messages per day and type over the last N days, in the viewer's time zone, for the chart and
 // the counts on the overview. One GROUP BY over the (account_id, received_at) index range.
+// A type is whatever MsgType a follower sent ("__proto__" included), so it is never an object
+// key here: a Map while counting, then a list.
 
-export type DailyCounts = { days: string[]; types: string[]; counts: Record<string, number[]>; totals: Record<string, number>; total: number };
+export type TypeSeries = { type: string; values: number[]; total: number };
+/** `series` is ordered by total, largest first; `values[i]` counts `days[i]`. */
+export type DailyCounts = { days: string[]; series: TypeSeries[]; total: number };
 
 export async function getDailyCounts(db: pg.Pool, accountId: string, tz: string, days = 30): Promise<DailyCounts> {
   const { rows } = await db.query<{ day: string; msg_type: string; n: number }>(
@@ -19,17 +23,17 @@ export async function getDailyCounts(db: pg.Pool, accountId: string, tz: string,
   const base = new Date(`${today}T00:00:00Z`);
   for (let i = days - 1; i >= 0; i--) dayList.push(new Date(base.getTime() - i * 86_400_000).toISOString().slice(0, 10));
   const index = new Map(dayList.map((d, i) => [d, i]));
-  const counts: Record<string, number[]> = {};
-  const totals: Record<string, number> = {};
+  const byType = new Map<string, TypeSeries>();
   let total = 0;
   for (const r of rows) {
     const i = index.get(r.day);
     if (i === undefined) continue;
-    const series = (counts[r.msg_type] ??= new Array<number>(days).fill(0));
-    series[i] = series[i]! + r.n;
-    totals[r.msg_type] = (totals[r.msg_type] ?? 0) + r.n;
+    let s = byType.get(r.msg_type);
+    if (!s) byType.set(r.msg_type, (s = { type: r.msg_type, values: new Array<number>(days).fill(0), total: 0 }));
+    s.values[i] = s.values[i]! + r.n;
+    s.total += r.n;
     total += r.n;
   }
-  const types = Object.keys(totals).sort((a, b) => totals[b]! - totals[a]!);
-  return { days: dayList, types, counts, totals, total };
+  const series = [...byType.values()].sort((a, b) => b.total - a.total || (a.type < b.type ? -1 : 1));
+  return { days: dayList, series, total };
 }

@@ -32,6 +32,7 @@ let admin: BrowserContext;
 let page: Page;
 let sim: SimAccount & { encodingAesKey: string };
 let capturedSave: { url: string; headers: Record<string, string>; body: Buffer } | null = null;
+let capturedReveal: { url: string; headers: Record<string, string>; body: Buffer } | null = null;
 const follower = openId();
 const msgId = bigMsgId();
 const content = "你好，mpdesk！<b>&amp; ]]> 退款 Refund";
@@ -131,6 +132,16 @@ describe("guided setup, as an admin", () => {
     await page.waitForURL((u) => u.pathname === "/settings/credentials");
   });
 
+  test("step 2: the first Save after a wrong AppID is not lost to the error appearing under it", async () => {
+    // fill() leaves the focus in the field: the blur, and the inline error, come with the
+    // mousedown on Save. The error must not move Save away before the mouseup.
+    await page.getByLabel("AppID").fill("wx123");
+    await page.getByRole("button", { name: "保存", exact: true }).click();
+    await page.getByRole("alert").getByText("请修改标出的字段后再保存。").waitFor({ timeout: 5_000 });
+    await text(page, "AppID 应为 wx 加 16 位十六进制字符，共 18 位。").waitFor();
+    await page.reload();
+  });
+
   test("step 2: shows what is wrong with each field, then saves", async () => {
     await page.getByLabel("AppID").fill("wx123");
     await page.getByLabel("Token").fill("ab");
@@ -194,6 +205,28 @@ describe("guided setup, as an admin", () => {
     await text(page, /这是本机地址/).waitFor(); // 127.0.0.1 cannot be reached by WeChat: said so
     await text(page, /微信只接受 80 端口/).waitFor();
     await text(page, "还没有收到微信的验证请求。在微信后台点「提交」后，这里会自动更新。").waitFor();
+
+    // The Token and the EncodingAESKey to paste into the MP admin: masked, then shown and copied.
+    assert.equal((await page.getByTestId("server-token").innerText()).trim(), `••••${sim.token.slice(-4)}`);
+    assert.equal((await page.getByTestId("server-aes-key").innerText()).trim(), `••••${sim.encodingAesKey.slice(-4)}`);
+    assert.ok(!(await page.content()).includes(sim.encodingAesKey), "the EncodingAESKey is in the page before Show");
+    const onRequest = async (r: Request) => {
+      if (r.method() === "POST" && r.headers()["next-action"]) capturedReveal = { url: r.url(), headers: await r.allHeaders(), body: r.postDataBuffer() ?? Buffer.alloc(0) };
+    };
+    page.on("request", onRequest);
+    await page.getByRole("button", { name: "显示 EncodingAESKey" }).click();
+    await page.waitForFunction((k) => document.querySelector('[data-testid="server-aes-key"]')?.textContent === k, sim.encodingAesKey);
+    page.off("request", onRequest);
+    await admin.grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.url });
+    await page.getByRole("button", { name: "复制 Token" }).click();
+    await page.getByRole("button", { name: "已复制 Token" }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), sim.token);
+    await page.getByRole("button", { name: "复制 EncodingAESKey" }).click();
+    await page.getByRole("button", { name: "已复制 EncodingAESKey" }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), sim.encodingAesKey);
+    await screenshot(page, "zh-setup-3-secrets");
+    await page.getByRole("button", { name: "隐藏 EncodingAESKey" }).click();
+    await page.waitForFunction((m) => document.querySelector('[data-testid="server-aes-key"]')?.textContent === m, `••••${sim.encodingAesKey.slice(-4)}`);
 
     // WeChat with a different Token: the page says the Token differs.
     const bad = await fetch(app.url + verificationPath(sim, "1234567890", "WrongToken123"));
@@ -373,6 +406,26 @@ describe("a viewer", () => {
     await vpage.setViewportSize({ width: 1280, height: 860 });
   });
 
+  test("never receives the Token or the EncodingAESKey, not even by calling the Show action", async () => {
+    for (const path of ["/settings/server", "/settings/credentials"]) {
+      await vpage.goto(path);
+      const html = await vpage.content();
+      assert.ok(!html.includes(sim.token), `the Token is in ${path}`);
+      assert.ok(!html.includes(sim.encodingAesKey), `the EncodingAESKey is in ${path}`);
+    }
+    await vpage.goto("/settings/server");
+    assert.equal((await vpage.getByTestId("server-aes-key").innerText()).trim(), `••••${sim.encodingAesKey.slice(-4)}`);
+    assert.equal(await vpage.getByRole("button", { name: /^显示/ }).count(), 0);
+    await screenshot(vpage, "zh-viewer-server");
+    // The admin's own Show request, replayed with the viewer's session.
+    assert.ok(capturedReveal, "the admin's Show request was captured");
+    const { cookie: _c, "content-length": _l, host: _h, ...headers } = capturedReveal.headers;
+    const res = await viewer.request.post(capturedReveal.url, { headers, data: capturedReveal.body });
+    assert.ok(!(await res.text()).includes(sim.encodingAesKey), "the action gave the viewer the key");
+    const asAdmin = await admin.request.post(capturedReveal.url, { headers, data: capturedReveal.body });
+    assert.ok((await asAdmin.text()).includes(sim.encodingAesKey), "the replay itself works for an admin");
+  });
+
   test("cannot save settings even by calling the server action directly", async () => {
     assert.ok(capturedSave, "the admin's save request was captured");
     const before = (await sql.query(`SELECT token, updated_at FROM account`)).rows[0];
@@ -416,6 +469,12 @@ describe("in English", () => {
       await page.getByRole("heading", { name: heading, exact: true }).waitFor();
       await screenshot(page, name);
     }
+    // Dates name the month: 01/12/2026 could be either of two days.
+    await page.goto("/settings/server");
+    assert.match(await page.getByTestId("verification-status").innerText(), /\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}, \d{2}:\d{2}:\d{2}\b/);
+    assert.doesNotMatch(await page.getByTestId("verification-status").innerText(), /\d{2}\/\d{2}\/\d{4}/);
+    await page.goto("/token");
+    assert.doesNotMatch(await page.locator("main").innerText(), /\d{2}\/\d{2}\/\d{4}/);
     await page.goto("/settings/credentials");
     await page.getByLabel("Plaintext").waitFor();
     await page.getByRole("button", { name: "Save", exact: true }).waitFor();

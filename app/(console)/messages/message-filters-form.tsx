@@ -2,6 +2,7 @@ import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import type { Dictionary } from "@/lib/i18n";
+import { ownValue } from "@/lib/own-value";
 import { EVENT_TYPES, hasFilters, MESSAGE_TYPES, type TMessageFilters } from "@/lib/messages/message-filters";
 
 // A plain GET form: the filters land in the URL, so the view is linkable and works without JS.
@@ -27,7 +28,7 @@ export function MessageFiltersForm({ filters, t }: { filters: TMessageFilters; t
             <option value="">{f.allTypes}</option>
             {types.map((ty) => (
               <option key={ty} value={ty}>
-                {(t.types as Record<string, string>)[ty] ?? ty}
+                {ownValue(t.types as Record<string, string>, ty) ?? ty}
               </option>
             ))}
           </Select>

@@ -1,6 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getAccountSecret } from "@/lib/accounts/console-account";
 import { saveAccountKind, saveAccountSettings, ZAccountKindForm, ZCredentialsForm } from "@/lib/accounts/save-account-settings";
 import { requireAdminForAction } from "@/lib/auth/require-user";
 import { getPrisma } from "@/lib/db";
@@ -53,4 +55,19 @@ export async function saveKind(_prev: KindState, formData: FormData): Promise<Ki
 export async function generateCredential(kind: "token" | "encodingAesKey"): Promise<string | null> {
   if (!(await requireAdminForAction())) return null;
   return kind === "token" ? generateToken(32) : generateEncodingAesKey();
+}
+
+const ZRevealSecret = z.object({ accountId: z.uuid(), field: z.enum(["token", "encodingAesKey"]) });
+
+/**
+ * The full Token or EncodingAESKey, for an admin who clicked Show or Copy (the same values must
+ * be pasted into the MP admin). Viewers get null: the pages send them only the masks.
+ */
+export async function revealAccountSecret(accountId: string, field: "token" | "encodingAesKey"): Promise<string | null> {
+  const user = await requireAdminForAction();
+  const parsed = ZRevealSecret.safeParse({ accountId, field });
+  if (!user || !parsed.success) return null;
+  const value = await getAccountSecret(parsed.data.accountId, parsed.data.field);
+  log.info("account.secret_shown", { account: parsed.data.accountId, field: parsed.data.field, by: user.id });
+  return value;
 }

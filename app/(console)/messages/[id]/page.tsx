@@ -8,10 +8,10 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { getConsoleAccount } from "@/lib/accounts/console-account";
 import { requireUser } from "@/lib/auth/require-user";
 import { getPool } from "@/lib/db";
-import { formatDateTime } from "@/lib/i18n";
+import { fmt, formatDateTime, formatNumber } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
 import { getMessage, type MessageDetail } from "@/lib/messages/get-message";
-import { prettyXml } from "@/lib/messages/pretty-xml";
+import { fitsPrettyXml, prettyXml } from "@/lib/messages/pretty-xml";
 
 export const metadata: Metadata = { title: "Message" };
 
@@ -64,7 +64,10 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
   const follower = message.direction === "inbound" ? message.fromUser : message.toUser;
   const extra = Object.fromEntries(Object.entries(message.fields ?? {}).filter(([k]) => !NORMALISED_KEYS.has(k)));
   const createTime = message.createTime && /^\d+$/.test(message.createTime) ? new Date(Number(message.createTime) * 1000) : null;
-  const pretty = prettyXml(message.rawXml);
+  // A large document is shown as stored (and offered as a file) rather than re-indented.
+  const indented = fitsPrettyXml(message.rawXml);
+  const rawSize = `${formatNumber(Math.ceil(Buffer.byteLength(message.rawXml, "utf8") / 1024), locale)} KB`;
+  const rawHref = `/api/messages/${message.id}/raw`;
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -105,15 +108,27 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
         </Card>
         <div className="space-y-6">
           <Card>
-            <CardHeader title={d.rawXml} description={d.rawHint} action={<CopyButton value={message.rawXml} label={d.copyXml} copiedLabel={t.common.copied} />} />
+            <CardHeader
+              title={d.rawXml}
+              description={indented ? d.rawHint : fmt(d.rawTooLarge, { size: rawSize })}
+              action={
+                indented ? (
+                  <CopyButton value={message.rawXml} label={d.copyXml} copiedLabel={t.common.copied} />
+                ) : (
+                  <a href={rawHref} download className={buttonClass("secondary", "sm")}>
+                    {d.downloadXml}
+                  </a>
+                )
+              }
+            />
             <pre data-testid="raw-xml" className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all bg-slate-950 px-5 py-4 font-mono text-xs leading-relaxed text-emerald-100">
-              {pretty}
+              {indented ? prettyXml(message.rawXml) : message.rawXml}
             </pre>
           </Card>
           <Card>
             <CardHeader title={d.reply} />
             {message.replyXml ? (
-              <pre className="overflow-auto whitespace-pre-wrap break-all px-5 py-4 font-mono text-xs leading-relaxed text-slate-700">{prettyXml(message.replyXml)}</pre>
+              <pre className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all px-5 py-4 font-mono text-xs leading-relaxed text-slate-700">{fitsPrettyXml(message.replyXml) ? prettyXml(message.replyXml) : message.replyXml}</pre>
             ) : (
               <CardBody>
                 <p className="text-sm text-slate-500">{d.noReply}</p>

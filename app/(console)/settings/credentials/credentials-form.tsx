@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useEffect, useState, useTransition } from "react";
+import { useActionState, useEffect, useRef, useState, useTransition } from "react";
 import type { z } from "zod";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Callout } from "@/components/ui/callout";
@@ -26,12 +26,13 @@ export function CredentialsForm({
 }: {
   t: T;
   canEdit: boolean;
-  account: { id: string; appId: string; token: string; messageMode: TMessageMode; appSecretMask: string | null; encodingAesKeyMask: string | null } | null;
+  /** `token` is null for viewers: they get `tokenMask` only. */
+  account: { id: string; appId: string; token: string | null; tokenMask: string; messageMode: TMessageMode; appSecretMask: string | null; encodingAesKeyMask: string | null } | null;
   kind: { accountType: TAccountType; certified: boolean };
 }) {
   const [state, action] = useActionState(saveCredentials, null);
   const [appId, setAppId] = useState(account?.appId ?? "");
-  const [token, setToken] = useState(account?.token ?? "");
+  const [token, setToken] = useState(account ? (account.token ?? account.tokenMask) : "");
   const [appSecret, setAppSecret] = useState("");
   const [aesKey, setAesKey] = useState("");
   const [mode, setMode] = useState<TMessageMode>(account?.messageMode ?? "plain");
@@ -51,11 +52,36 @@ export function CredentialsForm({
     setLocal({});
   }, [state]);
 
+  // A field is checked when it loses focus, and its error line appearing or going moves every
+  // control below it. When the focus leaves because a button is being pressed (Save, Generate),
+  // moving that button before the press ends would lose the click, so the check waits for the
+  // release and the click that follows it.
+  const pressing = useRef(false);
+  const deferred = useRef<Array<() => void>>([]);
+  useEffect(() => {
+    const down = () => void (pressing.current = true);
+    const up = () => {
+      pressing.current = false;
+      const run = deferred.current.splice(0);
+      if (run.length) setTimeout(() => run.forEach((f) => f()), 0);
+    };
+    window.addEventListener("mousedown", down, true);
+    window.addEventListener("mouseup", up, true);
+    window.addEventListener("pointercancel", up, true);
+    return () => {
+      window.removeEventListener("mousedown", down, true);
+      window.removeEventListener("mouseup", up, true);
+      window.removeEventListener("pointercancel", up, true);
+    };
+  }, []);
+
   const check = (field: CredentialField, value: string) => {
     const v = value.trim();
     // Empty: AppID and Token are required; an empty secret means "keep the saved one".
     const ok = v === "" ? field !== "appId" && field !== "token" : (CHECKS[field]?.safeParse(v).success ?? true);
-    setLocal((l) => ({ ...l, [field]: ok ? undefined : e[field as keyof typeof e] }));
+    const apply = () => setLocal((l) => ({ ...l, [field]: ok ? undefined : e[field as keyof typeof e] }));
+    if (pressing.current) deferred.current.push(apply);
+    else apply();
   };
   const errorOf = (field: CredentialField) => local[field] ?? (state && !state.ok ? state.errors?.[field] : undefined);
 

@@ -6,6 +6,7 @@ import { buttonClass } from "@/components/ui/button";
 import { Callout } from "@/components/ui/callout";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
+import { SecretField } from "@/components/ui/secret-field";
 import { StatusDot } from "@/components/ui/badge";
 import { getConsoleAccount } from "@/lib/accounts/console-account";
 import { callbackUrlFor, checkCallbackUrl, publicBaseUrl } from "@/lib/accounts/server-url";
@@ -15,11 +16,12 @@ import { getPool } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { fmt, formatDateTime } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
+import { revealAccountSecret } from "../actions";
 
 export const metadata: Metadata = { title: "Server URL" };
 
 export default async function ServerUrlPage() {
-  await requireUser();
+  const user = await requireUser();
   const { t, locale, tz } = await getI18n();
   const s = t.setup.server;
   const { account } = await getConsoleAccount();
@@ -28,6 +30,8 @@ export default async function ServerUrlPage() {
   const warnings = checkCallbackUrl(url);
   const status = account ? await getCallbackStatus(getPool(), account.id) : null;
   const when = (d: Date) => formatDateTime(d, locale, tz, { seconds: true });
+  const isAdmin = user.role === "admin";
+  const secretLabels = { show: t.common.show, hide: t.common.hide, copy: t.common.copy, copied: t.common.copied };
 
   // Only a verified handshake sets the status: anyone can send a refused GET, so a refusal is
   // shown only as a hint while WeChat has never verified the URL (typically a Token that differs).
@@ -63,17 +67,22 @@ export default async function ServerUrlPage() {
               <p className="mt-1.5 text-xs text-slate-500">{fromEnv ? s.fromEnv : s.fromRequest}</p>
             </div>
             {account ? (
-              <div>
-                <p id="server-token-label" className="text-sm font-medium text-slate-800">
-                  {s.tokenLabel}
-                </p>
-                <div className="mt-1.5 flex flex-wrap items-center gap-2">
-                  <code aria-labelledby="server-token-label" className="min-w-0 flex-1 break-all rounded-lg border border-slate-200 bg-slate-50 px-3 py-2 font-mono text-sm">
-                    {account.token}
-                  </code>
-                  <CopyButton value={account.token} label={t.common.copy} copiedLabel={t.common.copied} />
-                </div>
-              </div>
+              <>
+                {/* Viewers get the masks only: the full values are fetched by an admin's click. */}
+                <SecretField id="server-token" label={s.tokenLabel} mask={account.tokenMask} reveal={isAdmin ? revealAccountSecret.bind(null, account.id, "token") : undefined} labels={secretLabels} />
+                {account.encodingAesKeyMask ? (
+                  <SecretField
+                    id="server-aes-key"
+                    label={s.aesKeyLabel}
+                    mask={account.encodingAesKeyMask}
+                    reveal={isAdmin ? revealAccountSecret.bind(null, account.id, "encodingAesKey") : undefined}
+                    labels={secretLabels}
+                  />
+                ) : (
+                  <p className="text-sm text-slate-500">{s.noAesKey}</p>
+                )}
+                <p className="-mt-3 text-xs text-slate-500">{s.secretsHint}</p>
+              </>
             ) : null}
             {warnings.map((w) => (
               <Callout key={w.kind} tone={w.kind === "http" || w.kind === "ip" ? "warning" : "danger"}>

@@ -8,6 +8,7 @@ import { capabilityOf } from "@/lib/accounts/capabilities";
 import { getConsoleAccount } from "@/lib/accounts/console-account";
 import { requireUser } from "@/lib/auth/require-user";
 import { getPool } from "@/lib/db";
+import { ownValue } from "@/lib/own-value";
 import { fmt, formatDateTime, formatDuration, formatWhen, type Dictionary } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
 import type { MessageDetail } from "@/lib/messages/get-message";
@@ -20,7 +21,7 @@ export const metadata: Metadata = { title: "Thread" };
 
 function bubbleText(m: MessageDetail, t: Dictionary): string {
   const types = t.messages.types as Record<string, string>;
-  return m.content ?? m.recognition ?? m.label ?? m.title ?? m.picUrl ?? m.mediaId ?? `[${types[m.msgType] ?? m.msgType}]`;
+  return m.content ?? m.recognition ?? m.label ?? m.title ?? m.picUrl ?? m.mediaId ?? `[${ownValue(types, m.msgType) ?? m.msgType}]`;
 }
 
 function replyText(xml: string): string {
