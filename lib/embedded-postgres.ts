@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
@@ -105,6 +105,34 @@ export async function startEmbeddedPostgres(opts: {
     clearTimeout(slow);
   };
   return { adminUrl: urlFor("postgres"), urlFor, port, dataDir, relocatedBecause: placed.because, stop };
+}
+
+/**
+ * An embedded server in a fresh temporary folder, gone after stop(): the one way the test suite
+ * and the benchmarks get a PostgreSQL of their own.
+ */
+export async function startThrowawayPostgres(opts: { preferredPort?: number; onLog?: (line: string) => void } = {}): Promise<EmbeddedDatabase> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "mpdesk-pg-"));
+  // Our own folder, so the `postgres` user (when we are root) may keep the data in it.
+  chmodSync(tmp, 0o755);
+  const dataDir = path.join(tmp, "postgres");
+  const remove = () => {
+    removeEmbeddedStandIn(dataDir);
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  try {
+    const db = await startEmbeddedPostgres({ dataDir, password: randomBytes(12).toString("hex"), ...opts });
+    return {
+      ...db,
+      async stop() {
+        await db.stop().catch(() => {});
+        remove();
+      },
+    };
+  } catch (err) {
+    remove();
+    throw err;
+  }
 }
 
 async function initdb(tree: string, dataDir: string, password: string, account: Account | undefined, run: object, log: (m: string) => void) {
