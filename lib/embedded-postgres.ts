@@ -263,15 +263,18 @@ function placeDataDir(requested: string, account: Account | undefined): { dir: s
   const stand = relocatedDir(requested);
   let dir = requested;
   let because: string | undefined;
+  const blocked = () => {
+    const d = blockedFor(path.dirname(requested), account);
+    return d ? `the "postgres" user cannot enter ${d} (mode ${modeOf(d)})` : `it was first created there`;
+  };
   if (existsSync(path.join(stand, "PG_VERSION")) && !existsSync(path.join(requested, "PG_VERSION"))) {
     dir = stand;
-    because = `the "postgres" user cannot enter ${blockedFor(path.dirname(requested), account) ?? path.dirname(requested)}`;
+    because = blocked();
   } else if (!existsSync(path.join(requested, "PG_VERSION"))) {
     mkdirSync(path.dirname(requested), { recursive: true });
-    const blocked = blockedFor(path.dirname(requested), account);
-    if (blocked) {
+    if (blockedFor(path.dirname(requested), account)) {
       dir = stand;
-      because = `the "postgres" user cannot enter ${blocked} (mode ${modeOf(blocked)})`;
+      because = blocked();
     }
   }
   try {

@@ -91,6 +91,7 @@ test("as root in a mode-700 folder (a clone under /root): npm start works and sa
     assert.equal(await runningEmbeddedPostgres(path.join(dataDir, "postgres")), null, "stopped with the app");
     const second = await startApp({ dataDir, env });
     try {
+      assert.ok(second.logs().includes(`cannot enter ${home} (mode 700)`), second.logs());
       assert.equal(await countMessages(second, fields.MsgId), 1, "the data of this checkout survived the restart");
     } finally {
       await second.stop();
