@@ -5,13 +5,10 @@
 // Uses BENCH_DATABASE_URL's server when set (a throwaway database is created and dropped on
 // it), else an embedded PostgreSQL in a temporary folder. `--count N` seeds N rows instead.
 import { randomBytes, randomUUID } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import pg from "pg";
 import { applyMigrations } from "../lib/apply-migrations";
 import { createPool } from "../lib/db";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "../lib/embedded-postgres";
+import { startThrowawayPostgres, type EmbeddedDatabase } from "../lib/embedded-postgres";
 import { listMessages, PAGE_SIZE } from "../lib/messages/list-messages";
 import type { TMessageFilters, TPageCursor } from "../lib/messages/message-filters";
 import { seedMessages } from "./lib/seed-messages";
@@ -23,12 +20,9 @@ const TARGET_MS = 150;
 
 async function main() {
   let embedded: EmbeddedDatabase | undefined;
-  let tmp: string | undefined;
   let adminUrl = process.env.BENCH_DATABASE_URL;
   if (!adminUrl) {
-    tmp = mkdtempSync(path.join(os.tmpdir(), "mpdesk-bench-"));
-    chmodSync(tmp, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(tmp, "postgres"), password: randomBytes(12).toString("hex") });
+    embedded = await startThrowawayPostgres();
     adminUrl = embedded.adminUrl;
   }
   const name = `mpdesk_bench_${randomBytes(4).toString("hex")}`;
@@ -42,8 +36,7 @@ async function main() {
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
     await admin.end();
-    await embedded?.stop().catch(() => {});
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await embedded?.stop();
   }
 }
 

@@ -5,14 +5,13 @@
 //  2. warm cache: autocannon against /api/token, one instance, then both at once → p50/p99, req/s.
 // Options: --connections N (50), --duration S (10), --upstream-delay MS (100: WeChat's own latency).
 import { randomBytes, randomUUID } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
-import path from "node:path";
 import pg from "pg";
-import { ensureDatabase, startEmbeddedPostgres } from "../lib/embedded-postgres";
+import { ensureDatabase, startThrowawayPostgres } from "../lib/embedded-postgres";
 import { encryptSecret } from "../lib/secrets";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../tests/helpers/app-server";
+import { eventually } from "../tests/helpers/eventually";
 import { startMockWeChatApi, TOKEN_PATHS } from "../tests/helpers/mock-wechat-api";
 import { buildApp } from "./lib/build";
 
@@ -36,9 +35,7 @@ const upstreamDelay = option("upstream-delay", 100);
 async function main() {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   buildApp();
-  const tmp = mkdtempSync(path.join(os.tmpdir(), "mpdesk-bench-"));
-  chmodSync(tmp, 0o755);
-  const server = await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), password: randomBytes(12).toString("hex") });
+  const server = await startThrowawayPostgres();
   const mock = await startMockWeChatApi();
   const apps: AppServer[] = [];
   try {
@@ -67,8 +64,11 @@ async function main() {
     const { getPool } = await import("../lib/db");
     const headers = { authorization: `Bearer ${(await createApiKey("bench")).key}` };
     await getPool().end();
-    // Both instances must know the new account before the stampede (LISTEN/NOTIFY, a moment).
-    await new Promise((r) => setTimeout(r, 500));
+    // Both instances must know the new account before the stampede (LISTEN/NOTIFY, a moment);
+    // /api/health counts the accounts an instance knows without asking WeChat for a token.
+    for (const app of apps) {
+      await eventually(async () => (await (await fetch(`${app.url}/api/health`)).json()).accounts === 1, { what: `the account reaching ${app.url}` });
+    }
 
     console.log(`\n== cold start: 2 instances × 100 concurrent callers (WeChat answers in ${upstreamDelay} ms) ==`);
     const started = performance.now();
@@ -101,7 +101,6 @@ async function main() {
     await Promise.all(apps.map((a) => a.stop()));
     await mock.close();
     await server.stop();
-    rmSync(tmp, { recursive: true, force: true });
   }
 }
 

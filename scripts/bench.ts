@@ -6,12 +6,9 @@
 // alternating for BENCH_ROUNDS rounds (3), and reports the medians; finally it checks that
 // every message answered 2xx is in the database.
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
-import { ensureDatabase, startEmbeddedPostgres } from "../lib/embedded-postgres";
+import { ensureDatabase, startThrowawayPostgres } from "../lib/embedded-postgres";
 import { startApp } from "../tests/helpers/app-server";
 import { messageXml, signMessage, type SimAccount } from "../tests/helpers/wechat-simulator";
 import { generateEncodingAesKey, generateToken } from "../lib/wechat/crypto";
@@ -42,9 +39,7 @@ async function main() {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   delete process.env.DATABASE_URL;
   buildApp();
-  const dir = mkdtempSync(path.join(os.tmpdir(), "mpdesk-bench-"));
-  chmodSync(dir, 0o755);
-  const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), password: randomBytes(12).toString("hex") });
+  const db = await startThrowawayPostgres();
   await ensureDatabase(db.adminUrl, "mpdesk");
   const account: SimAccount = { appId: `wx${randomBytes(8).toString("hex")}`, token: generateToken(32), encodingAesKey: generateEncodingAesKey(), mode };
   const app = await startApp({
@@ -107,7 +102,6 @@ async function main() {
   } finally {
     await app.stop();
     await db.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -2,11 +2,9 @@
 // or an embedded one started here in a temporary folder. DATABASE_URL is never read, so a test
 // run cannot touch a deployment's data. `--only unit|integration|e2e` narrows the run.
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "../lib/embedded-postgres";
+import { startThrowawayPostgres, type EmbeddedDatabase } from "../lib/embedded-postgres";
 import { buildApp } from "./lib/build";
 
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
@@ -27,23 +25,24 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 async function main() {
   let embedded: EmbeddedDatabase | undefined;
-  let tmp: string | undefined;
   const needsDatabase = files.some((f) => !f.includes("/unit/"));
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (needsDatabase && !adminUrl) {
-    tmp = mkdtempSync(path.join(os.tmpdir(), "mpdesk-test-"));
-    chmodSync(tmp, 0o755); // the server runs as the `postgres` user when we are root
     const started = Date.now();
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(tmp, "postgres"), password: randomBytes(12).toString("hex") });
+    try {
+      embedded = await startThrowawayPostgres();
+    } catch (err) {
+      console.error(`[test] ${(err as Error).message}`);
+      process.exit(1);
+    }
     adminUrl = embedded.adminUrl;
     console.log(`[test] embedded PostgreSQL on port ${embedded.port} in ${Date.now() - started} ms`);
   }
   const code = await runTests(adminUrl).catch((err) => {
-    console.error(err);
+    console.error(`[test] ${(err as Error).message}`);
     return 1;
   });
-  await embedded?.stop().catch(() => {});
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await embedded?.stop();
   process.exit(code);
 }
 
@@ -57,11 +56,15 @@ async function runTests(adminUrl: string | undefined): Promise<number> {
     const forward = (sig: NodeJS.Signals) => child.kill(sig);
     process.on("SIGINT", forward);
     process.on("SIGTERM", forward);
+    child.on("error", (err) => {
+      console.error(`[test] could not run the tests: ${err.message}`);
+      resolve(1);
+    });
     child.on("exit", (c) => resolve(c ?? 1));
   });
 }
 
 main().catch((err) => {
-  console.error(err);
+  console.error(`[test] ${(err as Error).message}`);
   process.exit(1);
 });

@@ -55,7 +55,8 @@ export async function prepareRuntime(opts: { seed?: boolean; quiet?: boolean; at
     });
     await ensureDatabase(embedded.adminUrl, "mpdesk");
     childEnv.DATABASE_URL = embedded.urlFor("mpdesk");
-    say(`embedded PostgreSQL on 127.0.0.1:${embedded.port} (data in ${dir}/postgres), ready in ${Date.now() - started} ms`);
+    say(`embedded PostgreSQL on 127.0.0.1:${embedded.port} (data in ${embedded.dataDir}), ready in ${Date.now() - started} ms`);
+    if (embedded.relocatedBecause) say(`its data is kept in ${embedded.dataDir}, not in ${dir}/postgres: ${embedded.relocatedBecause}`);
   }
 
   const stop = async () => {

@@ -10,6 +10,7 @@ import { createTestDatabase } from "../helpers/test-database";
 import { bigMsgId, messageXml, postSigned, signMessage, verificationPath, type SimAccount } from "../helpers/wechat-simulator";
 import { computeSignature } from "../../lib/wechat/signature";
 import { encryptMessage, parseEncodingAesKey } from "../../lib/wechat/crypto";
+import { eventually } from "../helpers/eventually";
 
 // WeChat's side of the protocol, played over real HTTP against the running app and a real
 // PostgreSQL: every type in every mode, retries, forgeries and hostile bodies.
@@ -60,12 +61,7 @@ before(async () => {
   ids.safe = await insertAccount(db.url, TEST_ENCRYPTION_KEY, accounts.safe);
   // The new accounts reach the running app through LISTEN/NOTIFY.
   for (const a of [accounts.compat, accounts.safe]) {
-    for (let i = 0; ; i++) {
-      const res = await fetch(app.url + verificationPath(a, "ping"));
-      if (res.status === 200) break;
-      assert.ok(i < 50, "account change did not reach the app");
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(async () => (await fetch(app.url + verificationPath(a, "ping"))).status === 200, { what: "the account change reaching the app" });
   }
 });
 
@@ -98,17 +94,13 @@ describe("GET verification", () => {
     assert.equal(res.status, 400);
   });
   test("handshakes and refusals are counted with reason, never with a body", async () => {
-    // Refusals are summed in memory and written about once a second.
-    for (let i = 0; ; i++) {
+    // Refusals are summed in memory and written about once a second: poll until they are.
+    await eventually(async () => {
       const { rows } = await sql.query(`SELECT method, outcome, reason, status, count FROM callback_event ORDER BY id`);
-      const ok =
-        rows.some((r) => r.outcome === "verified" && r.status === 200) &&
-        rows.some((r) => r.outcome === "refused" && r.reason === "bad_signature" && r.status === 401) &&
-        rows.some((r) => r.reason === "missing_params" && r.status === 400);
-      if (ok) break;
-      assert.ok(i < 100, `not recorded: ${JSON.stringify(rows)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      assert.ok(rows.some((r) => r.outcome === "verified" && r.status === 200));
+      assert.ok(rows.some((r) => r.outcome === "refused" && r.reason === "bad_signature" && r.status === 401));
+      assert.ok(rows.some((r) => r.reason === "missing_params" && r.status === 400));
+    });
   });
 });
 
@@ -284,10 +276,7 @@ describe("EncodingAESKey rotation", () => {
     const oldKey = rotated.encodingAesKey;
     const current = { ...rotated, encodingAesKey: newSimAccount("safe").encodingAesKey, previousEncodingAesKey: oldKey };
     await insertAccount(db.url, TEST_ENCRYPTION_KEY, current);
-    for (let i = 0; (await fetch(app.url + verificationPath(current, "x"))).status !== 200; i++) {
-      assert.ok(i < 50);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(async () => (await fetch(app.url + verificationPath(current, "x"))).status === 200, { what: "the rotated account reaching the app" });
     for (const key of [current.encodingAesKey, oldKey]) {
       const f = { ToUserName: "gh_x", FromUserName: openId(), CreateTime: 1, MsgType: "text", Content: "rot", MsgId: bigMsgId() };
       const res = await postSigned(app.url, signMessage({ ...current, encodingAesKey: key }, messageXml(f)));

@@ -9,6 +9,7 @@ import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from "..
 import { newSimAccount } from "../helpers/accounts";
 import { startApp, type AppServer } from "../helpers/app-server";
 import { openId } from "../helpers/message-catalog";
+import { eventually } from "../helpers/eventually";
 import { bigMsgId, messageXml, postSigned, signMessage } from "../helpers/wechat-simulator";
 
 // The operator's nightmare: PostgreSQL stops while followers are writing. Every message WeChat
@@ -67,7 +68,8 @@ test("messages arriving while PostgreSQL is down are answered, spooled, and repl
       for (const r of batch) if (r.status !== 200 || r.text !== "success") failures.push(`${r.status} ${r.text}`);
     }
   })();
-  await new Promise((r) => setTimeout(r, 300));
+  // Some messages are stored before the outage begins.
+  await eventually(() => sent.length >= 9, { what: "traffic before the outage" });
   const port = server.port;
   await server.stop();
 
@@ -93,17 +95,20 @@ test("messages arriving while PostgreSQL is down are answered, spooled, and repl
 
   server = await startServer(port);
   assert.equal(server.port, port);
-  await new Promise((r) => setTimeout(r, 1_000));
+  // Traffic goes on across the restart: some deliveries after it, then stop.
+  const beforeRestart = sent.length;
+  await eventually(() => sent.length >= beforeRestart + 15, { timeoutMs: 15_000, what: "traffic after the restart" });
   stopTraffic = true;
   await traffic;
   assert.deepEqual(failures, [], "every delivery during the outage was answered success");
 
-  for (let i = 0; ; i++) {
-    const h = await health(app);
-    if (h.body.status === "ok" && h.body.spool.pending === 0) break;
-    assert.ok(i < 150, `spool did not drain: ${JSON.stringify(h.body)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await eventually(
+    async () => {
+      const h = await health(app);
+      assert.ok(h.body.status === "ok" && h.body.spool.pending === 0, `spool did not drain: ${JSON.stringify(h.body)}`);
+    },
+    { timeoutMs: 15_000 },
+  );
 
   const sql = new pg.Client({ connectionString: server.urlFor("mpdesk") });
   await sql.connect();

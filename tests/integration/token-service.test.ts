@@ -6,6 +6,7 @@ import { decryptSecret, encryptSecret } from "../../lib/secrets";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
 import { BUSINESS_PATH, startMockWeChatApi, TOKEN_PATHS, wechatErrmsg, type MockWeChatApi } from "../helpers/mock-wechat-api";
 import { createTestDatabase } from "../helpers/test-database";
+import { eventually } from "../helpers/eventually";
 
 // The access_token service against a mock of WeChat's API over real HTTP and a real PostgreSQL:
 // two app instances on one database, plus this test process as a third user of lib/tokens
@@ -58,18 +59,11 @@ async function getToken(app: AppServer, appId?: string, headers = auth) {
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
-/** Polls until `check` holds (each app learns of a new account or key through NOTIFY, a moment later). */
-async function eventually(what: string, check: () => Promise<boolean>, limitMs = 10_000) {
-  const deadline = Date.now() + limitMs;
-  while (!(await check())) {
-    assert.ok(Date.now() < deadline, `${what} did not happen within ${limitMs} ms`);
-    await sleep(50);
-  }
-}
 
 async function knownToApps(account: Account) {
   for (const app of apps) {
-    await eventually(`${account.appId} reaching ${app.url}`, async () => (await getToken(app, account.appId)).status !== 404);
+    // Each app learns of a new account or key through NOTIFY, a moment later.
+    await eventually(async () => (await getToken(app, account.appId)).status !== 404, { what: `${account.appId} reaching ${app.url}` });
   }
 }
 
@@ -166,10 +160,13 @@ describe("one token for every instance", () => {
   });
 
   test("old refresh events are pruned at start; recent ones are kept", async () => {
-    await eventually("pruning", async () => {
-      const { rows } = await sql.query(`SELECT instance FROM token_refresh_event WHERE instance IN ('old', 'recent')`);
-      return rows.length === 1 && rows[0].instance === "recent";
-    });
+    await eventually(
+      async () => {
+        const { rows } = await sql.query(`SELECT instance FROM token_refresh_event WHERE instance IN ('old', 'recent')`);
+        return rows.length === 1 && rows[0].instance === "recent";
+      },
+      { what: "pruning" },
+    );
   });
 });
 
@@ -185,7 +182,7 @@ describe("GET /api/token needs an API key", () => {
     for (const app of apps) assert.equal((await getToken(app, undefined, bearer)).status, 200);
     assert.equal(await tokens.revokeApiKey("short-lived"), true);
     assert.equal(await tokens.revokeApiKey("short-lived"), false, "nothing left to revoke");
-    for (const app of apps) await eventually("revocation", async () => (await getToken(app, undefined, bearer)).status === 401, 6_000);
+    for (const app of apps) await eventually(async () => (await getToken(app, undefined, bearer)).status === 401, { timeoutMs: 6_000, what: "revocation" });
     assert.equal((await getToken(apps[1]!)).status, 200, "other keys keep working");
 
     const listed = await tokens.listApiKeys();
@@ -227,7 +224,7 @@ describe("invalid token from a business call: compare-and-refresh", () => {
     // The other instances pick up the new token (NOTIFY).
     await knownToApps(biz);
     for (const app of apps) {
-      await eventually("new token on every instance", async () => (await getToken(app, biz.appId)).body.access_token === current.accessToken);
+      await eventually(async () => (await getToken(app, biz.appId)).body.access_token === current.accessToken, { what: "new token on every instance" });
     }
   });
 
@@ -297,7 +294,7 @@ describe("errors from WeChat's token API", () => {
     // Saving the account lifts the block: the refresher (or the next caller) tries again, once.
     await sql.query(`UPDATE account SET app_secret_enc = $2, updated_at = now() WHERE id = $1`, [acct.id, encryptSecret(acct.secret, encryptionKey, "account.app_secret", acct.id)]);
     await sql.query("NOTIFY mpdesk_account_changed");
-    await eventually("a token after the fix", async () => (await tokens.getTokenStatus(acct.id)).state === "valid");
+    await eventually(async () => (await tokens.getTokenStatus(acct.id)).state === "valid", { what: "a token after the fix" });
     assert.equal(mock.tokenCalls(acct.appId), 2);
   });
 
