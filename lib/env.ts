@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustedProxies, type TrustedProxies } from "./http/client-ip";
 
 // Configuration is read once and validated here; every other module asks getEnv().
 // Errors name the variable and say what is wrong, so a misconfigured deployment fails at start.
@@ -26,9 +27,20 @@ export const ZEnv = z.object({
   // Timeout of each call to WeChat's API, and the first delay of the exponential backoff after -1 or a network error.
   MPDESK_WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   MPDESK_TOKEN_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(1_000),
+  // Reverse proxies whose X-Forwarded-For is believed: CIDRs, `loopback` (default) or `none`.
+  MPDESK_TRUSTED_PROXIES: z
+    .string()
+    .default("loopback")
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustedProxies(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: `is invalid: ${(err as Error).message}` });
+      }
+    }),
 });
 
-export type TEnv = z.infer<typeof ZEnv> & { spoolDir: string; encryptionKey: Buffer };
+export type TEnv = z.infer<typeof ZEnv> & { spoolDir: string; encryptionKey: Buffer; trustedProxies: TrustedProxies };
 
 export function decodeKey(value: string): Buffer | null {
   const v = value.trim();
@@ -60,6 +72,7 @@ export function parseEnv(source: Record<string, string | undefined>): TEnv {
     ...env,
     spoolDir: env.MPDESK_SPOOL_DIR ?? `${env.MPDESK_DATA_DIR}/spool`,
     encryptionKey: decodeKey(env.MPDESK_ENCRYPTION_KEY)!,
+    trustedProxies: parseTrustedProxies(env.MPDESK_TRUSTED_PROXIES),
   };
 }
 
