@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Prisma } from "../db";
 import { normaliseEmail } from "./authenticate-user";
-import { generatePassword, hashPassword } from "./password";
+import { generatePassword, hashPassword, PasswordBusyError, verifyPassword } from "./password";
 
 // The Users page's operations. Role changes and removals that could leave no admin are refused;
 // they run under one advisory lock so two admins demoting each other at once cannot both win.
@@ -60,4 +60,36 @@ export async function resetUserPassword(prisma: Prisma, userId: string): Promise
   if (!count) return { ok: false, reason: "notFound" };
   const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
   return { ok: true, email: user.email, password };
+}
+
+/** Ends every session issued to the user so far: sign-out, and a password change (before re-issuing the caller's). */
+export async function endSessions(prisma: Prisma, userId: string, onlyIfVersion?: number): Promise<void> {
+  await prisma.user.updateMany({ where: { id: userId, ...(onlyIfVersion === undefined ? {} : { sessionVersion: onlyIfVersion }) }, data: { sessionVersion: { increment: 1 } } });
+}
+
+export const ZOwnPassword = z
+  .object({
+    currentPassword: z.string().min(1).max(1024),
+    newPassword: z.string().min(8).max(200),
+    confirmPassword: z.string(),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "mismatch" });
+
+export type OwnPasswordChange = { ok: true; email: string } | { ok: false; reason: "wrongCurrent" | "busy" | "notFound" };
+
+/** A user sets their own password; every session they hold ends (the caller re-issues its own). */
+export async function changeOwnPassword(prisma: Prisma, userId: string, input: { currentPassword: string; newPassword: string }): Promise<OwnPasswordChange> {
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { email: true, passwordHash: true } });
+  if (!user) return { ok: false, reason: "notFound" };
+  let valid: boolean;
+  try {
+    valid = await verifyPassword(input.currentPassword, user.passwordHash);
+  } catch (err) {
+    if (err instanceof PasswordBusyError) return { ok: false, reason: "busy" };
+    throw err;
+  }
+  if (!valid) return { ok: false, reason: "wrongCurrent" };
+  const passwordHash = await hashPassword(input.newPassword);
+  await prisma.user.update({ where: { id: userId }, data: { passwordHash, sessionVersion: { increment: 1 } } });
+  return { ok: true, email: user.email };
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { pairKey } from "../../lib/auth/login-throttle";
 import { after, before, describe, test } from "node:test";
 import type { Browser, BrowserContext, Page, Request } from "@playwright/test";
 import pg from "pg";
@@ -89,8 +90,9 @@ describe("signed out", () => {
     await signIn(page, THROTTLED.email, THROTTLED.password);
     await text(page, /登录失败次数过多/).waitFor();
     assert.equal(new URL(page.url()).pathname, "/login");
-    const { rows } = await sql.query(`SELECT count(*)::int AS n FROM login_attempt WHERE email = $1`, [THROTTLED.email]);
-    assert.equal(rows[0].n, 5, "failures are kept in PostgreSQL");
+    // Counted per (e-mail, address) in PostgreSQL: five failures and the refused sixth attempt.
+    const { rows } = await sql.query(`SELECT attempts FROM login_throttle WHERE key = $1`, [pairKey(THROTTLED.email, "127.0.0.1")]);
+    assert.equal(rows[0]?.attempts, 6, "attempts are kept in PostgreSQL");
     await screenshot(page, "zh-login-throttled");
   });
 
