@@ -14,10 +14,6 @@ const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
 const started = Date.now();
 
-const app = next({ dev, dir: process.cwd(), hostname: "localhost", port });
-await app.prepare();
-const handle = app.getRequestHandler();
-
 const server = http.createServer((req, res) => {
   // Node folds repeated headers into one entry, so one delete removes every copy; rawHeaders is
   // rewritten too, so no layer that reads it sees the client's value.
@@ -29,6 +25,11 @@ const server = http.createServer((req, res) => {
   raw.push(PEER_HEADER, peer);
   handle(req, res);
 });
+
+// httpServer lets Next attach its own WebSocket upgrades (development's hot reload) to this server.
+const app = next({ dev, dir: process.cwd(), hostname: "localhost", port, httpServer: server });
+await app.prepare();
+const handle = app.getRequestHandler();
 
 server.listen(port, () => {
   console.log(` ✓ Ready in ${Date.now() - started}ms on port ${port}${dev ? " (development)" : ""}`);
