@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Prisma } from "../db";
 import { normaliseEmail } from "./authenticate-user";
+import { admitLoginAttempt, recordLoginFailure, recordLoginSuccess, refundLoginAttempt } from "./login-throttle";
 import { generatePassword, hashPassword, PasswordBusyError, verifyPassword } from "./password";
 
 // The Users page's operations. Role changes and removals that could leave no admin are refused;
@@ -75,20 +76,31 @@ export const ZOwnPassword = z
   })
   .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "mismatch" });
 
-export type OwnPasswordChange = { ok: true; email: string } | { ok: false; reason: "wrongCurrent" | "busy" | "notFound" };
+export type OwnPasswordChange = { ok: true; email: string } | { ok: false; reason: "wrongCurrent" | "busy" | "notFound" } | { ok: false; reason: "throttled"; retryAfterMs: number };
 
-/** A user sets their own password; every session they hold ends (the caller re-issues its own). */
-export async function changeOwnPassword(prisma: Prisma, userId: string, input: { currentPassword: string; newPassword: string }): Promise<OwnPasswordChange> {
+/**
+ * A user sets their own password; every session they hold ends (the caller re-issues its own).
+ * The current password is checked under the sign-in throttle, so a stolen session cannot be used
+ * to guess it faster than the sign-in form allows. `ip`: the client address (lib/http/client-ip.ts).
+ */
+export async function changeOwnPassword(prisma: Prisma, userId: string, input: { currentPassword: string; newPassword: string; ip: string }): Promise<OwnPasswordChange> {
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { email: true, passwordHash: true } });
   if (!user) return { ok: false, reason: "notFound" };
+  const admitted = await admitLoginAttempt(prisma, user.email, input.ip);
+  if (!admitted.allowed) return { ok: false, reason: "throttled", retryAfterMs: admitted.retryAfterMs };
   let valid: boolean;
   try {
     valid = await verifyPassword(input.currentPassword, user.passwordHash);
   } catch (err) {
-    if (err instanceof PasswordBusyError) return { ok: false, reason: "busy" };
-    throw err;
+    if (!(err instanceof PasswordBusyError)) throw err;
+    await refundLoginAttempt(prisma, user.email, input.ip);
+    return { ok: false, reason: "busy" };
   }
-  if (!valid) return { ok: false, reason: "wrongCurrent" };
+  if (!valid) {
+    await recordLoginFailure(prisma, user.email);
+    return { ok: false, reason: "wrongCurrent" };
+  }
+  await recordLoginSuccess(prisma, user.email, input.ip);
   const passwordHash = await hashPassword(input.newPassword);
   await prisma.user.update({ where: { id: userId }, data: { passwordHash, sessionVersion: { increment: 1 } } });
   return { ok: true, email: user.email };

@@ -153,12 +153,22 @@ describe("sessions end on the server", () => {
     const other = await signInOverHttp(app.url, { email, password: PASSWORD, from: ADMIN_IP });
     assert.equal(await consoleWith(other.cookie), "signed in");
     const user = await prisma.user.findUniqueOrThrow({ where: { email } });
-    assert.deepEqual(await changeOwnPassword(prisma, user.id, { currentPassword: "not it", newPassword: "a new password" }), { ok: false, reason: "wrongCurrent" });
+    assert.deepEqual(await changeOwnPassword(prisma, user.id, { currentPassword: "not it", newPassword: "a new password", ip: ADMIN_IP }), { ok: false, reason: "wrongCurrent" });
     assert.equal(await consoleWith(other.cookie), "signed in", "a wrong current password changes nothing");
-    assert.deepEqual(await changeOwnPassword(prisma, user.id, { currentPassword: PASSWORD, newPassword: "a new password" }), { ok: true, email });
+    assert.deepEqual(await changeOwnPassword(prisma, user.id, { currentPassword: PASSWORD, newPassword: "a new password", ip: ADMIN_IP }), { ok: true, email });
     assert.match(await consoleWith(other.cookie), /\/login\?expired=1/);
     assert.equal((await signInOverHttp(app.url, { email, password: PASSWORD, from: ADMIN_IP })).outcome, "invalid");
     assert.equal((await signInOverHttp(app.url, { email, password: "a new password", from: ADMIN_IP })).outcome, "ok");
+  });
+
+  test("the current password is checked under the sign-in throttle", async () => {
+    const email = await newUser("own-password-guess");
+    const user = await prisma.user.findUniqueOrThrow({ where: { email } });
+    for (let i = 0; i < PAIR_LIMIT; i++) {
+      assert.deepEqual(await changeOwnPassword(prisma, user.id, { currentPassword: `guess ${i}`, newPassword: "a new password", ip: "198.51.100.50" }), { ok: false, reason: "wrongCurrent" });
+    }
+    const refused = await changeOwnPassword(prisma, user.id, { currentPassword: PASSWORD, newPassword: "a new password", ip: "198.51.100.50" });
+    assert.equal(!refused.ok && refused.reason, "throttled");
   });
 });
 

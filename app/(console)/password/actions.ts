@@ -1,10 +1,15 @@
 "use server";
 
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import { AuthError } from "next-auth";
 import { signIn } from "@/lib/auth/auth";
 import { changeOwnPassword, ZOwnPassword } from "@/lib/auth/manage-users";
 import { requireUser } from "@/lib/auth/require-user";
 import { getPrisma } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { clientIpOf } from "@/lib/http/client-ip";
+import { fmt } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
 import { log } from "@/lib/log";
 
@@ -23,9 +28,11 @@ export async function changePassword(_prev: PasswordState, formData: FormData): 
     }
     return { ok: false, message: p.errors.form, errors };
   }
-  const result = await changeOwnPassword(getPrisma(), user.id, parsed.data);
+  const ip = clientIpOf(await headers(), getEnv().trustedProxies);
+  const result = await changeOwnPassword(getPrisma(), user.id, { ...parsed.data, ip });
   if (!result.ok) {
     if (result.reason === "busy") return { ok: false, message: t.login.busy };
+    if (result.reason === "throttled") return { ok: false, message: fmt(t.login.throttled, { minutes: Math.max(1, Math.ceil(result.retryAfterMs / 60_000)) }) };
     if (result.reason === "wrongCurrent") return { ok: false, message: p.errors.form, errors: { currentPassword: p.errors.current } };
     return { ok: false, message: t.common.error };
   }
@@ -38,5 +45,7 @@ export async function changePassword(_prev: PasswordState, formData: FormData): 
     if (err instanceof AuthError) return { ok: true, message: p.changedSignInAgain };
     throw err;
   }
-  return { ok: true, message: p.changed };
+  // A redirect, not a form state: re-rendering this request would still read the old cookie,
+  // whose session has just ended. The redirected render gets the new one.
+  redirect("/password?changed=1");
 }
