@@ -44,9 +44,8 @@ export function authConfig(): NextAuthConfig {
       },
       jwt({ token, user }) {
         if (user) {
-          const u = user as { id?: string; sessionVersion?: number };
-          token.sub = u.id;
-          token.sv = u.sessionVersion ?? 0;
+          token.sub = user.id;
+          token.sv = user.sessionVersion ?? 0;
         }
         return token;
       },

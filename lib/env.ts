@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustedProxies, type TrustedProxies } from "./http/client-ip";
 
 // Configuration is read once and validated here; every other module asks getEnv().
 // Errors name the variable and say what is wrong, so a misconfigured deployment fails at start.
@@ -32,9 +33,20 @@ export const ZEnv = z.object({
   MPDESK_TOKEN_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(1_000),
   // Server-side statement_timeout of every pooled connection; the callback spools rather than wait past its budget.
   MPDESK_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(3_000),
+  // Reverse proxies whose X-Forwarded-For is believed: CIDRs, `loopback` (default) or `none`.
+  MPDESK_TRUSTED_PROXIES: z
+    .string()
+    .default("loopback")
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustedProxies(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: `is invalid: ${(err as Error).message}` });
+      }
+    }),
 });
 
-export type TEnv = z.infer<typeof ZEnv> & { spoolDir: string; encryptionKey: Buffer };
+export type TEnv = z.infer<typeof ZEnv> & { spoolDir: string; encryptionKey: Buffer; trustedProxies: TrustedProxies };
 
 // Exactly 32 bytes, spelled exactly: Node's base64 decoder skips characters it does not know and
 // stops at the first "=", so a key with junk in it, or two keys pasted together, would otherwise
@@ -73,6 +85,7 @@ export function parseEnv(source: Record<string, string | undefined>): TEnv {
     ...env,
     spoolDir: env.MPDESK_SPOOL_DIR ?? `${env.MPDESK_DATA_DIR}/spool`,
     encryptionKey: decodeKey(env.MPDESK_ENCRYPTION_KEY)!,
+    trustedProxies: parseTrustedProxies(env.MPDESK_TRUSTED_PROXIES),
   };
 }
 

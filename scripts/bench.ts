@@ -3,7 +3,9 @@
 // autocannon (50 connections, 10 s each, after a 2 s warm-up):
 //   floor    GET /api/health/live — a trivial route of the same app
 //   callback POST /api/wechat     — unique signed text messages, each durably stored
-// alternating for BENCH_ROUNDS rounds (3), and reports the medians; finally it checks that
+// alternating for BENCH_ROUNDS rounds (3), and reports the medians; then the callback's p99 at a
+// steady 200 req/s, alone and during a flood of FLOOD_CLIENTS (24) concurrent bad sign-ins posted
+// to next-auth's credentials endpoint, as the login form's sign-in does; finally it checks that
 // every message answered 2xx is in the database.
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
@@ -18,6 +20,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const mode = (process.env.BENCH_MODE ?? "plain") as SimAccount["mode"];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const FLOOD_CLIENTS = Number(process.env.BENCH_FLOOD_CLIENTS ?? 24);
+const STEADY_RATE = 200;
 
 type Result = { name: string; rps: number; p50: number; p99: number; non2xx: number; errors: number; total: number };
 
@@ -87,6 +91,13 @@ async function main() {
     }
     const f = median(floors);
     const c = median(callbacks);
+
+    // The callback at a steady rate, without and then with a sign-in flood.
+    const steady = { ...callback, connections: 10, overallRate: STEADY_RATE } as autocannon.Options;
+    const quiet = await run(`callback at ${STEADY_RATE} req/s, no sign-ins`, steady, DURATION);
+    const flood = startSignInFlood(app.url, FLOOD_CLIENTS);
+    const flooded = await run(`callback at ${STEADY_RATE} req/s, ${FLOOD_CLIENTS} concurrent bad sign-ins`, steady, DURATION);
+    const signIns = await flood.stop();
     const { rows } = await query(db.urlFor("mpdesk"), "SELECT msg_id FROM message");
     const stored = new Set(rows.map((r: { msg_id: string }) => r.msg_id));
     const missing = [...answered].filter((id) => !stored.has(id)).length;
@@ -96,13 +107,57 @@ async function main() {
       for (const r of [fl, callbacks[i]!]) console.log(`| ${r.name}, round ${i + 1} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`);
     });
     for (const r of [f, c]) console.log(`| **median** ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | | | |`);
+    for (const r of [quiet, flooded]) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`);
     console.log(`\ncallback / floor = ${((c.rps / f.rps) * 100).toFixed(1)} %  (target ≥ 75 %); callback p99 = ${c.p99} ms (target ≤ 100 ms)`);
+    console.log(`callback p99 at ${STEADY_RATE} req/s: ${quiet.p99} ms without sign-ins, ${flooded.p99} ms during the flood`);
+    console.log(`sign-ins during the flood: ${Object.entries(signIns).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    if (signIns.error) process.exitCode = 1;
     console.log(`messages answered 2xx: ${answered.size}; of those missing from PostgreSQL: ${missing}; rows stored: ${stored.size}`);
     if (missing) process.exitCode = 1;
   } finally {
     await app.stop();
     await db.stop();
   }
+}
+
+/**
+ * FLOOD_CLIENTS loops, each signing in again as soon as it is answered, with unknown e-mails and
+ * wrong passwords: next-auth's CSRF token, then the credentials POST. Outcomes are counted from
+ * the redirect (`code=busy`, `credentials`, `throttled`); anything else is an error.
+ */
+function startSignInFlood(baseUrl: string, clients: number): { stop(): Promise<Record<string, number>> } {
+  let running = true;
+  const counts: Record<string, number> = {};
+  const loop = async (n: number) => {
+    const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    for (let i = 0; running; i++) {
+      let outcome: string;
+      try {
+        const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+          method: "POST",
+          redirect: "manual",
+          headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+          body: new URLSearchParams({ email: `nobody-${n}-${i}@example.com`, password: "wrong password", csrfToken, callbackUrl: "/" }),
+        });
+        await res.arrayBuffer();
+        const code = new URL(res.headers.get("location") ?? "/", baseUrl).searchParams.get("code");
+        outcome = res.status === 302 && code ? code : `error ${res.status}`;
+      } catch {
+        outcome = "error";
+      }
+      counts[outcome.startsWith("error") ? "error" : outcome] = (counts[outcome.startsWith("error") ? "error" : outcome] ?? 0) + 1;
+    }
+  };
+  const loops = Array.from({ length: clients }, (_, n) => loop(n));
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return counts;
+    },
+  };
 }
 
 async function query(url: string, sql: string) {

@@ -1,9 +1,11 @@
 // `npm start`: settle configuration, start the embedded PostgreSQL when DATABASE_URL is unset,
 // migrate, seed, build if the sources changed, then serve the console and the callback with
-// `next start`. On SIGINT/SIGTERM the server is stopped first, then the embedded database.
+// scripts/lib/serve.mjs (Next behind our own HTTP server, which passes on the socket's peer
+// address). On SIGINT/SIGTERM the server is stopped first, then the embedded database.
 import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { ConfigError } from "../lib/env";
-import { buildApp, nextBin } from "./lib/build";
+import { buildApp } from "./lib/build";
 import { prepareRuntime, type Runtime } from "./lib/runtime";
 
 const dev = process.argv.includes("--dev");
@@ -27,7 +29,7 @@ async function main() {
     }
   }
   const port = String(runtime.env.PORT);
-  const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], {
+  const child = spawn(process.execPath, [fileURLToPath(new URL("./lib/serve.mjs", import.meta.url)), ...(dev ? ["--dev"] : [])], {
     stdio: "inherit",
     env: { ...runtime.childEnv, PORT: port, NODE_ENV: dev ? "development" : "production" },
   });

@@ -50,6 +50,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             <Badge tone={user.role === "admin" ? "green" : "neutral"}>{t.nav.roles[user.role]}</Badge>
             {signOutButton}
           </div>
+          <Link href="/password" className="mt-1 inline-block text-xs text-slate-500 hover:text-slate-800 hover:underline">
+            {t.nav.changePassword}
+          </Link>
         </div>
         </div>
       </aside>
@@ -76,6 +79,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             </Link>
           )}
           <LanguageSwitch current={locale} label={t.nav.language} />
+          <Link href="/password" className="text-xs text-slate-500 hover:text-slate-800 lg:hidden">
+            {t.nav.changePassword}
+          </Link>
           <div className="lg:hidden">{signOutButton}</div>
         </div>
       </header>

@@ -3,8 +3,15 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { authConfig } from "../../auth.config";
 import { getPrisma } from "../db";
-import { sourceIpOf } from "../http/read-body";
+import { getEnv } from "../env";
+import { clientIpOf } from "../http/client-ip";
 import { authenticateUser } from "./authenticate-user";
+import { endSessions } from "./manage-users";
+
+/** Too many sign-ins are being checked right now; `code` reaches the sign-in form ("try again"). */
+export class BusySignin extends CredentialsSignin {
+  code = "busy";
+}
 
 /** Too many failures for this e-mail from this address; `code` reaches the sign-in form. */
 export class ThrottledSignin extends CredentialsSignin {
@@ -18,16 +25,26 @@ const ZCredentials = z.object({ email: z.string().trim().min(1).max(254), passwo
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   ...authConfig(),
+  events: {
+    // Sign-out ends the session on the server, not only in this browser: the JWT stays valid
+    // until it expires, so the user's session_version moves on and requireUser() refuses it.
+    // Only when the token is current, so a stale cookie cannot end the user's newer sessions.
+    async signOut(message) {
+      const token = "token" in message ? message.token : null;
+      if (token?.sub && typeof token.sv === "number") await endSessions(getPrisma(), token.sub, token.sv);
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: {}, password: {} },
       async authorize(credentials, request) {
         const parsed = ZCredentials.safeParse(credentials);
         if (!parsed.success) return null;
-        const ip = sourceIpOf(request.headers) ?? "unknown";
+        const ip = clientIpOf(request.headers, getEnv().trustedProxies);
         const result = await authenticateUser(getPrisma(), { ...parsed.data, ip });
         if (result.ok) return { id: result.user.id, email: result.user.email, sessionVersion: result.user.sessionVersion };
         if (result.reason === "throttled") throw new ThrottledSignin(result.retryAfterMs);
+        if (result.reason === "busy") throw new BusySignin();
         return null;
       },
     }),

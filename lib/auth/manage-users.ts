@@ -2,7 +2,8 @@ import { z } from "zod";
 import { LOCK } from "../advisory-locks";
 import type { Prisma } from "../db";
 import { normaliseEmail } from "./authenticate-user";
-import { generatePassword, hashPassword } from "./password";
+import { admitLoginAttempt, recordLoginFailure, recordLoginSuccess, refundLoginAttempt } from "./login-throttle";
+import { generatePassword, hashPassword, PasswordBusyError, verifyPassword } from "./password";
 
 // The Users page's operations. Role changes and removals that could leave no admin are refused;
 // they run under one advisory lock so two admins demoting each other at once cannot both win.
@@ -59,4 +60,47 @@ export async function resetUserPassword(prisma: Prisma, userId: string): Promise
   if (!count) return { ok: false, reason: "notFound" };
   const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
   return { ok: true, email: user.email, password };
+}
+
+/** Ends every session issued to the user so far: sign-out, and a password change (before re-issuing the caller's). */
+export async function endSessions(prisma: Prisma, userId: string, onlyIfVersion?: number): Promise<void> {
+  await prisma.user.updateMany({ where: { id: userId, ...(onlyIfVersion === undefined ? {} : { sessionVersion: onlyIfVersion }) }, data: { sessionVersion: { increment: 1 } } });
+}
+
+export const ZOwnPassword = z
+  .object({
+    currentPassword: z.string().min(1).max(1024),
+    newPassword: z.string().min(8).max(200),
+    confirmPassword: z.string(),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "mismatch" });
+
+export type OwnPasswordChange = { ok: true; email: string } | { ok: false; reason: "wrongCurrent" | "busy" | "notFound" } | { ok: false; reason: "throttled"; retryAfterMs: number };
+
+/**
+ * A user sets their own password; every session they hold ends (the caller re-issues its own).
+ * The current password is checked under the sign-in throttle, so a stolen session cannot be used
+ * to guess it faster than the sign-in form allows. `ip`: the client address (lib/http/client-ip.ts).
+ */
+export async function changeOwnPassword(prisma: Prisma, userId: string, input: { currentPassword: string; newPassword: string; ip: string }): Promise<OwnPasswordChange> {
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { email: true, passwordHash: true } });
+  if (!user) return { ok: false, reason: "notFound" };
+  const admitted = await admitLoginAttempt(prisma, user.email, input.ip);
+  if (!admitted.allowed) return { ok: false, reason: "throttled", retryAfterMs: admitted.retryAfterMs };
+  let valid: boolean;
+  try {
+    valid = await verifyPassword(input.currentPassword, user.passwordHash);
+  } catch (err) {
+    if (!(err instanceof PasswordBusyError)) throw err;
+    await refundLoginAttempt(prisma, user.email, input.ip);
+    return { ok: false, reason: "busy" };
+  }
+  if (!valid) {
+    await recordLoginFailure(prisma, user.email);
+    return { ok: false, reason: "wrongCurrent" };
+  }
+  await recordLoginSuccess(prisma, user.email, input.ip);
+  const passwordHash = await hashPassword(input.newPassword);
+  await prisma.user.update({ where: { id: userId }, data: { passwordHash, sessionVersion: { increment: 1 } } });
+  return { ok: true, email: user.email };
 }

@@ -5,7 +5,7 @@ import { auth } from "./auth";
 // The one access check. Every page, server action and protected route handler calls it on the
 // server, whatever the proxy did. The role comes from the database, not the cookie, so a
 // demotion or removal takes effect on the next request; a password reset (session_version)
-// ends the sessions issued before it.
+// ends the sessions issued before it, and so do sign-out and a change of one's own password.
 
 export type Role = "admin" | "viewer";
 export type SessionUser = { id: string; email: string; role: Role };
@@ -26,7 +26,7 @@ async function resolveSession(): Promise<SessionState> {
   const id = session?.user?.id;
   if (!id) return { user: null, stale: false };
   const user = await getPrisma().user.findUnique({ where: { id }, select: { id: true, email: true, role: true, sessionVersion: true } });
-  if (!user || user.sessionVersion !== (session as { sv?: number }).sv) return { user: null, stale: true };
+  if (!user || user.sessionVersion !== session!.sv) return { user: null, stale: true };
   return { user: { id: user.id, email: user.email, role: user.role } };
 }
 

@@ -1,4 +1,6 @@
 import type { BodyResult } from "../callback/handle-callback";
+import { getEnv } from "../env";
+import { clientIpOf } from "./client-ip";
 
 // Reads a request body up to `limit` bytes. A declared Content-Length over the limit is refused
 // without reading; a chunked body is read only until it crosses the limit. What is left unread
@@ -72,9 +74,8 @@ export function drainBody(request: Request, limit: number, ms: number): boolean 
   return true;
 }
 
-/** The caller's address as the reverse proxy reports it (first X-Forwarded-For hop), else null. */
+/** The caller's address, decided in one place (lib/http/client-ip.ts); null when unknown. */
 export function sourceIpOf(headers: Headers): string | null {
-  const forwarded = headers.get("x-forwarded-for");
-  if (forwarded) return forwarded.split(",")[0]!.trim() || null;
-  return headers.get("x-real-ip");
+  const ip = clientIpOf(headers, getEnv().trustedProxies);
+  return ip === "unknown" ? null : ip;
 }

@@ -16,9 +16,12 @@ import { isUuid } from "./token-store";
 const PREFIX = "mpd_";
 const KEY_PATTERN = /^mpd_[A-Za-z0-9_-]{43}$/;
 export const KEY_SNAPSHOT_TTL_MS = 5_000;
-// A key not in the snapshot is looked up by its hash (it may have been created a moment ago);
-// a miss is remembered this long, so a flood of wrong keys costs one indexed query per key a second.
-const MISS_MEMORY_MS = 1_000;
+// A key not in the snapshot is looked up by its hash (it may have been created a moment ago, in
+// another instance); a miss is remembered this long, so a wrong key presented again costs no query.
+// Creating a key drops the misses, so a remembered miss never hides a key this instance created;
+// a key created in another instance has a fresh random hash that no one can have presented before.
+// Rotating wrong keys is bounded by the per-address limit (key-failure-limit.ts).
+const MISS_MEMORY_MS = 60_000;
 const MAX_MISSES = 10_000;
 // last_used_at is written at most this often per key, not on every request.
 const LAST_USED_WRITE_MS = 60_000;
@@ -86,6 +89,7 @@ const keyState = (): KeyState => (g.mpdeskApiKeys ??= { snapshot: null, loading:
 
 export function forgetApiKeys(): void {
   keyState().snapshot = null;
+  keyState().misses.clear();
 }
 
 function loadSnapshot(): Promise<Snapshot> {

@@ -2,16 +2,26 @@ import { isConnectionError } from "../db";
 import { errorFields, log } from "../log";
 import { verifyApiKey } from "./api-keys";
 import { getAccessToken } from "./get-access-token";
+import { keyFailureRetryAfterMs, recordKeyFailure } from "./key-failure-limit";
 import { TokenUnavailableError } from "./types";
 
 // GET /api/token[?account=<AppID>] as a plain function of the request's two inputs, so the route
 // handler stays a thin adapter. The token is in the answer's body and never in a log line.
 
-export type TokenRequest = { authorization: string | null; appId: string | null };
+/** `clientIp`: the caller's address as lib/http/client-ip.ts decides it. */
+export type TokenRequest = { authorization: string | null; appId: string | null; clientIp: string };
 export type TokenAnswer = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
 type ResolveAccount = (appId: string | null) => Promise<{ id: string; appId: string } | null>;
 
 export async function serveTokenRequest(request: TokenRequest, resolveAccount: ResolveAccount): Promise<TokenAnswer> {
+  const retryAfterMs = keyFailureRetryAfterMs(request.clientIp);
+  if (retryAfterMs > 0) {
+    return {
+      status: 429,
+      body: { error: "too_many_attempts", message: `Too many requests with a wrong API key from this address; try again in ${Math.ceil(retryAfterMs / 1000)} s.` },
+      headers: { "retry-after": String(Math.ceil(retryAfterMs / 1000)) },
+    };
+  }
   const presented = /^Bearer\s+(\S+)\s*$/i.exec(request.authorization ?? "")?.[1];
   let caller: Awaited<ReturnType<typeof verifyApiKey>>;
   try {
@@ -21,6 +31,7 @@ export async function serveTokenRequest(request: TokenRequest, resolveAccount: R
     return { status: 503, body: { error: "unavailable", message: "API keys cannot be checked: the database is unreachable." } };
   }
   if (!caller) {
+    recordKeyFailure(request.clientIp);
     return {
       status: 401,
       body: { error: "unauthorized", message: "Send an mpdesk API key as `Authorization: Bearer mpd_…` (npm run mpdesk -- api-key create --name <service>)." },

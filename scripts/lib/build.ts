@@ -33,12 +33,14 @@ export function buildIsCurrent(): boolean {
 export function buildApp({ force = false } = {}): void {
   if (!force && buildIsCurrent()) return;
   const started = Date.now();
+  // Hashed before building: a source edited while `next build` runs must make the next start rebuild.
+  const sourceHash = hashSources();
   console.log("[mpdesk] building the app (next build)…");
   const result = spawnSync(process.execPath, [nextBin, "build"], {
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
   });
   if (result.status !== 0) throw new Error(`next build failed (exit ${result.status})`);
-  writeFileSync(STAMP, hashSources());
+  writeFileSync(STAMP, sourceHash);
   console.log(`[mpdesk] built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

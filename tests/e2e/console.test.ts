@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { pairKey } from "../../lib/auth/login-throttle";
 import { after, before, describe, test } from "node:test";
 import type { Browser, BrowserContext, Page, Request } from "@playwright/test";
 import pg from "pg";
@@ -90,8 +91,9 @@ describe("signed out", () => {
     await signIn(page, THROTTLED.email, THROTTLED.password);
     await text(page, /登录失败次数过多/).waitFor();
     assert.equal(new URL(page.url()).pathname, "/login");
-    const { rows } = await sql.query(`SELECT count(*)::int AS n FROM login_attempt WHERE email = $1`, [THROTTLED.email]);
-    assert.equal(rows[0].n, 5, "failures are kept in PostgreSQL");
+    // Counted per (e-mail, address) in PostgreSQL: five failures and the refused sixth attempt.
+    const { rows } = await sql.query(`SELECT attempts FROM login_throttle WHERE key = $1`, [pairKey(THROTTLED.email, "127.0.0.1")]);
+    assert.equal(rows[0]?.attempts, 6, "attempts are kept in PostgreSQL");
     await screenshot(page, "zh-login-throttled");
   });
 
@@ -444,6 +446,45 @@ describe("a viewer", () => {
     assert.equal((await sql.query(`SELECT token FROM account`)).rows[0].token, "HijackedToken123");
     await sql.query(`UPDATE account SET token = $1`, [sim.token]);
     await sql.query(`NOTIFY mpdesk_account_changed`);
+  });
+
+  test("changes their own password: field errors, then their other session ends and this one stays", async () => {
+    const other = await newContext(browser, app.url);
+    const opage = await other.newPage();
+    try {
+      await signIn(opage, VIEWER.email, VIEWER.password);
+      await opage.waitForURL((u) => u.pathname === "/");
+      await vpage.goto("/password");
+      const form = {
+        current: vpage.getByLabel("当前密码", { exact: true }),
+        next: vpage.getByLabel("新密码", { exact: true }),
+        again: vpage.getByLabel("再次输入新密码", { exact: true }),
+        submit: vpage.getByRole("button", { name: "修改密码", exact: true }),
+      };
+      await form.current.fill("not my password");
+      await form.next.fill("a brand new password");
+      await form.again.fill("a brand new password");
+      await form.submit.click();
+      await text(vpage, "当前密码不正确。").waitFor();
+      await form.current.fill(VIEWER.password);
+      await form.next.fill("a brand new password");
+      await form.again.fill("another one");
+      await form.submit.click();
+      await text(vpage, "两次输入的新密码不一致。").waitFor();
+      await form.current.fill(VIEWER.password);
+      await form.next.fill("a brand new password");
+      await form.again.fill("a brand new password");
+      await form.submit.click();
+      await text(vpage, "密码已修改，其他登录已失效。").waitFor();
+      // This browser's session was issued afresh; the other one has ended.
+      await vpage.goto("/messages");
+      assert.equal(new URL(vpage.url()).pathname, "/messages");
+      await opage.goto("/messages");
+      assert.equal(new URL(opage.url()).pathname, "/login");
+      VIEWER.password = "a brand new password";
+    } finally {
+      await other.close();
+    }
   });
 });
 

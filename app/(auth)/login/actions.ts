@@ -37,6 +37,7 @@ export async function login(_prev: LoginState, formData: FormData): Promise<Logi
       if (e.code === "throttled") {
         return { email, error: fmt(t.login.throttled, { minutes: Math.max(1, Math.ceil((e.retryAfterMs ?? 60_000) / 60_000)) }) };
       }
+      if (e.code === "busy") return { email, error: t.login.busy };
       if (e.type === "CredentialsSignin") return { email, error: t.login.invalid };
       return { email, error: t.common.error };
     }

@@ -8,8 +8,8 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import type { Dictionary } from "@/lib/i18n";
 import { login } from "./actions";
 
-export function LoginForm({ t, callbackUrl }: { t: Dictionary["login"]; callbackUrl: string }) {
-  const [state, action] = useActionState(login, undefined);
+export function LoginForm({ t, callbackUrl, initialError }: { t: Dictionary["login"]; callbackUrl: string; initialError?: string }) {
+  const [state, action] = useActionState(login, initialError ? { error: initialError } : undefined);
   return (
     <form action={action} className="space-y-5" noValidate={false}>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />

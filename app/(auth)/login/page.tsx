@@ -4,6 +4,7 @@ import { LanguageSwitch } from "@/components/language-switch";
 import { Logo } from "@/components/logo";
 import { Callout } from "@/components/ui/callout";
 import { getSessionUser } from "@/lib/auth/require-user";
+import { fmt } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
 import { LoginForm } from "./login-form";
 
@@ -14,6 +15,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   if (await getSessionUser()) redirect("/");
   const params = await searchParams;
   const callbackUrl = typeof params.callbackUrl === "string" ? params.callbackUrl : "/";
+  // next-auth's own sign-in endpoint redirects here with ?error=…&code=… (the form's action answers in place).
+  const code = typeof params.code === "string" ? params.code : null;
+  const initialError = params.error ? (code === "busy" ? t.login.busy : code === "credentials" ? t.login.invalid : code === "throttled" ? fmt(t.login.throttled, { minutes: 15 }) : t.common.error) : undefined;
   return (
     <main className="flex min-h-screen flex-col bg-gradient-to-b from-emerald-50/60 to-slate-50">
       <div className="flex justify-end p-4">
@@ -32,7 +36,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
                 {t.login.sessionEnded}
               </Callout>
             ) : null}
-            <LoginForm t={t.login} callbackUrl={callbackUrl} />
+            <LoginForm t={t.login} callbackUrl={callbackUrl} initialError={initialError} />
           </div>
           <p className="mt-6 text-center text-xs leading-relaxed text-slate-500">{t.login.firstStart}</p>
         </div>

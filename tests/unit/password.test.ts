@@ -1,0 +1,38 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { performance } from "node:perf_hooks";
+import bcryptjs from "bcryptjs";
+import { HASH_CONCURRENCY, HASH_QUEUE_LIMIT, hashPassword, PasswordBusyError, passwordGateFull, verifyPassword } from "../../lib/auth/password";
+
+test("hashes written by bcryptjs ($2a$, $2b$) still verify; a malformed hash is simply wrong", async () => {
+  for (const minor of ["a", "b"] as const) {
+    // The two prefixes differ only in a bug fix for non-ASCII input: the same bytes otherwise.
+    const stored = bcryptjs.hashSync("old password", 4).replace(/^\$2[ab]\$/, `$2${minor}$`);
+    assert.equal(await verifyPassword("old password", stored), true);
+    assert.equal(await verifyPassword("other", stored), false);
+  }
+  assert.equal(await verifyPassword("x", "not a hash"), false);
+});
+
+test("a password check leaves the event loop idle: the callback keeps running meanwhile", async () => {
+  const stored = await hashPassword("some password");
+  const before = performance.eventLoopUtilization();
+  await Promise.all([verifyPassword("some password", stored), verifyPassword("wrong", stored)]);
+  const elu = performance.eventLoopUtilization(before);
+  // bcryptjs computes on this thread (utilisation near 1); a native hash leaves it near 0.
+  assert.ok(elu.utilization < 0.3, `event-loop utilisation during two cost-12 checks: ${elu.utilization.toFixed(2)}`);
+});
+
+test("beyond the running and waiting checks, a sign-in is refused at once", async () => {
+  const stored = await hashPassword("p");
+  const admitted = Array.from({ length: HASH_CONCURRENCY + HASH_QUEUE_LIMIT }, () => verifyPassword("p", stored));
+  assert.equal(passwordGateFull(), true);
+  const started = Date.now();
+  await assert.rejects(verifyPassword("p", stored), PasswordBusyError);
+  assert.ok(Date.now() - started < 50, "refused without waiting");
+  assert.deepEqual(await Promise.all(admitted), admitted.map(() => true));
+  assert.equal(passwordGateFull(), false);
+  // Setting a password waits instead of being refused.
+  const waiting = Array.from({ length: HASH_CONCURRENCY + HASH_QUEUE_LIMIT + 2 }, (_, i) => hashPassword(`p${i}`));
+  assert.equal((await Promise.all(waiting)).length, HASH_CONCURRENCY + HASH_QUEUE_LIMIT + 2);
+});
