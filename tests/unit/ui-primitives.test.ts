@@ -2,6 +2,10 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { SecretField } from "../../components/ui/secret-field";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "../../components/ui/table";
 
 // One way to draw each thing: every table through the Table primitive, every labelled control
 // through Field, every secret through SecretField. Reading the sources is the only way to see a
@@ -11,9 +15,11 @@ const ROOT = path.resolve(".");
 const PRIMITIVES = path.join("components", "ui");
 
 function sources(dir: string): string[] {
-  return readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith(".tsx"))
-    .map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)));
+  return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+    const rel = path.join(dir, e.name);
+    if (e.isDirectory()) return sources(rel);
+    return e.isFile() && e.name.endsWith(".tsx") ? [rel] : [];
+  });
 }
 
 const files = [...sources("app"), ...sources("components")].filter((f) => !f.startsWith(PRIMITIVES + path.sep));
@@ -46,5 +52,46 @@ describe("UI primitives", () => {
       ...[...src.matchAll(/<code[^>]*>\s*\{[^}]*secret[^}]*\}/gi)].map((m) => m[0].replace(/\s+/g, " ")),
     ]);
     assert.deepEqual(found, []);
+  });
+});
+
+describe("what the primitives render", () => {
+  const labels = { show: "Show", hide: "Hide", copy: "Copy", copied: "Copied" };
+  const html = (el: ReturnType<typeof createElement>) => renderToStaticMarkup(el);
+
+  test("a saved secret without a reveal action is its mask and nothing else: no button to ask for more", () => {
+    const out = html(createElement(SecretField, { id: "s", label: "Token", mask: "••••1234", labels }));
+    assert.match(out, /<code[^>]*data-testid="s"[^>]*>••••1234<\/code>/);
+    assert.doesNotMatch(out, /<button/);
+  });
+
+  test("with a reveal action, Show and Copy, and still only the mask in the markup", () => {
+    const out = html(createElement(SecretField, { id: "s", label: "Token", mask: "••••1234", labels, reveal: async () => "secret-1234" }));
+    assert.match(out, /<button[^>]*aria-pressed="false"[^>]*>Show/);
+    assert.match(out, /<button[^>]*>.*Copy/);
+    assert.doesNotMatch(out, /secret-1234/);
+  });
+
+  test("a secret shown once is shown in full, with Copy and no Show", () => {
+    const out = html(createElement(SecretField, { id: "k", testId: "new-api-key", label: "Key", value: "mpd_abc", labels }));
+    assert.match(out, /data-testid="new-api-key"[^>]*>mpd_abc<\/code>/);
+    assert.match(out, /Copy/);
+    assert.doesNotMatch(out, />Show</);
+  });
+
+  test("in a form, the mask is a read-only input its label and hint point at", () => {
+    const out = html(createElement(SecretField, { id: "appSecret", label: "AppSecret", mask: "Saved ••••7654", hint: "From the MP admin", control: "input", labels }));
+    assert.match(out, /<label for="appSecret"/);
+    assert.match(out, /<input(?=[^>]*id="appSecret")(?=[^>]*aria-describedby="appSecret-hint")(?=[^>]*readOnly)(?=[^>]*value="Saved ••••7654")/);
+    assert.match(out, /id="appSecret-hint"/);
+  });
+
+  test("a table scrolls inside its wrapper and its column headings say they are", () => {
+    const out = html(
+      createElement(Table, { className: "min-w-[40rem]" }, createElement(TableHeader, null, createElement(TableRow, null, createElement(TableHead, null, "Email"))), createElement(TableBody, null, createElement(TableRow, null, createElement(TableCell, null, "a@b")))),
+    );
+    assert.match(out, /^<div[^>]*class="[^"]*overflow-x-auto[^"]*"><table/);
+    assert.match(out, /<th[^>]*scope="col"[^>]*>Email<\/th>/);
+    assert.match(out, /<td[^>]*>a@b<\/td>/);
   });
 });
