@@ -2,6 +2,7 @@ import { capabilityMatrix } from "@/lib/accounts/capabilities";
 import type { TAccountType } from "@/lib/accounts/account-fields";
 import type { Dictionary } from "@/lib/i18n";
 import { cn } from "./ui/cn";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "./ui/table";
 
 const MARK = { yes: "✓", partial: "◐", no: "✕" } as const;
 
@@ -13,23 +14,25 @@ export function CapabilityTable({ id, title, caption, note, type, certified, t, 
         <h2 id={id} className="text-sm font-semibold text-slate-900">
           {title}
         </h2>
-        <p className="text-xs text-slate-500">{caption}</p>
+        <p id={`${id}-caption`} className="text-xs text-slate-500">
+          {caption}
+        </p>
       </div>
-      <table className="w-full text-sm">
-        <thead className="sr-only">
-          <tr>
-            <th>{featureLabel}</th>
-            <th>{statusLabel}</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
+      <Table density="compact" edge={4} aria-labelledby={id} aria-describedby={`${id}-caption`}>
+        <TableHeader className="sr-only">
+          <TableRow>
+            <TableHead>{featureLabel}</TableHead>
+            <TableHead>{statusLabel}</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
           {rows.map((r) => (
-            <tr key={r.feature} className={cn(r.state === "no" && "text-slate-400")}>
-              <td className="px-4 py-2">
+            <TableRow key={r.feature} className={cn(r.state === "no" && "text-slate-400")}>
+              <TableCell>
                 <span className={cn(r.state === "no" ? "text-slate-500" : "text-slate-800")}>{t.features[r.feature]}</span>
                 {r.reason ? <span className="block text-xs text-slate-500">{t.reasons[r.reason]}</span> : null}
-              </td>
-              <td className="w-28 px-4 py-2 text-right align-top">
+              </TableCell>
+              <TableCell className="w-28 text-right align-top">
                 <span
                   className={cn(
                     "inline-flex items-center gap-1 rounded-md px-1.5 py-0.5 text-xs font-medium",
@@ -39,11 +42,11 @@ export function CapabilityTable({ id, title, caption, note, type, certified, t, 
                   <span aria-hidden>{MARK[r.state]}</span>
                   {t.states[r.state]}
                 </span>
-              </td>
-            </tr>
+              </TableCell>
+            </TableRow>
           ))}
-        </tbody>
-      </table>
+        </TableBody>
+      </Table>
       <p className="border-t border-slate-100 px-4 py-3 text-xs leading-relaxed text-slate-500">{note}</p>
     </div>
   );

@@ -8,6 +8,7 @@ import { Callout } from "@/components/ui/callout";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table, TableBody, TableCell, TableFooter, TableRow } from "@/components/ui/table";
 import { getConsoleAccount } from "@/lib/accounts/console-account";
 import { requireUser } from "@/lib/auth/require-user";
 import { getCallbackRuntime } from "@/lib/callback/callback-runtime";
@@ -158,27 +159,29 @@ export default async function OverviewPage() {
           </CardBody>
         </Card>
         <Card>
-          <CardHeader title={o.countsTitle} />
+          <CardHeader id="counts-title" title={o.countsTitle} />
           <CardBody className="p-0">
-            <table className="w-full text-sm">
-              <tbody className="divide-y divide-slate-100">
+            <Table density="compact" edge={5} aria-labelledby="counts-title">
+              <TableBody>
                 {daily.series.map(({ type: ty, total }) => (
-                  <tr key={ty}>
-                    <td className="px-5 py-2">
+                  <TableRow key={ty}>
+                    <TableCell>
                       <Link href={`/messages?type=${encodeURIComponent(ty)}`} className="inline-flex items-center gap-2 text-slate-700 hover:text-emerald-700">
                         <span aria-hidden className="size-2.5 rounded-sm" style={{ background: typeColor(ty) }} />
                         {ownValue(typeLabels, ty) ?? ty}
                       </Link>
-                    </td>
-                    <td className="px-5 py-2 text-right font-medium tabular-nums text-slate-900">{formatNumber(total, locale)}</td>
-                  </tr>
+                    </TableCell>
+                    <TableCell className="text-right font-medium tabular-nums text-slate-900">{formatNumber(total, locale)}</TableCell>
+                  </TableRow>
                 ))}
-                <tr className="bg-slate-50/70">
-                  <td className="px-5 py-2 font-medium text-slate-700">{o.total}</td>
-                  <td className="px-5 py-2 text-right font-semibold tabular-nums">{formatNumber(daily.total, locale)}</td>
-                </tr>
-              </tbody>
-            </table>
+              </TableBody>
+              <TableFooter>
+                <TableRow>
+                  <TableCell className="font-medium text-slate-700">{o.total}</TableCell>
+                  <TableCell className="text-right font-semibold tabular-nums">{formatNumber(daily.total, locale)}</TableCell>
+                </TableRow>
+              </TableFooter>
+            </Table>
           </CardBody>
         </Card>
         </div>

@@ -37,6 +37,7 @@ export const en: Dictionary = {
     seconds: "{n} s",
     show: "Show",
     hide: "Hide",
+    oneTimeSecret: "the value shown once",
   },
   nav: {
     main: "Main navigation",
@@ -427,7 +428,7 @@ export const en: Dictionary = {
     keyNameError: "A name is 1–64 letters, digits, spaces or . _ : @ / -, starts with a letter or digit, and differs from every active key's.",
     createKey: "Create key",
     keyCreated: "Key “{name}” created. It is shown only this once — copy it now:",
-    keyColumns: { name: "Name", prefix: "Prefix", created: "Created", lastUsed: "Last used", state: "State" },
+    keyColumns: { name: "Name", prefix: "Prefix", created: "Created", lastUsed: "Last used", state: "State", actions: "Actions" },
     keyActive: "Active",
     keyRevoked: "Revoked",
     revoke: "Revoke",

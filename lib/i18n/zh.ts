@@ -36,6 +36,7 @@ export const zh = {
     seconds: "{n} 秒",
     show: "显示",
     hide: "隐藏",
+    oneTimeSecret: "只显示这一次的值",
   },
   nav: {
     main: "主导航",
@@ -425,7 +426,7 @@ export const zh = {
     keyNameError: "名称为 1–64 个字母、数字、空格或 . _ : @ / -，以字母或数字开头，且不能与有效的密钥重名。",
     createKey: "创建密钥",
     keyCreated: "密钥「{name}」已创建。它只显示这一次，请现在复制：",
-    keyColumns: { name: "名称", prefix: "前缀", created: "创建时间", lastUsed: "最近使用", state: "状态" },
+    keyColumns: { name: "名称", prefix: "前缀", created: "创建时间", lastUsed: "最近使用", state: "状态", actions: "操作" },
     keyActive: "有效",
     keyRevoked: "已吊销",
     revoke: "吊销",

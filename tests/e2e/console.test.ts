@@ -355,6 +355,13 @@ describe("API access", () => {
     await text(page, /已刷新，有效期至/).waitFor();
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="refresh-events"] tbody tr').length === n, before + 1);
 
+    // A name the server refuses: the error sits under the field and the field points at it.
+    await page.getByLabel("密钥名称").fill("-bad name");
+    await page.getByRole("button", { name: "创建密钥" }).click();
+    await page.locator("#key-name-error").getByText(/名称为 1–64 个/).waitFor();
+    assert.equal(await page.getByLabel("密钥名称").getAttribute("aria-invalid"), "true");
+    assert.match((await page.getByLabel("密钥名称").getAttribute("aria-describedby")) ?? "", /\bkey-name-error\b/);
+
     await page.getByLabel("密钥名称").fill("crm");
     await page.getByRole("button", { name: "创建密钥" }).click();
     const key = (await page.getByTestId("new-api-key").innerText()).trim();

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { buttonClass } from "@/components/ui/button";
+import { Button, buttonClass } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import type { Dictionary } from "@/lib/i18n";
 import { ownValue } from "@/lib/own-value";
@@ -10,20 +11,13 @@ export function MessageFiltersForm({ filters, t }: { filters: TMessageFilters; t
   const f = t.filters;
   const types = filters.type && !(MESSAGE_TYPES as readonly string[]).includes(filters.type) ? [...MESSAGE_TYPES, filters.type] : MESSAGE_TYPES;
   const events = filters.event && !(EVENT_TYPES as readonly string[]).includes(filters.event) ? [...EVENT_TYPES, filters.event] : EVENT_TYPES;
-  const label = "mb-1 block text-xs font-medium text-slate-600";
   return (
     <form method="get" action="/messages" role="search" aria-label={f.label} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6">
-        <div className="sm:col-span-2 lg:col-span-2">
-          <label htmlFor="f-q" className={label}>
-            {f.q}
-          </label>
+        <Field id="f-q" label={f.q} className="sm:col-span-2 lg:col-span-2">
           <Input id="f-q" name="q" type="search" defaultValue={filters.q} placeholder={f.qPlaceholder} />
-        </div>
-        <div>
-          <label htmlFor="f-type" className={label}>
-            {f.type}
-          </label>
+        </Field>
+        <Field id="f-type" label={f.type}>
           <Select id="f-type" name="type" defaultValue={filters.type ?? ""}>
             <option value="">{f.allTypes}</option>
             {types.map((ty) => (
@@ -32,11 +26,8 @@ export function MessageFiltersForm({ filters, t }: { filters: TMessageFilters; t
               </option>
             ))}
           </Select>
-        </div>
-        <div>
-          <label htmlFor="f-event" className={label}>
-            {f.event}
-          </label>
+        </Field>
+        <Field id="f-event" label={f.event}>
           <Select id="f-event" name="event" defaultValue={filters.event ?? ""}>
             <option value="">{f.allEvents}</option>
             {events.map((ev) => (
@@ -45,44 +36,30 @@ export function MessageFiltersForm({ filters, t }: { filters: TMessageFilters; t
               </option>
             ))}
           </Select>
-        </div>
-        <div>
-          <label htmlFor="f-direction" className={label}>
-            {f.direction}
-          </label>
+        </Field>
+        <Field id="f-direction" label={f.direction}>
           <Select id="f-direction" name="direction" defaultValue={filters.direction ?? ""}>
             <option value="">{f.allDirections}</option>
             <option value="inbound">{f.inbound}</option>
             <option value="outbound">{f.outbound}</option>
           </Select>
-        </div>
-        <div>
-          <label htmlFor="f-openid" className={label}>
-            {f.openid}
-          </label>
+        </Field>
+        <Field id="f-openid" label={f.openid}>
           <Input id="f-openid" name="openid" defaultValue={filters.openid} placeholder={f.openidPlaceholder} className="font-mono" spellCheck={false} />
-        </div>
-        <div>
-          <label htmlFor="f-from" className={label}>
-            {f.from}
-          </label>
+        </Field>
+        <Field id="f-from" label={f.from}>
           <Input id="f-from" name="from" type="date" defaultValue={filters.from} />
-        </div>
-        <div>
-          <label htmlFor="f-to" className={label}>
-            {f.to}
-          </label>
+        </Field>
+        <Field id="f-to" label={f.to}>
           <Input id="f-to" name="to" type="date" defaultValue={filters.to} />
-        </div>
+        </Field>
         <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-4 lg:justify-end">
           {hasFilters(filters) ? (
             <Link href="/messages" className={buttonClass("ghost")}>
               {f.reset}
             </Link>
           ) : null}
-          <button type="submit" className={buttonClass("primary")}>
-            {f.apply}
-          </button>
+          <Button type="submit">{f.apply}</Button>
         </div>
       </div>
     </form>

@@ -8,6 +8,7 @@ import { buttonClass } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getConsoleAccount } from "@/lib/accounts/console-account";
 import { callbackUrlFor, publicBaseUrl } from "@/lib/accounts/server-url";
 import { requireUser } from "@/lib/auth/require-user";
@@ -88,60 +89,50 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
       <MessageFiltersForm filters={filters} t={m} />
       <div className="mt-4 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
         {page.items.length ? (
-          <div className="overflow-x-auto">
-            <table className="w-full min-w-[44rem] text-sm">
-              <thead className="border-b border-slate-200 bg-slate-50/70 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="px-4 py-2.5">
-                    {m.columns.time}
-                  </th>
-                  <th scope="col" className="px-4 py-2.5">
-                    {m.columns.type}
-                  </th>
-                  <th scope="col" className="px-4 py-2.5">
-                    {m.columns.follower}
-                  </th>
-                  <th scope="col" className="px-4 py-2.5">
-                    {m.columns.content}
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {page.items.map((row) => {
-                  const follower = row.direction === "inbound" ? row.fromUser : row.toUser;
-                  return (
-                    <tr key={row.id} className="group hover:bg-slate-50">
-                      <td className="whitespace-nowrap px-4 py-2.5 align-top">
-                        <Link href={`/messages/${row.id}`} className="text-slate-700 tabular-nums hover:text-emerald-700 hover:underline" title={formatDateTime(row.receivedAt, locale, tz, { seconds: true })}>
-                          {formatWhen(row.receivedAt, locale, tz)}
-                        </Link>
-                      </td>
-                      <td className="px-4 py-2.5 align-top">
-                        <span className="inline-flex flex-wrap items-center gap-1">
-                          <MessageTypeBadge msgType={row.msgType} event={row.event} t={m.types} />
-                          {row.direction === "outbound" ? <Badge tone="amber">{m.outboundBadge}</Badge> : null}
-                        </span>
-                      </td>
-                      <td className="max-w-[14rem] px-4 py-2.5 align-top">
-                        <Link href={`/messages/followers/${encodeURIComponent(follower)}`} className="block truncate font-mono text-xs text-slate-600 hover:text-emerald-700 hover:underline" title={follower}>
-                          {follower}
-                        </Link>
-                      </td>
-                      <td className="px-4 py-2.5 align-top">
-                        <Link href={`/messages/${row.id}`} className="line-clamp-2 break-all text-slate-800 hover:text-emerald-700">
-                          {row.preview ?? <span className="text-slate-400">—</span>}
-                        </Link>
-                        <span className="mt-0.5 flex gap-1">
-                          {row.encrypted ? <Badge tone="green">{m.encrypted}</Badge> : null}
-                          {row.hasReply ? <Badge tone="blue">{m.replied}</Badge> : null}
-                        </span>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <Table className="min-w-[44rem]">
+            <TableHeader className="border-b border-slate-200 bg-slate-50/70">
+              <TableRow>
+                <TableHead>{m.columns.time}</TableHead>
+                <TableHead>{m.columns.type}</TableHead>
+                <TableHead>{m.columns.follower}</TableHead>
+                <TableHead>{m.columns.content}</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {page.items.map((row) => {
+                const follower = row.direction === "inbound" ? row.fromUser : row.toUser;
+                return (
+                  <TableRow key={row.id} className="group hover:bg-slate-50">
+                    <TableCell className="whitespace-nowrap align-top">
+                      <Link href={`/messages/${row.id}`} className="text-slate-700 tabular-nums hover:text-emerald-700 hover:underline" title={formatDateTime(row.receivedAt, locale, tz, { seconds: true })}>
+                        {formatWhen(row.receivedAt, locale, tz)}
+                      </Link>
+                    </TableCell>
+                    <TableCell className="align-top">
+                      <span className="inline-flex flex-wrap items-center gap-1">
+                        <MessageTypeBadge msgType={row.msgType} event={row.event} t={m.types} />
+                        {row.direction === "outbound" ? <Badge tone="amber">{m.outboundBadge}</Badge> : null}
+                      </span>
+                    </TableCell>
+                    <TableCell className="max-w-[14rem] align-top">
+                      <Link href={`/messages/followers/${encodeURIComponent(follower)}`} className="block truncate font-mono text-xs text-slate-600 hover:text-emerald-700 hover:underline" title={follower}>
+                        {follower}
+                      </Link>
+                    </TableCell>
+                    <TableCell className="align-top">
+                      <Link href={`/messages/${row.id}`} className="line-clamp-2 break-all text-slate-800 hover:text-emerald-700">
+                        {row.preview ?? <span className="text-slate-400">—</span>}
+                      </Link>
+                      <span className="mt-0.5 flex gap-1">
+                        {row.encrypted ? <Badge tone="green">{m.encrypted}</Badge> : null}
+                        {row.hasReply ? <Badge tone="blue">{m.replied}</Badge> : null}
+                      </span>
+                    </TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
         ) : (
           <EmptyState
             title={m.empty.noMatch}

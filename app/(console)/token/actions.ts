@@ -25,7 +25,7 @@ export async function refreshTokenAction(_prev: RefreshState, formData: FormData
   return { ok: false, message: t.token.testFailed, error: result.error };
 }
 
-export type KeyState = { ok: boolean; message: string; key?: string } | null;
+export type KeyState = { ok: boolean; message: string; key?: string; errors?: { name?: string } } | null;
 
 export async function createKeyAction(_prev: KeyState, formData: FormData): Promise<KeyState> {
   const { t } = await getI18n();
@@ -37,7 +37,7 @@ export async function createKeyAction(_prev: KeyState, formData: FormData): Prom
     revalidatePath("/token");
     return { ok: true, message: fmt(t.token.keyCreated, { name: created.name }), key: created.key };
   } catch (err) {
-    if (err instanceof ApiKeyError || (err as Error).name === "ApiKeyError") return { ok: false, message: t.token.keyNameError };
+    if (err instanceof ApiKeyError || (err as Error).name === "ApiKeyError") return { ok: false, message: t.setup.credentials.errors.form, errors: { name: t.token.keyNameError } };
     throw err;
   }
 }

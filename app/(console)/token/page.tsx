@@ -6,6 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Callout } from "@/components/ui/callout";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getConsoleAccount } from "@/lib/accounts/console-account";
 import { requireUser } from "@/lib/auth/require-user";
 import { formatDateTime } from "@/lib/i18n";
@@ -43,45 +44,43 @@ export default async function TokenPage() {
           <CardHeader title={k.events} />
           <CardBody className="p-0">
             {events.length ? (
-              <div className="overflow-x-auto">
-                <table className="w-full min-w-[36rem] text-sm" data-testid="refresh-events">
-                  <thead className="border-b border-slate-100 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-                    <tr>
-                      <th scope="col" className="px-5 py-2">{k.columns.time}</th>
-                      <th scope="col" className="px-3 py-2">{k.columns.trigger}</th>
-                      <th scope="col" className="px-3 py-2">{k.columns.endpoint}</th>
-                      <th scope="col" className="px-3 py-2">{k.columns.outcome}</th>
-                      <th scope="col" className="px-3 py-2 text-right">{k.columns.latency}</th>
-                      <th scope="col" className="px-5 py-2">{k.columns.instance}</th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
-                    {events.map((e) => (
-                      <tr key={e.id}>
-                        <td className="whitespace-nowrap px-5 py-2 tabular-nums text-slate-700">{when(e.createdAt)}</td>
-                        <td className="px-3 py-2">{k.triggers[e.trigger]}</td>
-                        <td className="px-3 py-2 font-mono text-xs">{e.endpoint}</td>
-                        <td className="px-3 py-2">
-                          {e.outcome === "success" ? (
-                            <Badge tone="green">{k.outcomes.success}</Badge>
-                          ) : (
-                            <span className="inline-flex flex-wrap items-center gap-1">
-                              <Badge tone="red">{k.outcomes.error}</Badge>
-                              <span className="font-mono text-xs text-slate-600" title={e.errmsg ?? undefined}>
-                                {e.errcode ?? e.errmsg}
-                              </span>
+              <Table density="compact" edge={5} className="min-w-[36rem]" data-testid="refresh-events">
+                <TableHeader className="border-b border-slate-100">
+                  <TableRow>
+                    <TableHead>{k.columns.time}</TableHead>
+                    <TableHead>{k.columns.trigger}</TableHead>
+                    <TableHead>{k.columns.endpoint}</TableHead>
+                    <TableHead>{k.columns.outcome}</TableHead>
+                    <TableHead className="text-right">{k.columns.latency}</TableHead>
+                    <TableHead>{k.columns.instance}</TableHead>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {events.map((e) => (
+                    <TableRow key={e.id}>
+                      <TableCell className="whitespace-nowrap tabular-nums text-slate-700">{when(e.createdAt)}</TableCell>
+                      <TableCell>{k.triggers[e.trigger]}</TableCell>
+                      <TableCell className="font-mono text-xs">{e.endpoint}</TableCell>
+                      <TableCell>
+                        {e.outcome === "success" ? (
+                          <Badge tone="green">{k.outcomes.success}</Badge>
+                        ) : (
+                          <span className="inline-flex flex-wrap items-center gap-1">
+                            <Badge tone="red">{k.outcomes.error}</Badge>
+                            <span className="font-mono text-xs text-slate-600" title={e.errmsg ?? undefined}>
+                              {e.errcode ?? e.errmsg}
                             </span>
-                          )}
-                        </td>
-                        <td className="px-3 py-2 text-right tabular-nums">{e.latencyMs} ms</td>
-                        <td className="max-w-[10rem] truncate px-5 py-2 font-mono text-xs text-slate-500" title={e.instance}>
-                          {e.instance}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                          </span>
+                        )}
+                      </TableCell>
+                      <TableCell className="text-right tabular-nums">{e.latencyMs} ms</TableCell>
+                      <TableCell className="max-w-[10rem] truncate font-mono text-xs text-slate-500" title={e.instance}>
+                        {e.instance}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
             ) : (
               <p className="px-5 py-8 text-center text-sm text-slate-500">{k.eventsEmpty}</p>
             )}

@@ -6,6 +6,7 @@ import { ActionResult } from "@/components/action-result";
 import { Field, fieldIds } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { fmt, type Dictionary } from "@/lib/i18n";
 import { addUser, updateUser, type UsersState } from "./actions";
 
@@ -22,67 +23,64 @@ export function UsersManager({ t, users, currentUserId }: { t: T; users: Array<{
   return (
     <div className="space-y-6">
       <Result state={rowState} t={t} />
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-        <table className="w-full min-w-[40rem] text-sm">
-          <thead className="border-b border-slate-200 bg-slate-50/70 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="px-4 py-2.5">{t.u.email}</th>
-              <th scope="col" className="px-4 py-2.5">{t.u.role}</th>
-              <th scope="col" className="px-4 py-2.5">{t.u.created}</th>
-              <th scope="col" className="px-4 py-2.5 text-right">{t.u.actions}</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {users.map((user) => (
-              <tr key={user.id}>
-                <td className="px-4 py-3 font-medium text-slate-800">
-                  {user.email} {user.id === currentUserId ? <span className="text-xs font-normal text-slate-400">({t.u.you})</span> : null}
-                </td>
-                <td className="px-4 py-3">
-                  <form action={rowAction} className="flex items-center gap-2">
-                    <input type="hidden" name="userId" value={user.id} />
-                    <input type="hidden" name="intent" value="role" />
-                    <label className="sr-only" htmlFor={`role-${user.id}`}>
-                      {`${t.u.role} ${user.email}`}
-                    </label>
+      <Table wrapperClassName="rounded-xl border border-slate-200 bg-white shadow-sm" className="min-w-[40rem]">
+        <TableHeader className="border-b border-slate-200 bg-slate-50/70">
+          <TableRow>
+            <TableHead>{t.u.email}</TableHead>
+            <TableHead>{t.u.role}</TableHead>
+            <TableHead>{t.u.created}</TableHead>
+            <TableHead className="text-right">{t.u.actions}</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {users.map((user) => (
+            <TableRow key={user.id}>
+              <TableCell className="font-medium text-slate-800">
+                {user.email} {user.id === currentUserId ? <span className="text-xs font-normal text-slate-400">({t.u.you})</span> : null}
+              </TableCell>
+              <TableCell>
+                <form action={rowAction} className="flex items-center gap-2">
+                  <input type="hidden" name="userId" value={user.id} />
+                  <input type="hidden" name="intent" value="role" />
+                  <Field id={`role-${user.id}`} label={`${t.u.role} ${user.email}`} labelHidden>
                     <Select id={`role-${user.id}`} name="role" defaultValue={user.role} className="h-8 w-auto text-xs">
                       <option value="admin">{t.roles.admin}</option>
                       <option value="viewer">{t.roles.viewer}</option>
                     </Select>
-                    <Button type="submit" size="sm" variant="ghost">
-                      {t.u.changeRole}
+                  </Field>
+                  <Button type="submit" size="sm" variant="ghost">
+                    {t.u.changeRole}
+                  </Button>
+                </form>
+              </TableCell>
+              <TableCell className="text-slate-500 tabular-nums">{user.created}</TableCell>
+              <TableCell>
+                <div className="flex justify-end gap-2">
+                  <form action={rowAction}>
+                    <input type="hidden" name="userId" value={user.id} />
+                    <input type="hidden" name="intent" value="reset" />
+                    <Button type="submit" size="sm" variant="secondary">
+                      {t.u.resetPassword}
                     </Button>
                   </form>
-                </td>
-                <td className="px-4 py-3 text-slate-500 tabular-nums">{user.created}</td>
-                <td className="px-4 py-3">
-                  <div className="flex justify-end gap-2">
-                    <form action={rowAction}>
-                      <input type="hidden" name="userId" value={user.id} />
-                      <input type="hidden" name="intent" value="reset" />
-                      <Button type="submit" size="sm" variant="secondary">
-                        {t.u.resetPassword}
-                      </Button>
-                    </form>
-                    <form
-                      action={rowAction}
-                      onSubmit={(e) => {
-                        if (!confirm(fmt(t.u.confirmRemove, { email: user.email }))) e.preventDefault();
-                      }}
-                    >
-                      <input type="hidden" name="userId" value={user.id} />
-                      <input type="hidden" name="intent" value="remove" />
-                      <Button type="submit" size="sm" variant="danger" disabled={user.id === currentUserId}>
-                        {t.u.remove}
-                      </Button>
-                    </form>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                  <form
+                    action={rowAction}
+                    onSubmit={(e) => {
+                      if (!confirm(fmt(t.u.confirmRemove, { email: user.email }))) e.preventDefault();
+                    }}
+                  >
+                    <input type="hidden" name="userId" value={user.id} />
+                    <input type="hidden" name="intent" value="remove" />
+                    <Button type="submit" size="sm" variant="danger" disabled={user.id === currentUserId}>
+                      {t.u.remove}
+                    </Button>
+                  </form>
+                </div>
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
 
       <form action={addAction} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" noValidate>
         <h2 className="text-base font-semibold text-slate-900">{t.u.addTitle}</h2>

@@ -8,6 +8,7 @@ import { Callout } from "@/components/ui/callout";
 import { cn } from "@/components/ui/cn";
 import { Field, fieldIds } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { SecretField } from "@/components/ui/secret-field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { ZAppId, ZAppSecret, ZEncodingAesKey, ZToken, type TAccountType, type TMessageMode } from "@/lib/accounts/account-fields";
 import { fmt, type Dictionary } from "@/lib/i18n";
@@ -32,7 +33,7 @@ export function CredentialsForm({
 }) {
   const [state, action] = useActionState(saveCredentials, null);
   const [appId, setAppId] = useState(account?.appId ?? "");
-  const [token, setToken] = useState(account ? (account.token ?? account.tokenMask) : "");
+  const [token, setToken] = useState(account?.token ?? "");
   const [appSecret, setAppSecret] = useState("");
   const [aesKey, setAesKey] = useState("");
   const [mode, setMode] = useState<TMessageMode>(account?.messageMode ?? "plain");
@@ -98,6 +99,22 @@ export function CredentialsForm({
     });
 
   const aesRequired = mode !== "plain" && !account?.encodingAesKeyMask;
+  const secretLabels = { show: t.common.show, hide: t.common.hide, copy: t.common.copy, copied: t.common.copied };
+  const replaceToggle = (replacing: boolean, toggle: () => void) => (
+    <button type="button" className="text-xs font-medium text-emerald-700 hover:underline" onClick={toggle}>
+      {replacing ? t.common.keep : t.common.replace}
+    </button>
+  );
+  const secretAside =
+    account?.appSecretMask && canEdit ? replaceToggle(replaceSecret, () => (setReplaceSecret((r) => !r), setAppSecret(""), setLocal((l) => ({ ...l, appSecret: undefined })))) : null;
+  const keyAside =
+    account?.encodingAesKeyMask && canEdit ? replaceToggle(replaceKey, () => (setReplaceKey((r) => !r), setAesKey(""), setLocal((l) => ({ ...l, encodingAesKey: undefined })))) : null;
+  const generateButton = (what: "token" | "encodingAesKey") => (
+    <Button variant="secondary" onClick={() => generate(what)} disabled={generating}>
+      {t.common.generate}
+      <span className="sr-only"> {what === "token" ? "Token" : "EncodingAESKey"}</span>
+    </Button>
+  );
 
   return (
     <form action={action} className="space-y-6" noValidate>
@@ -122,20 +139,8 @@ export function CredentialsForm({
             />
           </Field>
 
-          <Field
-            id="appSecret"
-            label="AppSecret"
-            hint={t.c.appSecretHint}
-            error={errorOf("appSecret")}
-            aside={
-              account?.appSecretMask && canEdit ? (
-                <button type="button" className="text-xs font-medium text-emerald-700 hover:underline" onClick={() => (setReplaceSecret((r) => !r), setAppSecret(""), setLocal((l) => ({ ...l, appSecret: undefined })))}>
-                  {replaceSecret ? t.common.keep : t.common.replace}
-                </button>
-              ) : null
-            }
-          >
-            {replaceSecret ? (
+          {replaceSecret ? (
+            <Field id="appSecret" label="AppSecret" hint={t.c.appSecretHint} error={errorOf("appSecret")} aside={secretAside}>
               <Input
                 {...fieldIds("appSecret", { hint: true, error: !!errorOf("appSecret") })}
                 name="appSecret"
@@ -147,45 +152,35 @@ export function CredentialsForm({
                 autoFocus={!!account?.appSecretMask}
                 className="font-mono"
               />
-            ) : (
-              <Input {...fieldIds("appSecret", { hint: true })} readOnly value={fmt(t.c.appSecretSaved, { mask: account?.appSecretMask ?? "" })} className="bg-slate-50 font-mono text-slate-600" />
-            )}
-          </Field>
+            </Field>
+          ) : (
+            <SecretField control="input" id="appSecret" label="AppSecret" hint={t.c.appSecretHint} aside={secretAside} mask={fmt(t.c.appSecretSaved, { mask: account?.appSecretMask ?? "" })} labels={secretLabels} />
+          )}
 
-          <Field id="token" label="Token" hint={t.c.tokenHint} error={errorOf("token")}>
-            <div className="flex gap-2">
-              <Input
-                {...fieldIds("token", { hint: true, error: !!errorOf("token") })}
-                name="token"
-                value={token}
-                onChange={(ev) => setToken(ev.target.value)}
-                onBlur={() => check("token", token)}
-                autoComplete="off"
-                spellCheck={false}
-                className="font-mono"
-              />
-              <Button variant="secondary" onClick={() => generate("token")} disabled={generating}>
-                {t.common.generate}
-                <span className="sr-only"> Token</span>
-              </Button>
-            </div>
-          </Field>
+          {account && account.token === null ? (
+            // A viewer: the form holds the Token's mask only.
+            <SecretField control="input" id="token" label="Token" hint={t.c.tokenHint} mask={account.tokenMask} labels={secretLabels} actions={generateButton("token")} />
+          ) : (
+            <Field id="token" label="Token" hint={t.c.tokenHint} error={errorOf("token")}>
+              <div className="flex gap-2">
+                <Input
+                  {...fieldIds("token", { hint: true, error: !!errorOf("token") })}
+                  name="token"
+                  value={token}
+                  onChange={(ev) => setToken(ev.target.value)}
+                  onBlur={() => check("token", token)}
+                  autoComplete="off"
+                  spellCheck={false}
+                  className="font-mono"
+                />
+                {generateButton("token")}
+              </div>
+            </Field>
+          )}
 
-          <Field
-            id="encodingAesKey"
-            label="EncodingAESKey"
-            hint={t.c.aesKeyHint}
-            error={errorOf("encodingAesKey")}
-            aside={
-              account?.encodingAesKeyMask && canEdit ? (
-                <button type="button" className="text-xs font-medium text-emerald-700 hover:underline" onClick={() => (setReplaceKey((r) => !r), setAesKey(""), setLocal((l) => ({ ...l, encodingAesKey: undefined })))}>
-                  {replaceKey ? t.common.keep : t.common.replace}
-                </button>
-              ) : null
-            }
-          >
-            <div className="flex gap-2">
-              {replaceKey ? (
+          {replaceKey ? (
+            <Field id="encodingAesKey" label="EncodingAESKey" hint={t.c.aesKeyHint} error={errorOf("encodingAesKey")} aside={keyAside}>
+              <div className="flex gap-2">
                 <Input
                   {...fieldIds("encodingAesKey", { hint: true, error: !!errorOf("encodingAesKey") })}
                   name="encodingAesKey"
@@ -197,15 +192,21 @@ export function CredentialsForm({
                   required={aesRequired}
                   className="font-mono"
                 />
-              ) : (
-                <Input {...fieldIds("encodingAesKey", { hint: true })} readOnly value={fmt(t.c.aesKeySaved, { mask: account?.encodingAesKeyMask ?? "" })} className="bg-slate-50 font-mono text-slate-600" />
-              )}
-              <Button variant="secondary" onClick={() => generate("encodingAesKey")} disabled={generating}>
-                {t.common.generate}
-                <span className="sr-only"> EncodingAESKey</span>
-              </Button>
-            </div>
-          </Field>
+                {generateButton("encodingAesKey")}
+              </div>
+            </Field>
+          ) : (
+            <SecretField
+              control="input"
+              id="encodingAesKey"
+              label="EncodingAESKey"
+              hint={t.c.aesKeyHint}
+              aside={keyAside}
+              mask={fmt(t.c.aesKeySaved, { mask: account?.encodingAesKeyMask ?? "" })}
+              labels={secretLabels}
+              actions={generateButton("encodingAesKey")}
+            />
+          )}
 
           <fieldset aria-describedby="mode-hint">
             <legend className="text-sm font-medium text-slate-800">{t.c.messageMode}</legend>
