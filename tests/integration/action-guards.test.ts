@@ -174,9 +174,10 @@ describe("a viewer replaying admin server actions", () => {
   });
 });
 
+let endedCookie: string;
+
 describe("route handlers that need a session", () => {
   let rawId: string;
-  let endedCookie: string;
   const routes = () => ["/api/live?scope=messages", "/api/messages/export?format=csv", `/api/messages/${rawId}/raw`];
 
   before(async () => {
@@ -215,4 +216,16 @@ describe("route handlers that need a session", () => {
       }
     });
   }
+});
+
+describe("a session that has ended, replaying an admin action", () => {
+  test("is sent to sign in, and nothing changes", async () => {
+    // The ended user is promoted meanwhile: only the ended session, not the role, can refuse it.
+    await sql.query(`UPDATE "user" SET role = 'admin' WHERE email = $1`, [ENDED.email]);
+    const before = await snapshot();
+    const res = await postAction("app/(console)/users/actions.ts", "addUser", [null, form({ email: "late@example.com", role: "admin", password: "late password 1" })], endedCookie);
+    assert.ok(!res.body.includes("late@example.com"), `the action ran: ${res.status} ${res.body.slice(0, 300)}`);
+    assert.match(res.location ?? "", /\/login/, `not sent to sign in: ${res.status} ${res.body.slice(0, 200)}`);
+    assert.equal(await snapshot(), before);
+  });
 });
