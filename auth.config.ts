@@ -7,7 +7,7 @@ import { errorFields, log } from "./lib/log";
 // needs no environment.
 //
 // The proxy only redirects signed-out visitors early. It is not the access control: every page,
-// server action and route handler calls requireUser() itself (lib/auth/require-user.ts).
+// server action and route handler checks the session itself (lib/auth/require-user.ts).
 
 export const SESSION_MAX_AGE_S = 7 * 24 * 3600;
 
@@ -39,7 +39,7 @@ export function authConfig(): NextAuthConfig {
       authorized({ auth, request }) {
         const { pathname } = request.nextUrl;
         if (pathname === "/login" || auth?.user) return true;
-        if (pathname.startsWith("/api/")) return Response.json({ error: "unauthenticated" }, { status: 401 });
+        if (pathname.startsWith("/api/")) return Response.json({ error: "unauthorized" }, { status: 401 });
         return false; // → /login?callbackUrl=…
       },
       jwt({ token, user }) {

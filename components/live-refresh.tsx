@@ -19,6 +19,13 @@ export function LiveRefresh({ src, version, intervalMs = 3000, label }: { src: s
       if (!document.hidden) {
         try {
           const res = await fetch(src, { cache: "no-store", headers: { accept: "application/json" } });
+          if (res.status === 401) {
+            // The session ended (signed out elsewhere, password changed): re-rendering the page
+            // takes the reader to the sign-in page, as any navigation would.
+            stopped = true;
+            router.refresh();
+            return;
+          }
           if (res.ok) {
             const body = (await res.json()) as { version: string | null };
             if (body.version !== known.current) {

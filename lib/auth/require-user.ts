@@ -44,12 +44,16 @@ export async function requireUser(opts: { role?: Role } = {}): Promise<SessionUs
   return user;
 }
 
-/** For server actions that answer with a form state: the admin, or null when the user is a viewer. */
-export async function requireAdminForAction(): Promise<SessionUser | null> {
-  try {
-    return await requireUser({ role: "admin" });
-  } catch (err) {
-    if (isForbidden(err)) return null;
-    throw err;
-  }
+/**
+ * For route handlers, which answer data to a script, not a page to a browser: signed out (or a
+ * session that has ended) → 401 `{"error":"unauthorized"}`, signed in without `role` → 403
+ * `{"error":"forbidden"}`, instead of a redirect to the sign-in page. Server actions use
+ * adminAction()/userAction() (./server-action.ts).
+ */
+export async function requireUserForRoute(opts: { role?: Role } = {}): Promise<SessionUser | Response> {
+  const { user } = await resolveSession();
+  const headers = { "cache-control": "no-store" };
+  if (!user) return Response.json({ error: "unauthorized" }, { status: 401, headers });
+  if (opts.role === "admin" && user.role !== "admin") return Response.json({ error: "forbidden" }, { status: 403, headers });
+  return user;
 }

@@ -1,55 +1,50 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { getConsoleAccount } from "@/lib/accounts/console-account";
-import { requireAdminForAction } from "@/lib/auth/require-user";
+import { adminAction, type FormState } from "@/lib/auth/server-action";
 import { fmt, formatDateTime } from "@/lib/i18n";
-import { getI18n } from "@/lib/i18n/server";
 import { log } from "@/lib/log";
 import { ApiKeyError, createApiKey, refreshTokenNow, revokeApiKey, type TokenError } from "@/lib/tokens";
 
-export type RefreshState = { ok: boolean; message: string; error?: TokenError } | null;
+export type RefreshState = FormState<never, { error: TokenError }>;
+
+const text = z.preprocess((v) => v ?? "", z.string());
 
 /** "Test connection" (setup step 4) and "Refresh now" (API access page): ask WeChat for a token now. */
-export async function refreshTokenAction(_prev: RefreshState, formData: FormData): Promise<RefreshState> {
-  const { t, locale, tz } = await getI18n();
-  const admin = await requireAdminForAction();
-  if (!admin) return { ok: false, message: t.common.forbidden };
-  const { account } = await getConsoleAccount();
-  if (!account) return { ok: false, message: t.token.noAccount };
-  const result = await refreshTokenNow(account.id);
-  log.info("token.manual_refresh", { account: account.id, by: admin.id, ok: result.ok, errcode: result.ok ? undefined : result.error.errcode });
-  revalidatePath("/", "layout");
-  const success = formData.get("intent") === "test" ? t.token.testOk : t.token.refreshed;
-  if (result.ok) return { ok: true, message: fmt(success, { time: formatDateTime(result.expiresAt, locale, tz) }) };
-  return { ok: false, message: t.token.testFailed, error: result.error };
-}
+export const refreshTokenAction = adminAction(
+  { schema: z.object({ intent: z.unknown() }), invalid: (t) => t.common.error },
+  async ({ user, data, t, locale, tz }): Promise<RefreshState> => {
+    const { account } = await getConsoleAccount();
+    if (!account) return { ok: false, message: t.token.noAccount };
+    const result = await refreshTokenNow(account.id);
+    log.info("token.manual_refresh", { account: account.id, by: user.id, ok: result.ok, errcode: result.ok ? undefined : result.error.errcode });
+    revalidatePath("/", "layout");
+    const success = data.intent === "test" ? t.token.testOk : t.token.refreshed;
+    if (result.ok) return { ok: true, message: fmt(success, { time: formatDateTime(result.expiresAt, locale, tz) }) };
+    return { ok: false, message: t.token.testFailed, error: result.error };
+  },
+);
 
-export type KeyState = { ok: boolean; message: string; key?: string; errors?: { name?: string } } | null;
+export type KeyState = FormState<"name", { key: string }>;
 
-export async function createKeyAction(_prev: KeyState, formData: FormData): Promise<KeyState> {
-  const { t } = await getI18n();
-  const admin = await requireAdminForAction();
-  if (!admin) return { ok: false, message: t.common.forbidden };
+// The key's name is checked by createApiKey itself, the rule the CLI shares.
+export const createKeyAction = adminAction({ schema: z.object({ name: text }), invalid: (t) => t.token.keyNameError }, async ({ user, data, t }): Promise<KeyState> => {
   try {
-    const created = await createApiKey(String(formData.get("name") ?? ""));
-    log.info("api_key.created", { by: admin.id, key: created.id });
+    const created = await createApiKey(data.name);
+    log.info("api_key.created", { by: user.id, key: created.id });
     revalidatePath("/token");
     return { ok: true, message: fmt(t.token.keyCreated, { name: created.name }), key: created.key };
   } catch (err) {
     if (err instanceof ApiKeyError || (err as Error).name === "ApiKeyError") return { ok: false, message: t.setup.credentials.errors.form, errors: { name: t.token.keyNameError } };
     throw err;
   }
-}
+});
 
-export async function revokeKeyAction(_prev: KeyState, formData: FormData): Promise<KeyState> {
-  const { t } = await getI18n();
-  const admin = await requireAdminForAction();
-  if (!admin) return { ok: false, message: t.common.forbidden };
-  const id = String(formData.get("id") ?? "");
-  const name = String(formData.get("name") ?? "");
-  const revoked = await revokeApiKey(id);
-  log.info("api_key.revoked", { by: admin.id, key: id, revoked });
+export const revokeKeyAction = adminAction({ schema: z.object({ id: text, name: text }), invalid: (t) => t.common.error }, async ({ user, data, t }): Promise<KeyState> => {
+  const revoked = await revokeApiKey(data.id);
+  log.info("api_key.revoked", { by: user.id, key: data.id, revoked });
   revalidatePath("/token");
-  return revoked ? { ok: true, message: fmt(t.token.revoked, { name }) } : { ok: false, message: t.common.error };
-}
+  return revoked ? { ok: true, message: fmt(t.token.revoked, { name: data.name }) } : { ok: false, message: t.common.error };
+});

@@ -1,5 +1,5 @@
 import { getConsoleAccount } from "@/lib/accounts/console-account";
-import { requireUser } from "@/lib/auth/require-user";
+import { requireUserForRoute } from "@/lib/auth/require-user";
 import { getCallbackStatus } from "@/lib/callback/callback-status";
 import { getPool } from "@/lib/db";
 import { getTimeZone } from "@/lib/i18n/server";
@@ -14,7 +14,8 @@ export const dynamic = "force-dynamic";
 // cursor, ?scope=callback the callback status version, ?scope=token the latest token refresh.
 // A changed value means "refresh".
 export async function GET(request: Request): Promise<Response> {
-  await requireUser();
+  const user = await requireUserForRoute();
+  if (user instanceof Response) return user;
   const params = new URL(request.url).searchParams;
   const { account } = await getConsoleAccount();
   let version: string | null = null;

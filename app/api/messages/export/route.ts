@@ -1,5 +1,5 @@
 import { getConsoleAccount } from "@/lib/accounts/console-account";
-import { requireUser } from "@/lib/auth/require-user";
+import { requireUserForRoute } from "@/lib/auth/require-user";
 import { getPool } from "@/lib/db";
 import { getTimeZone } from "@/lib/i18n/server";
 import { errorFields, log } from "@/lib/log";
@@ -11,7 +11,8 @@ export const dynamic = "force-dynamic";
 
 // GET /api/messages/export?format=csv|ndjson&<the log's filters>: admins and viewers alike.
 export async function GET(request: Request): Promise<Response> {
-  const user = await requireUser();
+  const user = await requireUserForRoute();
+  if (user instanceof Response) return user;
   const params = new URL(request.url).searchParams;
   const format = params.get("format") === "ndjson" ? "ndjson" : "csv";
   const { account } = await getConsoleAccount();

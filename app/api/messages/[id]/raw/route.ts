@@ -1,5 +1,5 @@
 import { getConsoleAccount } from "@/lib/accounts/console-account";
-import { requireUser } from "@/lib/auth/require-user";
+import { requireUserForRoute } from "@/lib/auth/require-user";
 import { getPool } from "@/lib/db";
 import { getMessage } from "@/lib/messages/get-message";
 
@@ -9,7 +9,8 @@ export const dynamic = "force-dynamic";
 // GET /api/messages/<id>/raw: the stored XML exactly as received, as a file, for documents too
 // large to show indented. Admins and viewers alike, like the export.
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  await requireUser();
+  const user = await requireUserForRoute();
+  if (user instanceof Response) return user;
   const { id } = await params;
   const { account } = await getConsoleAccount();
   const message = account ? await getMessage(getPool(), account.id, id) : null;

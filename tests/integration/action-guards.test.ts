@@ -1,0 +1,231 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { after, before, describe, test } from "node:test";
+import pg from "pg";
+import { hashPassword } from "../../lib/auth/password";
+import { insertAccount, newSimAccount } from "../helpers/accounts";
+import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
+import { signInOverHttp } from "../helpers/http-session";
+import { startMockWeChatApi, type MockWeChatApi } from "../helpers/mock-wechat-api";
+import { createTestDatabase } from "../helpers/test-database";
+
+// What the server itself refuses, whatever the browser shows. Every admin server action is
+// posted over HTTP exactly as React posts it (the Next-Action header and React's own encoding of
+// the arguments), with a viewer's session: each must answer the translated refusal and leave the
+// database as it was. The route handlers that need a session answer 401 JSON to a script that
+// has none, or whose session has ended, rather than redirecting it to the sign-in page.
+
+const ADMIN = { email: "admin@example.com", password: "correct horse battery" };
+const VIEWER = { email: "viewer@example.com", password: "viewer password 1" };
+const ENDED = { email: "ended@example.com", password: "ended password 1" };
+const FORBIDDEN_EN = "Not allowed: only admins can do this.";
+const sim = newSimAccount("safe");
+
+// The form actions and argument actions of the console, by file and export. The test below
+// checks that this list is the build's whole list, so a new action cannot be left out.
+const USER_ACTIONS = ["app/(console)/actions.ts#signOutAction", "app/(console)/password/actions.ts#changePassword", "app/(auth)/login/actions.ts#login"];
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let app: AppServer;
+let wechatApi: MockWeChatApi;
+let sql: pg.Client;
+let accountId: string;
+let adminCookie: string;
+let viewerCookie: string;
+let otherUserId: string;
+let apiKeyId: string;
+
+type ManifestEntry = { workers: Record<string, unknown>; filename?: string; exportedName?: string };
+let manifest: Record<string, ManifestEntry>;
+
+// React's own client encoding of server-action arguments, the one the browser runs.
+const require = createRequire(import.meta.url);
+const { encodeReply } = require("next/dist/compiled/react-server-dom-turbopack/client.node.js") as { encodeReply(v: unknown): Promise<string | FormData> };
+
+function actionOf(file: string, name: string): { id: string; page: string } {
+  const found = Object.entries(manifest).find(([, e]) => e.filename === file && e.exportedName === name);
+  assert.ok(found, `no server action ${file}#${name} in the build`);
+  const [id, entry] = found;
+  // A page that uses the action, as the path the browser posts to: route groups dropped.
+  const worker = Object.keys(entry.workers).find((w) => w.endsWith("/page") && !w.includes("["));
+  assert.ok(worker, `no static page uses ${name}`);
+  const page = worker.replace(/^app/, "").replace(/\/page$/, "").replace(/\/\([^)]*\)/g, "") || "/";
+  return { id, page };
+}
+
+/** Posts a server action as React does; `args` are the action's arguments (a form's: [prev, FormData]). */
+async function postAction(file: string, name: string, args: unknown[], cookie: string): Promise<{ status: number; body: string; location: string | null }> {
+  const { id, page } = actionOf(file, name);
+  const res = await fetch(app.url + page, {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie, "next-action": id, accept: "text/x-component", origin: app.url, "accept-language": "en" },
+    body: await encodeReply(args),
+  });
+  return { status: res.status, body: await res.text(), location: res.headers.get("location") ?? res.headers.get("x-action-redirect") };
+}
+
+const form = (fields: Record<string, string>) => {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) fd.set(k, v);
+  return fd;
+};
+
+/** Every table an admin action could change, row by row. */
+async function snapshot(): Promise<string> {
+  const tables = ["account", `"user"`, "api_key", "access_token", "token_refresh_event"];
+  const parts: unknown[] = [];
+  for (const table of tables) parts.push((await sql.query(`SELECT * FROM ${table} ORDER BY 1`)).rows);
+  return JSON.stringify(parts);
+}
+
+before(async () => {
+  db = await createTestDatabase();
+  sql = new pg.Client({ connectionString: db.url });
+  await sql.connect();
+  wechatApi = await startMockWeChatApi();
+  wechatApi.addApp({ appId: sim.appId, secret: "0123456789abcdefABCDEFGHIJ987654" });
+  app = await startApp({ databaseUrl: db.url, env: { WECHAT_API_BASE: wechatApi.url } });
+  manifest = (JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, ManifestEntry> }).node;
+  accountId = await insertAccount(db.url, TEST_ENCRYPTION_KEY, sim);
+  for (const u of [VIEWER, ENDED]) {
+    await sql.query(`INSERT INTO "user" (id, email, password_hash, role) VALUES (gen_random_uuid(), $1, $2, 'viewer')`, [u.email, await hashPassword(u.password)]);
+  }
+  otherUserId = (await sql.query(`SELECT id FROM "user" WHERE email = $1`, [ENDED.email])).rows[0].id;
+  apiKeyId = (await sql.query(`INSERT INTO api_key (id, name, key_hash, prefix) VALUES (gen_random_uuid(), 'billing', md5(random()::text), 'mpd_abcd') RETURNING id`)).rows[0].id;
+  adminCookie = await signInOverHttp(app.url, ADMIN.email, ADMIN.password);
+  viewerCookie = await signInOverHttp(app.url, VIEWER.email, VIEWER.password);
+});
+
+after(async () => {
+  await app?.stop();
+  await wechatApi?.close();
+  await sql?.end();
+  await db?.drop();
+});
+
+describe("a viewer replaying admin server actions", () => {
+  const SETTINGS = "app/(console)/settings/actions.ts";
+  const TOKEN = "app/(console)/token/actions.ts";
+  const USERS = "app/(console)/users/actions.ts";
+  const formCases = (): [string, string, Record<string, string>][] => [
+    [SETTINGS, "saveCredentials", { accountId, appId: sim.appId, token: "HijackedToken123", messageMode: "plain", accountType: "service", certified: "on" }],
+    [SETTINGS, "saveKind", { accountId, accountType: "service", certified: "on" }],
+    [TOKEN, "refreshTokenAction", { intent: "test" }],
+    [TOKEN, "createKeyAction", { name: "stolen" }],
+    [TOKEN, "revokeKeyAction", { id: apiKeyId, name: "billing" }],
+    [USERS, "addUser", { email: "intruder@example.com", role: "admin", password: "intruder password" }],
+    [USERS, "updateUser", { intent: "role", userId: otherUserId, role: "admin" }],
+    [USERS, "updateUser", { intent: "reset", userId: otherUserId }],
+    [USERS, "updateUser", { intent: "remove", userId: otherUserId }],
+  ];
+
+  test("the list of actions is the build's: every other action is an admin action tested here", () => {
+    const tested = new Set([...formCases().map(([f, n]) => `${f}#${n}`), `${SETTINGS}#generateCredential`, `${SETTINGS}#revealAccountSecret`]);
+    for (const entry of Object.values(manifest)) {
+      if (!entry.filename || !entry.exportedName) continue;
+      const key = `${entry.filename}#${entry.exportedName}`;
+      assert.ok(tested.has(key) || USER_ACTIONS.includes(key), `server action ${key} is neither tested as admin-only nor listed as a user action`);
+    }
+  });
+
+  test("each form action answers the refusal and changes nothing", async () => {
+    for (const [file, name, fields] of formCases()) {
+      const before = await snapshot();
+      const res = await postAction(file, name, [null, form(fields)], viewerCookie);
+      assert.equal(res.status, 200, `${name} ${fields.intent ?? ""}: ${res.status} ${res.body.slice(0, 300)}`);
+      assert.ok(res.body.includes(FORBIDDEN_EN), `${name} ${fields.intent ?? ""} did not answer the refusal: ${res.body.slice(0, 300)}`);
+      assert.equal(await snapshot(), before, `${name} ${fields.intent ?? ""} changed the database`);
+    }
+    assert.equal(wechatApi.tokenCalls(sim.appId), 0, "a viewer made mpdesk call WeChat");
+  });
+
+  test("the same requests from an admin do reach the actions (the replay is a real one)", async () => {
+    const res = await postAction(TOKEN, "createKeyAction", [null, form({ name: "admin-made" })], adminCookie);
+    assert.equal(res.status, 200, res.body.slice(0, 300));
+    assert.equal((await sql.query(`SELECT count(*)::int AS n FROM api_key WHERE name = 'admin-made'`)).rows[0].n, 1);
+    const kind = await postAction(SETTINGS, "saveKind", [null, form({ accountId, accountType: "service", certified: "on" })], adminCookie);
+    assert.equal(kind.status, 200, kind.body.slice(0, 300));
+    assert.deepEqual((await sql.query(`SELECT account_type, certified FROM account WHERE id = $1`, [accountId])).rows[0], { account_type: "service", certified: true });
+  });
+
+  test("Generate and Show give a viewer nothing", async () => {
+    const token = (await sql.query(`SELECT token FROM account WHERE id = $1`, [accountId])).rows[0].token as string;
+    for (const field of ["token", "encodingAesKey"]) {
+      const res = await postAction(SETTINGS, "revealAccountSecret", [accountId, field], viewerCookie);
+      assert.equal(res.status, 200, res.body.slice(0, 300));
+      assert.ok(!res.body.includes(token) && !res.body.includes(sim.encodingAesKey), `the viewer was shown the ${field}`);
+    }
+    const asAdmin = await postAction(SETTINGS, "revealAccountSecret", [accountId, "encodingAesKey"], adminCookie);
+    assert.ok(asAdmin.body.includes(sim.encodingAesKey), `the admin's replay did not reveal the key: ${asAdmin.body.slice(0, 300)}`);
+
+    const generated = await postAction(SETTINGS, "generateCredential", ["token"], viewerCookie);
+    assert.equal(generated.status, 200, generated.body.slice(0, 300));
+    assert.doesNotMatch(generated.body, /"[A-Za-z0-9]{32}"/, "a viewer got a generated Token");
+    assert.match((await postAction(SETTINGS, "generateCredential", ["token"], adminCookie)).body, /"[A-Za-z0-9]{32}"/);
+  });
+
+  test("an admin's input that does not parse gets per-field messages from the dictionary", async () => {
+    const res = await postAction(SETTINGS, "saveCredentials", [null, form({ accountId, appId: "nope", token: "x", messageMode: "plain" })], adminCookie);
+    assert.equal(res.status, 200, res.body.slice(0, 300));
+    assert.match(res.body, /"errors":\{[^}]*"appId":"[^"]+"/);
+    assert.match(res.body, /"errors":\{[^}]*"token":"[^"]+"/);
+  });
+});
+
+let endedCookie: string;
+
+describe("route handlers that need a session", () => {
+  let rawId: string;
+  const routes = () => ["/api/live?scope=messages", "/api/messages/export?format=csv", `/api/messages/${rawId}/raw`];
+
+  before(async () => {
+    rawId = (
+      await sql.query(
+        `INSERT INTO message (account_id, direction, msg_type, from_user, to_user, raw_xml, fields, dedupe_key, received_at)
+         VALUES ($1, 'inbound', 'text', 'o_follower', 'gh_1', '<xml/>', '{}', 'k1', now()) RETURNING id::text AS id`,
+        [accountId],
+      )
+    ).rows[0].id;
+    endedCookie = await signInOverHttp(app.url, ENDED.email, ENDED.password);
+    // The session ends on the server (as sign-out or a password change does); the cookie stays valid-looking.
+    await sql.query(`UPDATE "user" SET session_version = session_version + 1 WHERE email = $1`, [ENDED.email]);
+  });
+
+  test("signed in, each answers 200", async () => {
+    for (const path of routes()) {
+      const res = await fetch(app.url + path, { redirect: "manual", headers: { cookie: viewerCookie } });
+      assert.equal(res.status, 200, `${path}: ${res.status}`);
+      await res.arrayBuffer();
+    }
+  });
+
+  for (const [who, cookie] of [
+    ["without a session", () => ""],
+    ["with a session that has ended", () => endedCookie],
+  ] as const) {
+    test(`${who}, each answers 401 {"error":"unauthorized"}, never a redirect`, async () => {
+      for (const path of routes()) {
+        const res = await fetch(app.url + path, { redirect: "manual", headers: cookie() ? { cookie: cookie() } : {} });
+        const body = await res.text();
+        assert.equal(res.status, 401, `${path}: ${res.status} ${res.headers.get("location") ?? ""} ${body.slice(0, 200)}`);
+        assert.equal(res.headers.get("location"), null, path);
+        assert.match(res.headers.get("content-type") ?? "", /^application\/json/, path);
+        assert.deepEqual(JSON.parse(body), { error: "unauthorized" }, path);
+      }
+    });
+  }
+});
+
+describe("a session that has ended, replaying an admin action", () => {
+  test("is sent to sign in, and nothing changes", async () => {
+    // The ended user is promoted meanwhile: only the ended session, not the role, can refuse it.
+    await sql.query(`UPDATE "user" SET role = 'admin' WHERE email = $1`, [ENDED.email]);
+    const before = await snapshot();
+    const res = await postAction("app/(console)/users/actions.ts", "addUser", [null, form({ email: "late@example.com", role: "admin", password: "late password 1" })], endedCookie);
+    assert.ok(!res.body.includes("late@example.com"), `the action ran: ${res.status} ${res.body.slice(0, 300)}`);
+    assert.match(res.location ?? "", /\/login/, `not sent to sign in: ${res.status} ${res.body.slice(0, 200)}`);
+    assert.equal(await snapshot(), before);
+  });
+});
