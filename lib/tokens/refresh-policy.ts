@@ -2,7 +2,8 @@ import { classifyErrcode, type WeChatErrorClass } from "../wechat/errors";
 import type { TokenEndpoint } from "./types";
 
 // When to renew a token and what to do after a failure, as pure functions of time and errcode
-// (wechat-protocol.md §6). Branches on errcode only: errmsg wording changes, errcodes do not.
+// (WeChat's access_token rules: each classic call rotates the token, stable tokens rotate 5 min
+// before expiry, configuration errcodes must not be retried). Branches on errcode only: errmsg wording changes, errcodes do not.
 
 /** Attempts within one refresh when WeChat is busy (-1) or unreachable; each is recorded. */
 export const MAX_ATTEMPTS = 3;

@@ -3,7 +3,7 @@ import type pg from "pg";
 import type { RefreshEvent, TokenEndpoint } from "./types";
 
 // Raw SQL for the refresh path: it runs on the connection that holds the refresh lock, and on the
-// hot path, where Prisma's per-query overhead would show (STACK.md, figures).
+// hot path, where Prisma's per-query overhead (about 1 ms of CPU per query) would show.
 
 /** Which process wrote a refresh event: enough to tell instances apart in the console. */
 export const INSTANCE = `${hostname()}:${process.pid}`;

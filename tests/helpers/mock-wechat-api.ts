@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 // endpoints with their rotation rules, one business API, WeChat's JSON error shapes, and knobs to
 // make it fail, stall or rotate. Counts every call, per path and per AppID.
 //
-// Rules played (wechat-protocol.md §6):
+// Rules played, as WeChat documents them for access_token:
 //  - classic GET /cgi-bin/token: every call issues a new token; the previous one keeps working
 //    for `classicGraceMs` (about 5 minutes at WeChat).
 //  - stable POST /cgi-bin/stable_token: the same token comes back (with the time it has left)

@@ -11,7 +11,7 @@ import {
 } from "../../lib/tokens/refresh-policy";
 
 // When the token service renews a token and what it does after each kind of failure
-// (wechat-protocol.md §6), as pure functions of time, errcode and a random source.
+// (WeChat's access_token rules), as pure functions of time, errcode and a random source.
 
 const now = new Date("2026-11-24T09:30:15.000Z");
 const low = () => 0;
