@@ -56,6 +56,8 @@ interface Details {
 }
 
 export type AppErrorReason<C extends AppErrorCode> = C extends keyof Reasons ? Reasons[C] : string;
+/** Required (and so always present) for the codes in Reasons. */
+type ReasonField<C extends AppErrorCode> = C extends keyof Reasons ? Reasons[C] : string | undefined;
 export type AppErrorDetails<C extends AppErrorCode> = C extends keyof Details ? Details[C] : undefined;
 
 type BaseOptions<C extends AppErrorCode> = {
@@ -75,7 +77,7 @@ type OptionsArg<C extends AppErrorCode> = C extends keyof Details | keyof Reason
 export class AppError<C extends AppErrorCode = AppErrorCode> extends Error {
   override readonly name = "AppError";
   readonly code: C;
-  readonly reason: AppErrorReason<C> | undefined;
+  readonly reason: ReasonField<C>;
   readonly details: AppErrorDetails<C>;
   readonly userMessage: string | undefined;
   readonly headers: Record<string, string> | undefined;
@@ -84,7 +86,7 @@ export class AppError<C extends AppErrorCode = AppErrorCode> extends Error {
     const o = (options ?? {}) as BaseOptions<C> & { details?: AppErrorDetails<C> };
     super(o.message ?? o.reason ?? code, o.cause === undefined ? undefined : { cause: o.cause });
     this.code = code;
-    this.reason = o.reason;
+    this.reason = o.reason as ReasonField<C>;
     this.details = o.details as AppErrorDetails<C>;
     this.userMessage = o.userMessage;
     this.headers = o.headers;

@@ -2,11 +2,12 @@
 
 import { revalidatePath } from "next/cache";
 import { getConsoleAccount } from "@/lib/accounts/console-account";
+import { isAppError } from "@/lib/app-error";
 import { requireAdminForAction } from "@/lib/auth/require-user";
 import { fmt, formatDateTime } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
 import { log } from "@/lib/log";
-import { ApiKeyError, createApiKey, refreshTokenNow, revokeApiKey, type TokenError } from "@/lib/tokens";
+import { createApiKey, refreshTokenNow, revokeApiKey, type TokenError } from "@/lib/tokens";
 
 export type RefreshState = { ok: boolean; message: string; error?: TokenError } | null;
 
@@ -37,7 +38,7 @@ export async function createKeyAction(_prev: KeyState, formData: FormData): Prom
     revalidatePath("/token");
     return { ok: true, message: fmt(t.token.keyCreated, { name: created.name }), key: created.key };
   } catch (err) {
-    if (err instanceof ApiKeyError || (err as Error).name === "ApiKeyError") return { ok: false, message: t.token.keyNameError };
+    if (isAppError(err, "INVALID_INPUT")) return { ok: false, message: t.token.keyNameError };
     throw err;
   }
 }
