@@ -14,7 +14,6 @@ const COST = 12;
 export const HASH_CONCURRENCY = Math.max(1, Math.floor(availableParallelism() / 2));
 export const HASH_QUEUE_LIMIT = 4 * HASH_CONCURRENCY;
 
-
 type Gate = { running: number; waiting: (() => void)[] };
 const g = globalThis as typeof globalThis & { mpdeskHashGate?: Gate };
 const gate = (): Gate => (g.mpdeskHashGate ??= { running: 0, waiting: [] });
@@ -48,7 +47,7 @@ export function hashPassword(password: string): Promise<string> {
   return throughGate(() => hash(password, COST), { refuseWhenFull: false });
 }
 
-/** Throws AppError BUSY when the gate is full (too many sign-ins hashing or waiting: answer "try again" at once). A malformed stored hash verifies as false. */
+/** Throws AppError BUSY when the gate is full: the sign-in answers "try again" at once. A malformed stored hash verifies as false. */
 export function verifyPassword(password: string, stored: string): Promise<boolean> {
   return throughGate(() => verify(password, stored).catch(() => false), { refuseWhenFull: true });
 }

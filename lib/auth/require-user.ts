@@ -11,7 +11,6 @@ import { auth } from "./auth";
 export type Role = "admin" | "viewer";
 export type SessionUser = { id: string; email: string; role: Role };
 
-
 type SessionState = { user: SessionUser } | { user: null; stale: boolean };
 
 async function resolveSession(): Promise<SessionState> {
