@@ -3,7 +3,7 @@ import { ZAccountInput } from "./accounts/account-fields";
 import { createAccount } from "./accounts/create-account";
 import { generatePassword, hashPassword } from "./auth/password";
 import type { Prisma } from "./db";
-import { ConfigError } from "./env";
+import { configError } from "./env";
 
 // First-start seeding for automation: the default account from WECHAT_*, the first admin from ADMIN_*.
 // Only ever fills an empty database; after that the console owns these records.
@@ -32,7 +32,7 @@ export async function bootstrap(prisma: Prisma, source: Record<string, string | 
         encodingAesKey: "WECHAT_ENCODING_AES_KEY",
         messageMode: "WECHAT_MESSAGE_MODE",
       };
-      throw new ConfigError(
+      throw configError(
         parsed.error.issues.map((i) => {
           const name = names[String(i.path[0])] ?? String(i.path[0]);
           return source[name] ? `${name}: ${i.message}` : `${name} is not set (${i.message})`;
@@ -46,9 +46,9 @@ export async function bootstrap(prisma: Prisma, source: Record<string, string | 
   if ((await prisma.user.count()) === 0) {
     // A newcomer who set nothing still needs a way in: a default address and a generated password.
     const email = z.email().safeParse((v("ADMIN_EMAIL") ?? DEFAULT_ADMIN_EMAIL).trim().toLowerCase());
-    if (!email.success) throw new ConfigError([`ADMIN_EMAIL is not an e-mail address`]);
+    if (!email.success) throw configError([`ADMIN_EMAIL is not an e-mail address`]);
     const given = v("ADMIN_PASSWORD");
-    if (given !== undefined && given.length < 8) throw new ConfigError(["ADMIN_PASSWORD must be at least 8 characters"]);
+    if (given !== undefined && given.length < 8) throw configError(["ADMIN_PASSWORD must be at least 8 characters"]);
     const password = given ?? generatePassword();
     await prisma.user.create({ data: { email: email.data, passwordHash: await hashPassword(password), role: "admin" } });
     report.createdAdmin = email.data;

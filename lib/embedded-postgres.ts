@@ -6,6 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { AppError, isAppError } from "./app-error";
 
 // Real PostgreSQL binaries shipped inside an npm package: the default database when
 // DATABASE_URL is unset, and the test suite's own server. Same SQL and adapter as production.
@@ -29,7 +30,7 @@ export type EmbeddedDatabase = {
 };
 
 /** A failure to start the embedded server, worded for the person running `npm start` or `npm test`. */
-export class EmbeddedPostgresError extends Error {}
+const startFailure = (message: string) => new AppError("EMBEDDED_POSTGRES", { message });
 
 const INSTALL_ROOT = "/var/lib/mpdesk";
 type Account = { uid: number; gid: number };
@@ -63,7 +64,7 @@ export async function startEmbeddedPostgres(opts: {
   process.once("exit", stopOnExit);
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new EmbeddedPostgresError("it was not ready within 60 s")), 60_000);
+      const timer = setTimeout(() => reject(startFailure("it was not ready within 60 s")), 60_000);
       let buffered = "";
       const onData = (chunk: Buffer) => {
         buffered += chunk.toString("utf8");
@@ -81,17 +82,17 @@ export async function startEmbeddedPostgres(opts: {
       child.stdout!.on("data", onData);
       child.once("error", (err) => {
         clearTimeout(timer);
-        reject(new EmbeddedPostgresError(spawnFailure(path.join(tree, "bin", "postgres"), err)));
+        reject(startFailure(spawnFailure(path.join(tree, "bin", "postgres"), err)));
       });
       child.once("close", (code, signal) => {
         clearTimeout(timer);
-        reject(new EmbeddedPostgresError(`it exited (${signal ?? `code ${code}`}): ${lastError(recent) || "no output"}`));
+        reject(startFailure(`it exited (${signal ?? `code ${code}`}): ${lastError(recent) || "no output"}`));
       });
     });
   } catch (err) {
     if (child.exitCode === null && child.pid) child.kill("SIGKILL");
     process.removeListener("exit", stopOnExit);
-    throw new EmbeddedPostgresError(`The embedded PostgreSQL in ${dataDir} did not start: ${sentence((err as Error).message)}`);
+    throw startFailure(`The embedded PostgreSQL in ${dataDir} did not start: ${sentence((err as Error).message)}`);
   }
   const urlFor = (database: string) =>
     `postgresql://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/${database}`;
@@ -154,13 +155,13 @@ async function initdb(tree: string, dataDir: string, password: string, account: 
       };
       child.stdout!.on("data", collect);
       child.stderr!.on("data", collect);
-      child.once("error", (err) => reject(new EmbeddedPostgresError(spawnFailure(bin, err))));
+      child.once("error", (err) => reject(startFailure(spawnFailure(bin, err))));
       child.once("close", (code) =>
-        code === 0 ? resolve() : reject(new EmbeddedPostgresError(`initdb failed (code ${code}): ${lastError(output) || "no output"}`)),
+        code === 0 ? resolve() : reject(startFailure(`initdb failed (code ${code}): ${lastError(output) || "no output"}`)),
       );
     });
   } catch (err) {
-    throw new EmbeddedPostgresError(`The embedded PostgreSQL could not create its data folder ${dataDir}: ${sentence((err as Error).message)}`);
+    throw startFailure(`The embedded PostgreSQL could not create its data folder ${dataDir}: ${sentence((err as Error).message)}`);
   } finally {
     rmSync(pwfile, { force: true });
   }
@@ -175,11 +176,11 @@ function packageTree(): string {
     const entry = createRequire(import.meta.url).resolve(name);
     dir = path.resolve(path.dirname(entry), "..", "native");
   } catch {
-    throw new EmbeddedPostgresError(`The embedded PostgreSQL has no binaries for this machine (${name} is not installed): run \`npm install\`, or set DATABASE_URL to use your own PostgreSQL.`);
+    throw startFailure(`The embedded PostgreSQL has no binaries for this machine (${name} is not installed): run \`npm install\`, or set DATABASE_URL to use your own PostgreSQL.`);
   }
   for (const exe of ["postgres", "initdb"]) {
     if (!existsSync(path.join(dir, "bin", exe))) {
-      throw new EmbeddedPostgresError(`The embedded PostgreSQL is incomplete (${path.join(dir, "bin", exe)} is missing): run \`npm install\` again, or set DATABASE_URL to use your own PostgreSQL.`);
+      throw startFailure(`The embedded PostgreSQL is incomplete (${path.join(dir, "bin", exe)} is missing): run \`npm install\` again, or set DATABASE_URL to use your own PostgreSQL.`);
     }
   }
   return dir;
@@ -212,7 +213,7 @@ function installedTree(source: string, account: Account | undefined): string {
       if (!existsSync(path.join(target, "bin", "postgres"))) throw err;
     }
   } catch (err) {
-    throw new EmbeddedPostgresError(`Could not copy the PostgreSQL binaries to ${target}: ${sentence((err as Error).message)}`);
+    throw startFailure(`Could not copy the PostgreSQL binaries to ${target}: ${sentence((err as Error).message)}`);
   } finally {
     rmSync(partial, { recursive: true, force: true });
   }
@@ -239,7 +240,7 @@ function installRoot(account: Account): string {
   }
   const blocked = blockedFor(INSTALL_ROOT, account);
   if (blocked) {
-    throw new EmbeddedPostgresError(
+    throw startFailure(
       `The "postgres" user cannot enter ${blocked} (mode ${modeOf(blocked)}), where the embedded PostgreSQL keeps what it cannot reach in a private folder: set DATABASE_URL to use your own PostgreSQL.`,
     );
   }
@@ -292,8 +293,8 @@ function placeDataDir(requested: string, account: Account | undefined): { dir: s
       chmodSync(dir, 0o700);
     }
   } catch (err) {
-    if (err instanceof EmbeddedPostgresError) throw err;
-    throw new EmbeddedPostgresError(`Could not prepare the embedded PostgreSQL's data folder ${dir}: ${sentence((err as Error).message)}`);
+    if (isAppError(err, "EMBEDDED_POSTGRES")) throw err;
+    throw startFailure(`Could not prepare the embedded PostgreSQL's data folder ${dir}: ${sentence((err as Error).message)}`);
   }
   return { dir, because };
 }
@@ -334,7 +335,7 @@ function postgresAccount(): Account {
   }
   const created = read();
   if (created) return created;
-  throw new EmbeddedPostgresError(
+  throw startFailure(
     `PostgreSQL does not run as root, and a "postgres" user to run it as could not be created (useradd failed): create one, run mpdesk as another user, or set DATABASE_URL to use your own PostgreSQL.`,
   );
 }

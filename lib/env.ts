@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "./app-error";
 import { parseTrustedProxies, type TrustedProxies } from "./http/client-ip";
 
 // Configuration is read once and validated here; every other module asks getEnv().
@@ -61,11 +62,9 @@ export function decodeKey(value: string): Buffer | null {
   return buf.length === 32 && buf.toString("base64url") === v.replace(/=$/, "").replace(/\+/g, "-").replace(/\//g, "_") ? buf : null;
 }
 
-export class ConfigError extends Error {
-  constructor(public readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
+/** An AppError CONFIG whose message lists the problems, one a line, each naming its variable. */
+export function configError(problems: string[]): AppError<"CONFIG"> {
+  return new AppError("CONFIG", { message: `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`, details: { problems } });
 }
 
 export function parseEnv(source: Record<string, string | undefined>): TEnv {
@@ -73,7 +72,7 @@ export function parseEnv(source: Record<string, string | undefined>): TEnv {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = ZEnv.safeParse(cleaned);
   if (!result.success) {
-    throw new ConfigError(
+    throw configError(
       result.error.issues.map((i) => {
         const name = i.path.join(".");
         return cleaned[name] === undefined ? `${name} is not set` : `${name} ${i.message}`;

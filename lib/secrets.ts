@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { AppError } from "./app-error";
 
 // AES-256-GCM envelopes for secrets at rest (AppSecret, EncodingAESKey, access_token).
 // Format: version prefix + base64(iv ‖ tag ‖ ciphertext).
@@ -18,12 +19,7 @@ export function secretAad(cell: SecretCell, rowId: string): string {
   return `${cell}:${rowId}`;
 }
 
-export class SecretEnvelopeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SecretEnvelopeError";
-  }
-}
+const envelopeError = (message: string) => new AppError("SECRET_ENVELOPE", { message });
 
 function seal(plaintext: string, key: Buffer, aad: string | null): Buffer {
   const iv = randomBytes(12);
@@ -35,7 +31,7 @@ function seal(plaintext: string, key: Buffer, aad: string | null): Buffer {
 
 function open(body: string, key: Buffer, aad: string | null): string {
   const raw = Buffer.from(body, "base64");
-  if (raw.length < 28) throw new SecretEnvelopeError("secret envelope too short");
+  if (raw.length < 28) throw envelopeError("secret envelope too short");
   const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
   if (aad !== null) decipher.setAAD(Buffer.from(aad, "utf8"));
   decipher.setAuthTag(raw.subarray(12, 28));
@@ -43,7 +39,7 @@ function open(body: string, key: Buffer, aad: string | null): string {
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
   } catch {
     // Wrong key, tampered bytes, or an envelope that belongs to another cell: GCM cannot tell them apart.
-    throw new SecretEnvelopeError("secret envelope does not decrypt here (another key, another row or column, or altered)");
+    throw envelopeError("secret envelope does not decrypt here (another key, another row or column, or altered)");
   }
 }
 
@@ -53,8 +49,8 @@ export function encryptSecret(plaintext: string, key: Buffer, cell: SecretCell, 
 
 export function decryptSecret(envelope: string, key: Buffer, cell: SecretCell, rowId: string): string {
   if (envelope.startsWith(V2)) return open(envelope.slice(V2.length), key, secretAad(cell, rowId));
-  if (envelope.startsWith(V1)) throw new SecretEnvelopeError("secret envelope from an older mpdesk (v1): start mpdesk with `npm start` once to upgrade it");
-  throw new SecretEnvelopeError("unknown secret envelope version");
+  if (envelope.startsWith(V1)) throw envelopeError("secret envelope from an older mpdesk (v1): start mpdesk with `npm start` once to upgrade it");
+  throw envelopeError("unknown secret envelope version");
 }
 
 export function isLegacyEnvelope(envelope: string): boolean {
@@ -63,7 +59,7 @@ export function isLegacyEnvelope(envelope: string): boolean {
 
 /** Only for the one-time upgrade: a v1 envelope's plaintext. */
 export function decryptLegacySecret(envelope: string, key: Buffer): string {
-  if (!envelope.startsWith(V1)) throw new SecretEnvelopeError("not a v1 secret envelope");
+  if (!envelope.startsWith(V1)) throw envelopeError("not a v1 secret envelope");
   return open(envelope.slice(V1.length), key, null);
 }
 

@@ -3,6 +3,7 @@
 // up, else it is started for the command and stopped after), same migrations, same lib/ code.
 // Machine-readable where automation needs it: `api-key create` prints the key as its last line.
 import { createInterface } from "node:readline";
+import { AppError, isAppError } from "../lib/app-error";
 
 const USAGE = `Usage: npm run mpdesk -- <command>
 
@@ -19,7 +20,9 @@ type Args = { command: string; flags: Map<string, string | true> };
 
 const COMMANDS = ["api-key create", "api-key list", "api-key revoke", "token show", "token refresh", "user create"];
 
-class UsageError extends Error {}
+// A usage mistake: the usage is printed and the exit code is 2.
+const usageError = (message: string) => new AppError("INVALID_INPUT", { reason: "usage", message });
+const isUsageError = (err: unknown): err is AppError<"INVALID_INPUT"> => isAppError(err, "INVALID_INPUT") && err.reason === "usage";
 
 function parseArgs(argv: string[]): Args {
   const words: string[] = [];
@@ -43,8 +46,8 @@ function flag(args: Args, name: string, required: true): string;
 function flag(args: Args, name: string, required?: false): string | undefined;
 function flag(args: Args, name: string, required = false): string | undefined {
   const v = args.flags.get(name);
-  if (v === true) throw new UsageError(`--${name} needs a value`);
-  if (required && !v) throw new UsageError(`${args.command} needs --${name}`);
+  if (v === true) throw usageError(`--${name} needs a value`);
+  if (required && !v) throw usageError(`${args.command} needs --${name}`);
   return v;
 }
 
@@ -61,12 +64,11 @@ async function main(): Promise<number> {
   // Library logs (JSON lines) would mix with the output; warnings still reach stderr.
   process.env.LOG_LEVEL ||= "warn";
   const { prepareRuntime } = await import("./lib/runtime");
-  const { ConfigError } = await import("../lib/env");
   let runtime: Awaited<ReturnType<typeof prepareRuntime>>;
   try {
     runtime = await prepareRuntime({ seed: false, quiet: true, attach: true });
   } catch (err) {
-    console.error(err instanceof ConfigError ? `[mpdesk] ${err.message}` : `[mpdesk] cannot reach the database: ${(err as Error).message}`);
+    console.error(isAppError(err, "CONFIG") ? `[mpdesk] ${err.message}` : `[mpdesk] cannot reach the database: ${(err as Error).message}`);
     return 1;
   }
   // lib/ reads its configuration from process.env (getEnv), so it sees exactly what `npm start` passes the app.
@@ -75,7 +77,7 @@ async function main(): Promise<number> {
   try {
     return await run(args);
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (isUsageError(err)) {
       console.error(`${err.message}\n\n${USAGE}`);
       return 2;
     }
@@ -99,7 +101,7 @@ async function run(args: Args): Promise<number> {
         console.log(created.key);
         return 0;
       } catch (err) {
-        if (err instanceof tokens.ApiKeyError) return fail(err.message);
+        if (isAppError(err, "INVALID_INPUT")) return fail(err.message);
         throw err;
       }
     }
@@ -117,7 +119,7 @@ async function run(args: Args): Promise<number> {
     }
     case "api-key revoke": {
       const target = flag(args, "name") ?? flag(args, "id");
-      if (!target) throw new UsageError("api-key revoke needs --name (or --id)");
+      if (!target) throw usageError("api-key revoke needs --name (or --id)");
       if (!(await tokens.revokeApiKey(target))) return fail(`No active API key named "${target}".`);
       console.log(`Revoked "${target}". Running instances refuse it within seconds.`);
       return 0;
@@ -161,7 +163,7 @@ async function run(args: Args): Promise<number> {
     case "user create":
       return createUser(args);
   }
-  throw new UsageError(`Unknown command "${args.command}"`);
+  throw usageError(`Unknown command "${args.command}"`);
 }
 
 /** `--account <AppID>`, or every account (`all`) / the first one, as GET /api/token does. */
@@ -185,9 +187,9 @@ async function createUser(args: Args): Promise<number> {
   const { getPrisma } = await import("../lib/db");
   const { hashPassword } = await import("../lib/auth/password");
   const email = z.email().safeParse(flag(args, "email", true).trim().toLowerCase());
-  if (!email.success) throw new UsageError("--email is not an e-mail address");
+  if (!email.success) throw usageError("--email is not an e-mail address");
   const role = flag(args, "role") ?? "viewer";
-  if (role !== "admin" && role !== "viewer") throw new UsageError("--role is admin or viewer");
+  if (role !== "admin" && role !== "viewer") throw usageError("--role is admin or viewer");
   const prisma = getPrisma();
   if (await prisma.user.findUnique({ where: { email: email.data }, select: { id: true } })) {
     return fail(`A user ${email.data} already exists.`);
@@ -207,7 +209,7 @@ async function readPassword(): Promise<string> {
       rl.close();
       return line;
     }
-    throw new UsageError("no password: pass --password, pipe it on stdin, or run in a terminal to be asked");
+    throw usageError("no password: pass --password, pipe it on stdin, or run in a terminal to be asked");
   }
   const ask = async (prompt: string) => {
     const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
@@ -223,7 +225,7 @@ async function readPassword(): Promise<string> {
     return answer;
   };
   const first = await ask("Password: ");
-  if ((await ask("Repeat password: ")) !== first) throw new UsageError("the passwords differ");
+  if ((await ask("Repeat password: ")) !== first) throw usageError("the passwords differ");
   return first;
 }
 

@@ -4,7 +4,7 @@
 // address). On SIGINT/SIGTERM the server is stopped first, then the embedded database.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { ConfigError } from "../lib/env";
+import { isAppError } from "../lib/app-error";
 import { buildApp } from "./lib/build";
 import { prepareRuntime, type Runtime } from "./lib/runtime";
 
@@ -16,7 +16,7 @@ async function main() {
   try {
     runtime = await prepareRuntime({ dev });
   } catch (err) {
-    console.error(err instanceof ConfigError ? `[mpdesk] ${err.message}` : `[mpdesk] cannot start: ${(err as Error).message}`);
+    console.error(isAppError(err, "CONFIG") ? `[mpdesk] ${err.message}` : `[mpdesk] cannot start: ${(err as Error).message}`);
     process.exit(1);
   }
   if (!dev) {

@@ -1,6 +1,7 @@
+import { isAppError } from "../app-error";
 import type { Prisma } from "../db";
 import { admitLoginAttempt, recordLoginFailure, recordLoginSuccess, refundLoginAttempt } from "./login-throttle";
-import { PasswordBusyError, passwordGateFull, verifyPassword } from "./password";
+import { passwordGateFull, verifyPassword } from "./password";
 
 export type AuthenticatedUser = { id: string; email: string; role: "admin" | "viewer"; sessionVersion: number };
 export type AuthenticationResult =
@@ -29,7 +30,7 @@ export async function authenticateUser(prisma: Prisma, input: { email: string; p
   try {
     valid = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
   } catch (err) {
-    if (!(err instanceof PasswordBusyError)) throw err;
+    if (!isAppError(err, "BUSY")) throw err;
     // Never checked, so it must not count against the pair.
     await refundLoginAttempt(prisma, email, input.ip);
     return { ok: false, reason: "busy" };

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { LOCK } from "../advisory-locks";
+import { isAppError } from "../app-error";
 import type { Prisma } from "../db";
 import { normaliseEmail } from "./authenticate-user";
 import { admitLoginAttempt, recordLoginFailure, recordLoginSuccess, refundLoginAttempt } from "./login-throttle";
-import { generatePassword, hashPassword, PasswordBusyError, verifyPassword } from "./password";
+import { generatePassword, hashPassword, verifyPassword } from "./password";
 
 // The Users page's operations. Role changes and removals that could leave no admin are refused;
 // they run under one advisory lock so two admins demoting each other at once cannot both win.
@@ -91,7 +92,7 @@ export async function changeOwnPassword(prisma: Prisma, userId: string, input: {
   try {
     valid = await verifyPassword(input.currentPassword, user.passwordHash);
   } catch (err) {
-    if (!(err instanceof PasswordBusyError)) throw err;
+    if (!isAppError(err, "BUSY")) throw err;
     await refundLoginAttempt(prisma, user.email, input.ip);
     return { ok: false, reason: "busy" };
   }

@@ -1,6 +1,7 @@
 import { hash, verify } from "@node-rs/bcrypt";
 import { availableParallelism } from "node:os";
 import { randomBytes } from "node:crypto";
+import { AppError } from "../app-error";
 
 // bcrypt at cost 12 is about a quarter of a second of one core. It runs natively on libuv's
 // thread pool, never on the event loop, and through one gate: at most HASH_CONCURRENCY hashes at
@@ -12,14 +13,6 @@ import { randomBytes } from "node:crypto";
 const COST = 12;
 export const HASH_CONCURRENCY = Math.max(1, Math.floor(availableParallelism() / 2));
 export const HASH_QUEUE_LIMIT = 4 * HASH_CONCURRENCY;
-
-/** Too many sign-ins are hashing or waiting: answer "try again" at once. */
-export class PasswordBusyError extends Error {
-  readonly code = "PASSWORD_BUSY";
-  constructor() {
-    super("password hashing is at capacity");
-  }
-}
 
 type Gate = { running: number; waiting: (() => void)[] };
 const g = globalThis as typeof globalThis & { mpdeskHashGate?: Gate };
@@ -34,7 +27,7 @@ export function passwordGateFull(): boolean {
 async function throughGate<T>(work: () => Promise<T>, opts: { refuseWhenFull: boolean }): Promise<T> {
   const s = gate();
   if (s.running >= HASH_CONCURRENCY) {
-    if (opts.refuseWhenFull && s.waiting.length >= HASH_QUEUE_LIMIT) throw new PasswordBusyError();
+    if (opts.refuseWhenFull && s.waiting.length >= HASH_QUEUE_LIMIT) throw new AppError("BUSY", { message: "password hashing is at capacity" });
     await new Promise<void>((resolve) => s.waiting.push(resolve));
   } else {
     s.running++;
@@ -54,7 +47,7 @@ export function hashPassword(password: string): Promise<string> {
   return throughGate(() => hash(password, COST), { refuseWhenFull: false });
 }
 
-/** Throws PasswordBusyError when the gate is full. A malformed stored hash verifies as false. */
+/** Throws AppError BUSY when the gate is full: the sign-in answers "try again" at once. A malformed stored hash verifies as false. */
 export function verifyPassword(password: string, stored: string): Promise<boolean> {
   return throughGate(() => verify(password, stored).catch(() => false), { refuseWhenFull: true });
 }

@@ -1,4 +1,5 @@
 import { redirect } from "next/navigation";
+import { AppError, errorResponse, isAppError } from "../app-error";
 import { getPrisma } from "../db";
 import { auth } from "./auth";
 
@@ -9,15 +10,6 @@ import { auth } from "./auth";
 
 export type Role = "admin" | "viewer";
 export type SessionUser = { id: string; email: string; role: Role };
-
-/** Thrown when a signed-in user lacks the role; checked by `code` (Next.js may duplicate modules). */
-export class ForbiddenError extends Error {
-  readonly code = "FORBIDDEN";
-  constructor() {
-    super("forbidden");
-  }
-}
-export const isForbidden = (err: unknown) => (err as { code?: unknown } | null)?.code === "FORBIDDEN";
 
 type SessionState = { user: SessionUser } | { user: null; stale: boolean };
 
@@ -35,12 +27,12 @@ export async function getSessionUser(): Promise<SessionUser | null> {
   return (await resolveSession()).user;
 }
 
-/** Signed out → redirect to /login; signed in without `role` → ForbiddenError. */
+/** Signed out → redirect to /login; signed in without `role` → AppError FORBIDDEN. */
 export async function requireUser(opts: { role?: Role } = {}): Promise<SessionUser> {
   const state = await resolveSession();
   if (!state.user) redirect(state.stale ? "/login?expired=1" : "/login");
   const user = state.user;
-  if (opts.role === "admin" && user.role !== "admin") throw new ForbiddenError();
+  if (opts.role === "admin" && user.role !== "admin") throw new AppError("FORBIDDEN", { message: "forbidden" });
   return user;
 }
 
@@ -53,7 +45,7 @@ export async function requireUser(opts: { role?: Role } = {}): Promise<SessionUs
 export async function requireUserForRoute(opts: { role?: Role } = {}): Promise<SessionUser | Response> {
   const { user } = await resolveSession();
   const headers = { "cache-control": "no-store" };
-  if (!user) return Response.json({ error: "unauthorized" }, { status: 401, headers });
-  if (opts.role === "admin" && user.role !== "admin") return Response.json({ error: "forbidden" }, { status: 403, headers });
+  if (!user) return errorResponse(new AppError("UNAUTHORIZED"), headers);
+  if (opts.role === "admin" && user.role !== "admin") return errorResponse(new AppError("FORBIDDEN"), headers);
   return user;
 }

@@ -1,9 +1,9 @@
 import type { AccountDirectory, CallbackAccount } from "../accounts/callback-accounts";
+import { httpStatusOf, isAppError } from "../app-error";
 import { errorFields, log } from "../log";
-import { InvalidMessageError, normalizeInbound, type InboundRow } from "../messages/inbound-row";
-import { isStoreUnavailable, type MessageStore } from "../messages/message-store";
+import { normalizeInbound, type InboundRow } from "../messages/inbound-row";
+import type { MessageStore } from "../messages/message-store";
 import { decryptMessage } from "../wechat/crypto";
-import { WeChatProtocolError } from "../wechat/errors";
 import { buildEncryptedReply, buildReplyXml, type PassiveReply } from "../wechat/reply";
 import { verifyMsgSignature, verifySignature } from "../wechat/signature";
 import { parseWeChatXml, type WeChatXml } from "../wechat/xml";
@@ -96,7 +96,7 @@ export async function handleVerification(input: CallbackInput, deps: CallbackDep
 /** POST: a message or event, in plaintext, compatible or safe mode. */
 export async function handleMessage(input: CallbackInput, deps: CallbackDeps): Promise<CallbackResult> {
   const result = await processMessage(input, deps).catch((err): CallbackResult => {
-    if (isStoreUnavailable(err)) return refuse(503, "store_unavailable");
+    if (isAppError(err, "STORE_UNAVAILABLE")) return refuse(httpStatusOf(err.code), "store_unavailable");
     log.error("callback.failed", errorFields(err));
     return { status: 500, body: "internal error", contentType: TEXT, outcome: "error", reason: "internal" };
   });
@@ -153,7 +153,7 @@ async function processMessage(input: CallbackInput, deps: CallbackDeps): Promise
       fields = outer;
     }
   } catch (err) {
-    if (err instanceof WeChatProtocolError) return refuseFor(400, err.reason);
+    if (isAppError(err, "WECHAT_PROTOCOL")) return refuseFor(httpStatusOf(err.code), err.reason);
     throw err;
   }
   // PostgreSQL text and jsonb cannot hold NUL, and XML 1.0 forbids it anyway.
@@ -164,7 +164,7 @@ async function processMessage(input: CallbackInput, deps: CallbackDeps): Promise
     row = normalizeInbound(fields, rawXml, account.id, encrypted, input.receivedAt);
   } catch (err) {
     // The body names the field, so whoever sent it can tell what to fix.
-    if (err instanceof InvalidMessageError) return { ...refuseFor(400, err.reason), body: `bad request: ${err.reason} (${err.message})` };
+    if (isAppError(err, "INVALID_MESSAGE")) return { ...refuseFor(httpStatusOf(err.code), err.reason), body: `bad request: ${err.reason} (${err.message})` };
     throw err;
   }
   const reply = deps.decideReply ? await deps.decideReply(row) : null;

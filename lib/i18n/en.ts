@@ -441,4 +441,24 @@ export const en: Dictionary = {
   time: {
     justNow: "just now",
   },
+  wechatErrors: {
+    unknownIp: "this server's outbound IP address",
+    noAppSecret: "Save the account's AppSecret (设置与开发 → 基本配置 → 开发者密码) in mpdesk's settings; without it no access_token can be requested.",
+    network: "WeChat's API could not be reached ({errmsg}). Check this server's outbound network, DNS and proxy; mpdesk keeps retrying with backoff.",
+    busy: "WeChat was busy (-1). mpdesk retries with backoff; nothing to do unless this persists.",
+    minuteQuota: "Too many token requests this minute (45011). mpdesk waits for the next minute before asking again.",
+    dailyQuota: "Today's quota for the token API is used up (45009). mpdesk stops asking until it resets at midnight (Beijing time). An administrator can reset it earlier with /cgi-bin/clear_quota (10 times a month); also look for another program requesting tokens with this AppID.",
+    permission: "This account lacks the permission for this API (48001): it depends on the account type and certification.",
+    errcodes: {
+      "40164": "Add {ip} to the IP whitelist in 设置与开发 → 基本配置, then retry.",
+      "40125": "The AppSecret is wrong. Copy it again (or reset it) in 设置与开发 → 基本配置 → AppSecret; resetting invalidates the old one everywhere it is used.",
+      "40013": "The AppID is invalid. Copy the 开发者ID (AppID) from 设置与开发 → 基本配置; it starts with \"wx\" and is 18 characters long.",
+      "40243": "The AppSecret is frozen. Unfreeze or reset it in 设置与开发 → 基本配置, then save the current AppSecret here.",
+      "89501": "Calls from {ip} are waiting for the account administrator to confirm them in WeChat. Ask the administrator to approve, or add the IP to the whitelist in 设置与开发 → 基本配置.",
+      "89503": "Calls from {ip} need the account administrator's confirmation (a request was sent to them in WeChat). Add the IP to the whitelist in 设置与开发 → 基本配置 to stop this.",
+      "89506": "The administrator refused calls from {ip} twice within 24 hours; this IP is blocked for 24 hours. Add it to the whitelist in 设置与开发 → 基本配置 if it is yours.",
+      "89507": "The administrator refused calls from {ip}; this IP is blocked for 1 hour. Add it to the whitelist in 设置与开发 → 基本配置 if it is yours.",
+    },
+    other: "WeChat returned errcode {errcode}: {errmsg}",
+  },
 };

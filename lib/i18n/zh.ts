@@ -439,6 +439,28 @@ export const zh = {
   time: {
     justNow: "刚刚",
   },
+  // What to do about an error from WeChat's token API: the console, the CLI and /api/token's `fix`
+  // (which carries both languages). {ip} is the address WeChat names, else unknownIp.
+  wechatErrors: {
+    unknownIp: "本服务器的出口 IP",
+    noAppSecret: "请在 mpdesk 设置中保存该公众号的 AppSecret（「设置与开发 → 基本配置 → 开发者密码」），否则无法获取 access_token。",
+    network: "无法连接微信接口（{errmsg}）。请检查本服务器的出站网络、DNS 和代理设置；mpdesk 会按退避策略自动重试。",
+    busy: "微信系统繁忙（-1）。mpdesk 会按退避策略自动重试，如持续出现再处理。",
+    minuteQuota: "本分钟调用次数超限（45011）。mpdesk 将在下一分钟再请求。",
+    dailyQuota: "今日获取 access_token 的次数已用完（45009）。mpdesk 将停止请求，直到北京时间零点额度重置。管理员可调用 /cgi-bin/clear_quota 提前清零（每月 10 次）；并请检查是否有其他程序在用同一 AppID 获取 token。",
+    permission: "该公众号没有此接口权限（48001），接口权限取决于账号类型和认证状态。",
+    errcodes: {
+      "40164": "请在公众号后台「设置与开发 → 基本配置」的 IP 白名单中添加 {ip}，然后重试。",
+      "40125": "AppSecret 不正确。请在「设置与开发 → 基本配置」重新复制（或重置）开发者密码 AppSecret；重置后旧密码在所有地方立即失效。",
+      "40013": "AppID 无效。请从「设置与开发 → 基本配置」复制开发者 ID（AppID），它以 wx 开头，共 18 位。",
+      "40243": "AppSecret 已被冻结。请在「设置与开发 → 基本配置」解冻或重置 AppSecret，并在此处保存最新的 AppSecret。",
+      "89501": "来自 {ip} 的调用正在等待管理员在微信中确认。请联系管理员确认，或在「设置与开发 → 基本配置」的 IP 白名单中添加该 IP。",
+      "89503": "来自 {ip} 的调用需要管理员确认（已向管理员微信发送确认请求）。在「设置与开发 → 基本配置」的 IP 白名单中添加该 IP 即可避免。",
+      "89506": "管理员在 24 小时内两次拒绝了来自 {ip} 的调用，该 IP 24 小时内不可再调用。如确为本服务器，请在「设置与开发 → 基本配置」的 IP 白名单中添加。",
+      "89507": "管理员拒绝了来自 {ip} 的调用，该 IP 1 小时内不可再调用。如确为本服务器，请在「设置与开发 → 基本配置」的 IP 白名单中添加。",
+    },
+    other: "微信返回错误码 {errcode}：{errmsg}",
+  },
 };
 
 export type Dictionary = typeof zh;

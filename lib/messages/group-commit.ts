@@ -1,3 +1,5 @@
+import { AppError } from "../app-error";
+
 // Group commit: requests that arrive while a write is in flight are gathered and written
 // together in the next statement. Under load this turns N commits (N fsyncs) into a few,
 // without adding latency when idle: a lone item is flushed at once.
@@ -16,10 +18,6 @@ export type GroupCommitOptions = {
   /** First pause before a retry; it doubles each time, with ±50 % jitter. */
   retryDelayMs?: number;
 };
-
-export class DeadlinePassedError extends Error {
-  readonly code = "DEADLINE_PASSED";
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -52,7 +50,7 @@ export function createGroupCommit<T, R>(flush: (items: T[]) => Promise<R[]>, opt
       const now = Date.now();
       const taken = queue.splice(0, maxBatch);
       const live = taken.filter((p) => p.deadline > now);
-      for (const p of taken) if (p.deadline <= now) p.reject(new DeadlinePassedError("deadline passed while queued"));
+      for (const p of taken) if (p.deadline <= now) p.reject(new AppError("DEADLINE_PASSED", { message: "deadline passed while queued" }));
       if (!live.length) continue;
       const batch = live;
       inFlight++;

@@ -1,3 +1,4 @@
+import { AppError } from "../app-error";
 import type { WeChatXml, WeChatXmlValue } from "../wechat/xml";
 import { contentGrams } from "./search-grams";
 
@@ -45,13 +46,9 @@ const int = (v: WeChatXmlValue | undefined): number | null => {
   return n !== null && Number.isInteger(n) && Math.abs(n) <= 2_147_483_647 ? n : null;
 };
 
-export class InvalidMessageError extends Error {
-  constructor(
-    message: string,
-    readonly reason: "bad_message" | "field_too_long" = "bad_message",
-  ) {
-    super(message);
-  }
+/** A body that is WeChat XML but not a message we can keep: an AppError INVALID_MESSAGE, answered 400. */
+function invalidMessage(message: string, reason: "bad_message" | "field_too_long" = "bad_message"): AppError<"INVALID_MESSAGE"> {
+  return new AppError("INVALID_MESSAGE", { reason, message });
 }
 
 // Limits in UTF-8 bytes, far above what WeChat sends (an OpenID is 28 characters, an account id
@@ -63,7 +60,7 @@ export const MAX_DEDUPE_KEY_BYTES = 2_000;
 
 function checkLength(name: keyof typeof FIELD_LIMITS, value: string | null): void {
   if (value !== null && Buffer.byteLength(value) > FIELD_LIMITS[name]) {
-    throw new InvalidMessageError(`${name} is longer than ${FIELD_LIMITS[name]} bytes`, "field_too_long");
+    throw invalidMessage(`${name} is longer than ${FIELD_LIMITS[name]} bytes`, "field_too_long");
   }
 }
 
@@ -71,7 +68,7 @@ export function normalizeInbound(fields: WeChatXml, rawXml: string, accountId: s
   const msgType = text(fields.MsgType);
   const fromUser = text(fields.FromUserName);
   const toUser = text(fields.ToUserName);
-  if (!msgType || !fromUser || !toUser) throw new InvalidMessageError("MsgType, FromUserName and ToUserName are required");
+  if (!msgType || !fromUser || !toUser) throw invalidMessage("MsgType, FromUserName and ToUserName are required");
   const createTime = text(fields.CreateTime);
   const content = text(fields.Content);
   const isEvent = msgType.toLowerCase() === "event";
@@ -87,7 +84,7 @@ export function normalizeInbound(fields: WeChatXml, rawXml: string, accountId: s
   checkLength("EventKey", eventKey);
   const dedupeKey = dedupeKeyFor({ isEvent, fromUser, msgId, createTime, event, eventKey });
   if (Buffer.byteLength(dedupeKey) > MAX_DEDUPE_KEY_BYTES) {
-    throw new InvalidMessageError("FromUserName, MsgId, Event and EventKey are too long together", "field_too_long");
+    throw invalidMessage("FromUserName, MsgId, Event and EventKey are too long together", "field_too_long");
   }
   return {
     accountId,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { AppError } from "../app-error";
 import { isConnectionError, isLastingRowError, isTransientError, sqlStateOf } from "../db";
 import { errorFields, log } from "../log";
 import { createGroupCommit } from "./group-commit";
@@ -9,14 +10,6 @@ import { quarantineRow } from "./quarantine";
 import { countUnreadable, listSpool, quarantineSpoolFile, readSpoolEntries, removeFromSpool, writeToSpool, type SpoolIo } from "./spool";
 
 export type RecordOutcome = { stored: "inserted" | "duplicate" | "spooled" | "quarantined"; replyXml: string | null };
-
-// Checked by `code`, not instanceof: Next.js may load this module once per bundle, so the class
-// the store throws and the class a route imports are not always the same object.
-export class StoreUnavailableError extends Error {
-  readonly code = "STORE_UNAVAILABLE";
-}
-
-export const isStoreUnavailable = (err: unknown) => (err as { code?: unknown } | null)?.code === "STORE_UNAVAILABLE";
 
 export type MessageStoreOptions = {
   pool: pg.Pool;
@@ -74,7 +67,7 @@ export function createMessageStore({ pool, spoolDir, budgetMs = 4_000, spoolRese
       return { stored: "spooled", replyXml: row.replyXml };
     } catch (spoolErr) {
       log.error("message.spool_failed", { account: row.accountId, ...errorFields(spoolErr) });
-      throw new StoreUnavailableError("database unreachable and spool not writable");
+      throw new AppError("STORE_UNAVAILABLE", { message: "database unreachable and spool not writable", cause: spoolErr });
     }
   }
 

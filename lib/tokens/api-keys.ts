@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { LOCK } from "../advisory-locks";
+import { AppError } from "../app-error";
 import { getPool, getPrisma } from "../db";
 import { errorFields, log } from "../log";
 import { isUuid } from "./token-store";
@@ -26,12 +27,8 @@ const MAX_MISSES = 10_000;
 // last_used_at is written at most this often per key, not on every request.
 const LAST_USED_WRITE_MS = 60_000;
 
-export class ApiKeyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ApiKeyError";
-  }
-}
+/** A name the caller can correct: an AppError INVALID_INPUT whose message says what is wrong. */
+const keyNameError = (message: string) => new AppError("INVALID_INPUT", { reason: "api_key_name", message });
 
 export type ApiKeyInfo = { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
 
@@ -43,7 +40,7 @@ export function hashApiKey(key: string): string {
 export async function createApiKey(name: string): Promise<{ id: string; name: string; key: string }> {
   const clean = name.trim();
   if (!/^[\p{L}\p{N}][\p{L}\p{N} ._:@/-]{0,63}$/u.test(clean)) {
-    throw new ApiKeyError("A key name is 1–64 letters, digits, spaces or . _ : @ / - and starts with a letter or digit");
+    throw keyNameError("A key name is 1–64 letters, digits, spaces or . _ : @ / - and starts with a letter or digit");
   }
   const key = PREFIX + randomBytes(32).toString("base64url");
   const prisma = getPrisma();
@@ -51,7 +48,7 @@ export async function createApiKey(name: string): Promise<{ id: string; name: st
     // Names are unique among active keys; the lock makes check-then-insert safe against a concurrent create.
     await tx.$queryRaw`SELECT pg_advisory_xact_lock(${LOCK.apiKeys})::text`;
     const taken = await tx.apiKey.findFirst({ where: { name: clean, revokedAt: null }, select: { id: true } });
-    if (taken) throw new ApiKeyError(`An active key named "${clean}" exists; revoke it first or choose another name`);
+    if (taken) throw keyNameError(`An active key named "${clean}" exists; revoke it first or choose another name`);
     return tx.apiKey.create({ data: { name: clean, keyHash: hashApiKey(key), prefix: key.slice(0, PREFIX.length + 8) } });
   });
   await notifyApiKeysChanged();

@@ -4,7 +4,7 @@ import { classifyErrcode } from "../wechat/errors";
 import { getAccessToken } from "./get-access-token";
 import { refreshAccessToken } from "./refresh-access-token";
 import { forgetToken } from "./token-cache";
-import { TokenUnavailableError, WeChatApiError } from "./types";
+import { tokenUnavailable, wechatApiError } from "./types";
 
 export type WeChatApiRequest = { method: "GET" | "POST"; path: string; query?: Record<string, string>; body?: unknown };
 
@@ -19,10 +19,10 @@ export async function callWeChatApi<T>(accountId: string, request: WeChatApiRequ
   for (let retried = false; ; retried = true) {
     const result = await callWithAccessToken<T>({ baseUrl: env.WECHAT_API_BASE, timeoutMs: env.MPDESK_WECHAT_TIMEOUT_MS, accessToken, ...request });
     if (result.ok) return result.data;
-    if (retried || classifyErrcode(result.errcode) !== "invalid-token") throw new WeChatApiError(result.errcode, result.errmsg, request.path);
+    if (retried || classifyErrcode(result.errcode) !== "invalid-token") throw wechatApiError(result.errcode, result.errmsg, request.path);
     forgetToken(accountId, accessToken);
     const refreshed = await refreshAccessToken(accountId, { trigger: "invalid-token", failedToken: accessToken });
-    if (!refreshed.ok) throw new TokenUnavailableError(refreshed.error);
+    if (!refreshed.ok) throw tokenUnavailable(refreshed.error);
     accessToken = refreshed.grant.token;
   }
 }

@@ -1,4 +1,5 @@
-import { requestClassicToken, requestStableToken, WeChatNetworkError } from "../wechat/api-client";
+import { isAppError } from "../app-error";
+import { requestClassicToken, requestStableToken } from "../wechat/api-client";
 import type { TokenEndpoint } from "./types";
 
 // One call to WeChat's token API, whichever endpoint the account uses, timed. A network failure
@@ -26,7 +27,7 @@ export async function fetchAccessToken(opts: {
     if (!result.ok) return { ok: false, errcode: result.errcode, errmsg: result.errmsg, latencyMs: latency() };
     return { ok: true, token: result.data.accessToken, expiresIn: result.data.expiresIn, latencyMs: latency() };
   } catch (err) {
-    if (err instanceof WeChatNetworkError) return { ok: false, errcode: null, errmsg: err.message, latencyMs: latency() };
+    if (isAppError(err, "WECHAT_NETWORK")) return { ok: false, errcode: null, errmsg: err.message, latencyMs: latency() };
     throw err;
   }
 }

@@ -1,12 +1,12 @@
 import { cachedToken, loadToken } from "./token-cache";
 import { isUsable } from "./refresh-policy";
 import { refreshAccessToken } from "./refresh-access-token";
-import { TokenUnavailableError } from "./types";
+import { tokenUnavailable } from "./types";
 
 /**
  * The account's current access_token, for business calls and GET /api/token. From memory when
  * warm; else the stored one; else a refresh shared with every concurrent caller (trigger
- * "on-demand"). Throws TokenUnavailableError with the fix when no token can be had.
+ * "on-demand"). Throws AppError TOKEN_UNAVAILABLE with the fix when no token can be had.
  */
 export async function getAccessToken(accountId: string): Promise<{ accessToken: string; expiresAt: Date }> {
   const grant = cachedToken(accountId) ?? (await usableStoredToken(accountId)) ?? (await refreshOnDemand(accountId));
@@ -22,5 +22,5 @@ async function refreshOnDemand(accountId: string) {
   const result = await refreshAccessToken(accountId, { trigger: "on-demand" });
   if (result.ok) return result.grant;
   if (result.grant) return result.grant;
-  throw new TokenUnavailableError(result.error);
+  throw tokenUnavailable(result.error);
 }

@@ -1,9 +1,8 @@
 // The access_token service: one refresher for every instance, a central token endpoint
 // (app/api/token), API keys for its callers, and every refresh on record.
 export type { RefreshEvent, RefreshTrigger, TokenEndpoint, TokenError, TokenStatus } from "./types";
-export { AccountNotFoundError, TokenUnavailableError, WeChatApiError } from "./types";
 export { getTokenStatus, listRefreshEvents, refreshTokenNow } from "./token-status";
-export { ApiKeyError, createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "./api-keys";
+export { createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "./api-keys";
 export { getAccessToken } from "./get-access-token";
 export { serveTokenRequest, type TokenAnswer, type TokenRequest } from "./serve-token-request";
 export { callWeChatApi, type WeChatApiRequest } from "./call-wechat-api";

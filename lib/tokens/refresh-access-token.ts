@@ -18,7 +18,7 @@ import {
 } from "./refresh-policy";
 import { rememberToken, tokenState } from "./token-cache";
 import { insertRefreshEvent, isBlocked, notifyTokenChanged, readTokenRow, storeFailure, storeSuccess, type TokenRow } from "./token-store";
-import { AccountNotFoundError, type RefreshResult, type RefreshTrigger, type TokenGrant } from "./types";
+import { accountNotFound, type RefreshResult, type RefreshTrigger, type TokenGrant } from "./types";
 
 // The one place that asks WeChat for a token. However many callers and instances want a token at
 // once, one of them asks:
@@ -98,7 +98,7 @@ async function refreshUnderLock(accountId: string, opts: RefreshOptions): Promis
 
 /** Whether this caller needs WeChat at all, given the row as it is now (read under the lock before acting). */
 function decide(row: TokenRow | null, accountId: string, opts: RefreshOptions): Decision {
-  if (!row) throw new AccountNotFoundError(accountId);
+  if (!row) throw accountNotFound(accountId);
   const now = Date.now();
   const current = currentGrant(row);
   const usable = current !== null && isUsable(current, now);

@@ -2,13 +2,13 @@ import { getPool, getPrisma } from "../db";
 import { toTokenError } from "./describe-token-error";
 import { refreshAccessToken } from "./refresh-access-token";
 import { isBlocked, isUuid, readTokenRow } from "./token-store";
-import { AccountNotFoundError, type RefreshEvent, type RefreshTrigger, type TokenError, type TokenStatus } from "./types";
+import { accountNotFound, type RefreshEvent, type RefreshTrigger, type TokenError, type TokenStatus } from "./types";
 
 // What the console and `mpdesk token show` display. Never the token itself.
 
 export async function getTokenStatus(accountId: string): Promise<TokenStatus> {
   const row = await readTokenRow(getPool(), accountId);
-  if (!row) throw new AccountNotFoundError(accountId);
+  if (!row) throw accountNotFound(accountId);
   const lastError = row.lastErrorAt ? toTokenError(row.lastErrcode, row.lastErrmsg ?? "") : null;
   const state: TokenStatus["state"] = lastError
     ? "error"

@@ -1,3 +1,5 @@
+import { AppError } from "../app-error";
+
 // The shapes the console and the CLI read (exported again from lib/tokens/index.ts).
 
 export type TokenEndpoint = "stable" | "classic";
@@ -32,31 +34,19 @@ export type RefreshEvent = {
 /** A token as every instance holds it: the secret itself, when it dies, and when it is due for renewal. */
 export type TokenGrant = { token: string; expiresAt: Date; refreshedAt: Date; refreshAt: Date };
 
-/** No token can be handed out: the reason, and what a person should do about it. */
-export class TokenUnavailableError extends Error {
-  constructor(public readonly error: TokenError) {
-    super(error.errcode === null ? `access_token unavailable: ${error.errmsg}` : `access_token unavailable: errcode ${error.errcode}`);
-    this.name = "TokenUnavailableError";
-  }
+/** No token can be handed out: the reason, and what a person should do about it (the /api/token 503's body). */
+export function tokenUnavailable(error: TokenError): AppError<"TOKEN_UNAVAILABLE"> {
+  const message = error.errcode === null ? `access_token unavailable: ${error.errmsg}` : `access_token unavailable: errcode ${error.errcode}`;
+  return new AppError("TOKEN_UNAVAILABLE", { message, details: error });
 }
 
 /** A business API answered an errcode (after the one retry that 40001/40014/42001 earn). */
-export class WeChatApiError extends Error {
-  constructor(
-    public readonly errcode: number,
-    public readonly errmsg: string,
-    public readonly path: string,
-  ) {
-    super(`${path} failed with errcode ${errcode}: ${errmsg}`);
-    this.name = "WeChatApiError";
-  }
+export function wechatApiError(errcode: number, errmsg: string, path: string): AppError<"WECHAT_API"> {
+  return new AppError("WECHAT_API", { message: `${path} failed with errcode ${errcode}: ${errmsg}`, details: { errcode, errmsg, path } });
 }
 
-export class AccountNotFoundError extends Error {
-  constructor(accountId: string) {
-    super(`no account with id ${accountId}`);
-    this.name = "AccountNotFoundError";
-  }
+export function accountNotFound(accountId: string): AppError<"NOT_FOUND"> {
+  return new AppError("NOT_FOUND", { message: `no account with id ${accountId}`, reason: "unknown_account" });
 }
 
 /** What a refresh produced: a token, or why not (with the previous token if it still works). */

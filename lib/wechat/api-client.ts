@@ -1,3 +1,5 @@
+import { AppError } from "../app-error";
+
 // A thin client for WeChat's server API (api.weixin.qq.com): builds the request, bounds it with a
 // timeout and turns the answer into data or { errcode, errmsg }. No retries and no policy here —
 // lib/tokens decides what an errcode means — and nothing from Next.js or Prisma.
@@ -10,12 +12,8 @@ export type WeChatResult<T> = { ok: true; data: T } | WeChatFailure;
 export type TokenGrant = { accessToken: string; expiresIn: number };
 
 /** The request never got a WeChat answer: timeout, refused connection, an HTTP error or a body that is not WeChat's JSON. */
-export class WeChatNetworkError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "WeChatNetworkError";
-  }
-}
+// No `cause`: the fetch error may carry the URL, and the classic token's URL holds the AppSecret.
+const networkError = (message: string) => new AppError("WECHAT_NETWORK", { message });
 
 type Target = { baseUrl: string; timeoutMs: number };
 
@@ -58,22 +56,22 @@ async function send(
       signal: AbortSignal.timeout(target.timeoutMs),
     });
   } catch (err) {
-    throw new WeChatNetworkError(describeFetchError(err, target.timeoutMs));
+    throw networkError(describeFetchError(err, target.timeoutMs));
   }
   let text: string;
   try {
     text = await response.text();
   } catch (err) {
-    throw new WeChatNetworkError(describeFetchError(err, target.timeoutMs));
+    throw networkError(describeFetchError(err, target.timeoutMs));
   }
-  if (!response.ok) throw new WeChatNetworkError(`HTTP ${response.status} from ${path}`);
+  if (!response.ok) throw networkError(`HTTP ${response.status} from ${path}`);
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    throw new WeChatNetworkError(`${path} answered something that is not JSON (${text.length} bytes)`);
+    throw networkError(`${path} answered something that is not JSON (${text.length} bytes)`);
   }
-  if (typeof data !== "object" || data === null) throw new WeChatNetworkError(`${path} answered JSON that is not an object`);
+  if (typeof data !== "object" || data === null) throw networkError(`${path} answered JSON that is not an object`);
   const record = data as Record<string, unknown>;
   const errcode = typeof record.errcode === "number" ? record.errcode : 0;
   if (errcode !== 0) {
@@ -86,7 +84,7 @@ function toGrant(result: WeChatResult<Record<string, unknown>>): WeChatResult<To
   if (!result.ok) return result;
   const { access_token: accessToken, expires_in: expiresIn } = result.data;
   if (typeof accessToken !== "string" || !accessToken || typeof expiresIn !== "number" || !(expiresIn > 0)) {
-    throw new WeChatNetworkError("the token answer has no access_token or expires_in");
+    throw networkError("the token answer has no access_token or expires_in");
   }
   return { ok: true, data: { accessToken, expiresIn } };
 }

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomInt } from "node:crypto";
-import { WeChatProtocolError } from "./errors";
+import { protocolError } from "./errors";
 
 // WeChat pads to 32 bytes although AES blocks are 16: pad bytes run 1..32.
 const PAD_BLOCK = 32;
@@ -18,10 +18,10 @@ const STRICT_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  */
 export function parseEncodingAesKey(encodingAesKey: string): Buffer {
   if (!isValidEncodingAesKey(encodingAesKey)) {
-    throw new WeChatProtocolError("bad_key", "EncodingAESKey must be 43 characters of A-Z, a-z, 0-9");
+    throw protocolError("bad_key", "EncodingAESKey must be 43 characters of A-Z, a-z, 0-9");
   }
   const key = Buffer.from(encodingAesKey + "=", "base64");
-  if (key.length !== KEY_LENGTH) throw new WeChatProtocolError("bad_key", "EncodingAESKey does not decode to 32 bytes");
+  if (key.length !== KEY_LENGTH) throw protocolError("bad_key", "EncodingAESKey does not decode to 32 bytes");
   return key;
 }
 
@@ -64,7 +64,7 @@ export function decryptMessage(
   appId: string,
 ): { plaintext: string; keyIndex: number } {
   const ciphertext = decodeCiphertext(encrypt);
-  if (keys.length === 0) throw new WeChatProtocolError("bad_key", "no decryption key configured");
+  if (keys.length === 0) throw protocolError("bad_key", "no decryption key configured");
   let firstError: unknown;
   for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
     try {
@@ -111,11 +111,11 @@ export function encryptMessage(
 function decodeCiphertext(encrypt: string): Buffer {
   // Buffer.from(…, "base64") silently skips junk; we want garbage reported as such.
   if (typeof encrypt !== "string" || encrypt.length % 4 !== 0 || !STRICT_BASE64.test(encrypt)) {
-    throw new WeChatProtocolError("bad_base64", "Encrypt is not valid base64");
+    throw protocolError("bad_base64", "Encrypt is not valid base64");
   }
   const ciphertext = Buffer.from(encrypt, "base64");
   if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) {
-    throw new WeChatProtocolError("bad_ciphertext", `ciphertext length ${ciphertext.length} is not a positive multiple of 16`);
+    throw protocolError("bad_ciphertext", `ciphertext length ${ciphertext.length} is not a positive multiple of 16`);
   }
   return ciphertext;
 }
@@ -130,32 +130,32 @@ function decryptWithKey(ciphertext: Buffer, key: Buffer, appId: string): string 
 
   const pad = padded[padded.length - 1]!;
   if (pad < 1 || pad > PAD_BLOCK || pad > padded.length) {
-    throw new WeChatProtocolError("bad_padding", "invalid padding (wrong key?)");
+    throw protocolError("bad_padding", "invalid padding (wrong key?)");
   }
   for (let i = padded.length - pad; i < padded.length; i++) {
-    if (padded[i] !== pad) throw new WeChatProtocolError("bad_padding", "invalid padding (wrong key?)");
+    if (padded[i] !== pad) throw protocolError("bad_padding", "invalid padding (wrong key?)");
   }
   const content = padded.subarray(0, padded.length - pad);
 
   // A wrong key can still end in plausible padding; the length field then
   // holds garbage and must not be trusted to index the buffer.
-  if (content.length < HEADER_LENGTH) throw new WeChatProtocolError("bad_length", "decrypted content too short");
+  if (content.length < HEADER_LENGTH) throw protocolError("bad_length", "decrypted content too short");
   const msgLength = content.readUInt32BE(RANDOM_LENGTH);
   if (HEADER_LENGTH + msgLength > content.length) {
-    throw new WeChatProtocolError("bad_length", "length field exceeds decrypted content");
+    throw protocolError("bad_length", "length field exceeds decrypted content");
   }
   const msg = content.subarray(HEADER_LENGTH, HEADER_LENGTH + msgLength);
 
   // The AppID tail is what binds the message to this account (third-party
   // platforms encrypt for many accounts with one key). Some SDKs skip it.
   if (!content.subarray(HEADER_LENGTH + msgLength).equals(Buffer.from(appId, "utf8"))) {
-    throw new WeChatProtocolError("appid_mismatch", "message is for a different AppID");
+    throw protocolError("appid_mismatch", "message is for a different AppID");
   }
   return msg.toString("utf8");
 }
 
 function assertKey(key: Buffer): void {
   if (!Buffer.isBuffer(key) || key.length !== KEY_LENGTH) {
-    throw new WeChatProtocolError("bad_key", `AES key must be ${KEY_LENGTH} bytes`);
+    throw protocolError("bad_key", `AES key must be ${KEY_LENGTH} bytes`);
   }
 }

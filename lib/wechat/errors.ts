@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { AppError } from "../app-error";
 
 export type ProtocolErrorReason =
   | "bad_xml"
@@ -12,20 +13,13 @@ export type ProtocolErrorReason =
   | "bad_key";
 
 /**
- * Raised for anything wrong with what WeChat (or someone pretending to be
- * WeChat) sent us. The HTTP layer maps it to a 400 carrying `reason`.
- * Programmer mistakes (bad arguments to builders) are plain TypeError /
- * RangeError instead, so they surface as 500s rather than being blamed on
- * the request.
+ * For anything wrong with what WeChat (or someone pretending to be WeChat) sent us: an AppError
+ * WECHAT_PROTOCOL carrying `reason`, which the HTTP layer answers with a 400. Programmer mistakes
+ * (bad arguments to builders) are plain TypeError / RangeError instead, so they surface as 500s
+ * rather than being blamed on the request.
  */
-export class WeChatProtocolError extends Error {
-  constructor(
-    public readonly reason: ProtocolErrorReason,
-    message?: string,
-  ) {
-    super(message ?? reason);
-    this.name = "WeChatProtocolError";
-  }
+export function protocolError(reason: ProtocolErrorReason, message?: string): AppError<"WECHAT_PROTOCOL"> {
+  return new AppError("WECHAT_PROTOCOL", { reason, message: message ?? reason });
 }
 
 export type WeChatErrorClass =
@@ -39,8 +33,11 @@ export type WeChatErrorClass =
   | "other";
 
 const INVALID_TOKEN_CODES = new Set([40001, 40014, 42001]);
-// Retrying these never helps: a human has to fix the account settings.
-const CONFIG_CODES = new Set([40013, 40125, 40164, 40243, 89501, 89503, 89506, 89507]);
+// Retrying these never helps: a human has to fix the account settings. Each has its own sentence
+// in the dictionaries (wechatErrors.errcodes).
+export const CONFIG_ERRCODES = [40013, 40125, 40164, 40243, 89501, 89503, 89506, 89507] as const;
+export type ConfigErrcode = (typeof CONFIG_ERRCODES)[number];
+const CONFIG_CODES = new Set<number>(CONFIG_ERRCODES);
 
 export function classifyErrcode(errcode: number | undefined): WeChatErrorClass {
   if (errcode === undefined || errcode === 0) return "ok";
@@ -89,59 +86,13 @@ function normaliseIp(token: string): string | null {
   return null;
 }
 
-const SETTINGS_PATH_EN = "设置与开发 → 基本配置";
-const SETTINGS_PATH_ZH = "「设置与开发 → 基本配置」";
+/**
+ * What a person should do about a configuration errcode, as data: which sentence (the errcode, or
+ * "other") and what fills it. The caller renders it from the dictionaries, in either language.
+ */
+export type ConfigErrorFix = { sentence: `${ConfigErrcode}` | "other"; ip: string | null; errcode: number; errmsg: string };
 
-/** A fix the console can show next to a failed token request. */
-export function describeConfigError(errcode: number, errmsg: string): { en: string; zh: string } {
-  const ip = extractIpFromErrmsg(errmsg);
-  const ipEn = ip ?? "this server's outbound IP address";
-  const ipZh = ip ?? "本服务器的出口 IP";
-  switch (errcode) {
-    case 40164:
-      return {
-        en: `Add ${ipEn} to the IP whitelist in ${SETTINGS_PATH_EN}, then retry.`,
-        zh: `请在公众号后台${SETTINGS_PATH_ZH}的 IP 白名单中添加 ${ipZh}，然后重试。`,
-      };
-    case 40125:
-      return {
-        en: `The AppSecret is wrong. Copy it again (or reset it) in ${SETTINGS_PATH_EN} → AppSecret; resetting invalidates the old one everywhere it is used.`,
-        zh: `AppSecret 不正确。请在${SETTINGS_PATH_ZH}重新复制（或重置）开发者密码 AppSecret；重置后旧密码在所有地方立即失效。`,
-      };
-    case 40013:
-      return {
-        en: `The AppID is invalid. Copy the 开发者ID (AppID) from ${SETTINGS_PATH_EN}; it starts with "wx" and is 18 characters long.`,
-        zh: `AppID 无效。请从${SETTINGS_PATH_ZH}复制开发者 ID（AppID），它以 wx 开头，共 18 位。`,
-      };
-    case 40243:
-      return {
-        en: `The AppSecret is frozen. Unfreeze or reset it in ${SETTINGS_PATH_EN}, then save the current AppSecret here.`,
-        zh: `AppSecret 已被冻结。请在${SETTINGS_PATH_ZH}解冻或重置 AppSecret，并在此处保存最新的 AppSecret。`,
-      };
-    case 89501:
-      return {
-        en: `Calls from ${ipEn} are waiting for the account administrator to confirm them in WeChat. Ask the administrator to approve, or add the IP to the whitelist in ${SETTINGS_PATH_EN}.`,
-        zh: `来自 ${ipZh} 的调用正在等待管理员在微信中确认。请联系管理员确认，或在${SETTINGS_PATH_ZH}的 IP 白名单中添加该 IP。`,
-      };
-    case 89503:
-      return {
-        en: `Calls from ${ipEn} need the account administrator's confirmation (a request was sent to them in WeChat). Add the IP to the whitelist in ${SETTINGS_PATH_EN} to stop this.`,
-        zh: `来自 ${ipZh} 的调用需要管理员确认（已向管理员微信发送确认请求）。在${SETTINGS_PATH_ZH}的 IP 白名单中添加该 IP 即可避免。`,
-      };
-    case 89506:
-      return {
-        en: `The administrator refused calls from ${ipEn} twice within 24 hours; this IP is blocked for 24 hours. Add it to the whitelist in ${SETTINGS_PATH_EN} if it is yours.`,
-        zh: `管理员在 24 小时内两次拒绝了来自 ${ipZh} 的调用，该 IP 24 小时内不可再调用。如确为本服务器，请在${SETTINGS_PATH_ZH}的 IP 白名单中添加。`,
-      };
-    case 89507:
-      return {
-        en: `The administrator refused calls from ${ipEn}; this IP is blocked for 1 hour. Add it to the whitelist in ${SETTINGS_PATH_EN} if it is yours.`,
-        zh: `管理员拒绝了来自 ${ipZh} 的调用，该 IP 1 小时内不可再调用。如确为本服务器，请在${SETTINGS_PATH_ZH}的 IP 白名单中添加。`,
-      };
-    default:
-      return {
-        en: `WeChat returned errcode ${errcode}: ${errmsg}`,
-        zh: `微信返回错误码 ${errcode}：${errmsg}`,
-      };
-  }
+export function configErrorFix(errcode: number, errmsg: string): ConfigErrorFix {
+  const sentence = CONFIG_CODES.has(errcode) ? (String(errcode) as `${ConfigErrcode}`) : "other";
+  return { sentence, ip: extractIpFromErrmsg(errmsg), errcode, errmsg };
 }

@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { WeChatProtocolError } from "./errors";
+import { protocolError } from "./errors";
 import { parseFlatWeChatXml } from "./xml-flat";
 
 /**
@@ -55,14 +55,14 @@ const ELEMENT_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
  * something inherited.
  */
 export function parseWeChatXml(body: string): WeChatXml {
-  if (typeof body !== "string") throw new WeChatProtocolError("bad_xml", "body is not a string");
+  if (typeof body !== "string") throw protocolError("bad_xml", "body is not a string");
   refuseDeclarations(body);
   return parseFlatWeChatXml(body) ?? parseValidatedXml(body);
 }
 
 /** The full validating parse alone, without the flat fast path (tests compare the two). */
 export function parseGeneralXml(body: string): WeChatXml {
-  if (typeof body !== "string") throw new WeChatProtocolError("bad_xml", "body is not a string");
+  if (typeof body !== "string") throw protocolError("bad_xml", "body is not a string");
   refuseDeclarations(body);
   return parseValidatedXml(body);
 }
@@ -73,26 +73,26 @@ function parseValidatedXml(body: string): WeChatXml {
   const validation = XMLValidator.validate(xml);
   if (validation !== true) {
     const { msg, line, col } = validation.err;
-    throw new WeChatProtocolError("bad_xml", `${msg} (line ${line}${col === undefined ? "" : `, col ${col}`})`);
+    throw protocolError("bad_xml", `${msg} (line ${line}${col === undefined ? "" : `, col ${col}`})`);
   }
 
   let parsed: unknown;
   try {
     parsed = parser.parse(xml);
   } catch (err) {
-    throw new WeChatProtocolError("bad_xml", err instanceof Error ? err.message : String(err));
+    throw protocolError("bad_xml", err instanceof Error ? err.message : String(err));
   }
 
   const top = parsed as Record<string, unknown>;
   const names = Object.keys(top);
   if (names.length !== 1 || names[0] !== "xml") {
-    throw new WeChatProtocolError("bad_xml", `root element must be a single <xml>, found ${names.join(", ") || "none"}`);
+    throw protocolError("bad_xml", `root element must be a single <xml>, found ${names.join(", ") || "none"}`);
   }
   const root = top.xml;
   // <xml></xml> and <xml/> come back as "".
   if (root === "") return Object.create(null) as WeChatXml;
   if (typeof root !== "object" || root === null || Array.isArray(root)) {
-    throw new WeChatProtocolError("bad_xml", "<xml> must contain elements");
+    throw protocolError("bad_xml", "<xml> must contain elements");
   }
   return copyTree(root, crSentinel) as WeChatXml;
 }
@@ -123,17 +123,17 @@ function refuseDeclarations(body: string): void {
     if (lt === -1) return;
     if (body.startsWith(CDATA_OPEN, lt)) {
       const end = body.indexOf(CDATA_CLOSE, lt + CDATA_OPEN.length);
-      if (end === -1) throw new WeChatProtocolError("doctype", "markup declaration in unterminated CDATA");
+      if (end === -1) throw protocolError("doctype", "markup declaration in unterminated CDATA");
       i = end + CDATA_CLOSE.length;
       continue;
     }
     const next = body[lt + 1];
     if (next === "!" || next === "?") {
-      throw new WeChatProtocolError("doctype", "DOCTYPE / ENTITY declarations are not accepted");
+      throw protocolError("doctype", "DOCTYPE / ENTITY declarations are not accepted");
     }
     const gt = body.indexOf(">", lt);
     if (gt === -1 || /["']/.test(body.slice(lt, gt))) {
-      throw new WeChatProtocolError("doctype", "DOCTYPE / ENTITY declarations are not accepted");
+      throw protocolError("doctype", "DOCTYPE / ENTITY declarations are not accepted");
     }
     i = gt + 1;
   }
@@ -188,13 +188,13 @@ function copyTree(node: unknown, crSentinel: string | null): WeChatXmlValue {
     for (const [name, value] of Object.entries(node)) {
       // The parser refuses these names already; this guards against a
       // future version that does not.
-      if (FORBIDDEN_KEYS.has(name)) throw new WeChatProtocolError("bad_xml", `element name <${name}> not allowed`);
+      if (FORBIDDEN_KEYS.has(name)) throw protocolError("bad_xml", `element name <${name}> not allowed`);
       out[name] = copyTree(value, crSentinel);
     }
     return out;
   }
   // Only reachable if parseTagValue were switched on (numbers, booleans).
-  throw new WeChatProtocolError("bad_xml", `unexpected ${typeof node} value in parsed XML`);
+  throw protocolError("bad_xml", `unexpected ${typeof node} value in parsed XML`);
 }
 
 function buildChildren(tree: XmlBuildTree, parentDepth: number): string {

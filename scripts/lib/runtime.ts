@@ -1,7 +1,7 @@
 import { applyMigrations } from "../../lib/apply-migrations";
 import { bootstrap } from "../../lib/bootstrap";
 import { ensureDatabase, runningEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedDatabase } from "../../lib/embedded-postgres";
-import { ConfigError, parseEnv, type TEnv } from "../../lib/env";
+import { configError, parseEnv, type TEnv } from "../../lib/env";
 import { upgradeSecretEnvelopes } from "../../lib/upgrade-secret-envelopes";
 import { dataDir, ensureSecretsFilePrivate, loadLocalSecrets, secretGenerationRule } from "./data-dir";
 
@@ -23,7 +23,7 @@ export async function prepareRuntime(opts: { seed?: boolean; quiet?: boolean; at
   if (missing.length) {
     const rule = secretGenerationRule(childEnv, { dev: !!opts.dev, interactive: !!(process.stdin.isTTY && process.stdout.isTTY) });
     if (!rule.allowed) {
-      throw new ConfigError(missing.map((name) => `${name} is not set (not generated: ${rule.reason}; set it, e.g. openssl rand -base64 32)`));
+      throw configError(missing.map((name) => `${name} is not set (not generated: ${rule.reason}; set it, e.g. openssl rand -base64 32)`));
     }
   }
   const names = [...missing, ...(childEnv.DATABASE_URL ? [] : (["EMBEDDED_PG_PASSWORD"] as const))];

@@ -233,8 +233,8 @@ describe("invalid token from a business call: compare-and-refresh", () => {
     const tokenBefore = mock.tokenCalls(biz.appId);
     mock.script(biz.appId, BUSINESS_PATH, { errcode: 40001 }, { errcode: 40001 });
     await assert.rejects(tokens.callWeChatApi(biz.id, { method: "GET", path: BUSINESS_PATH }), (err: any) => {
-      assert.equal(err.name, "WeChatApiError");
-      assert.equal(err.errcode, 40001);
+      assert.equal(err.code, "WECHAT_API");
+      assert.equal(err.details.errcode, 40001);
       return true;
     });
     await sleep(200);
@@ -262,7 +262,7 @@ describe("errors from WeChat's token API", () => {
       assert.match(res.body.fix.en, /203\.0\.113\.7.*whitelist/);
       assert.equal(res.body.access_token, undefined);
     }
-    await assert.rejects(tokens.getAccessToken(acct.id), { name: "TokenUnavailableError" });
+    await assert.rejects(tokens.getAccessToken(acct.id), { name: "AppError", code: "TOKEN_UNAVAILABLE" });
     await sleep(300); // many backoff periods: the refresher must not try again by itself
     assert.equal(mock.tokenCalls(acct.appId), 1, "asked once, never retried");
 
@@ -284,8 +284,8 @@ describe("errors from WeChat's token API", () => {
 
   test("40125 (wrong AppSecret): not retried until the account is saved with the right one", async () => {
     const acct = await addAccount({ storedSecret: newSecret() });
-    await assert.rejects(tokens.getAccessToken(acct.id), (err: any) => err.error.errcode === 40125 && /AppSecret/.test(err.error.fix.en));
-    await assert.rejects(tokens.getAccessToken(acct.id), (err: any) => err.error.errcode === 40125);
+    await assert.rejects(tokens.getAccessToken(acct.id), (err: any) => err.details.errcode === 40125 && /AppSecret/.test(err.details.fix.en));
+    await assert.rejects(tokens.getAccessToken(acct.id), (err: any) => err.details.errcode === 40125);
     await sleep(300);
     assert.equal(mock.tokenCalls(acct.appId), 1);
     const status = await tokens.getTokenStatus(acct.id);
@@ -327,8 +327,8 @@ describe("errors from WeChat's token API", () => {
   test("45009 (daily quota): stops until the quota resets; a manual refresh still asks", async () => {
     const acct = await addAccount();
     mock.failAlways(acct.appId, TOKEN_PATHS.stable, { errcode: 45009 });
-    await assert.rejects(tokens.getAccessToken(acct.id), (err: any) => err.error.errcode === 45009 && /midnight/.test(err.error.fix.en));
-    await assert.rejects(tokens.getAccessToken(acct.id), (err: any) => err.error.errcode === 45009);
+    await assert.rejects(tokens.getAccessToken(acct.id), (err: any) => err.details.errcode === 45009 && /midnight/.test(err.details.fix.en));
+    await assert.rejects(tokens.getAccessToken(acct.id), (err: any) => err.details.errcode === 45009);
     await sleep(300);
     assert.equal(mock.tokenCalls(acct.appId), 1, "no retry the same day");
     const status = await tokens.getTokenStatus(acct.id);

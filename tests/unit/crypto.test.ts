@@ -9,7 +9,8 @@ import {
   isValidEncodingAesKey,
   parseEncodingAesKey,
 } from "../../lib/wechat/crypto";
-import { WeChatProtocolError, type ProtocolErrorReason } from "../../lib/wechat/errors";
+import { isAppError, type AppError } from "../../lib/app-error";
+import type { ProtocolErrorReason } from "../../lib/wechat/errors";
 
 // Official safe-mode example (protocol doc §7).
 const OFFICIAL = {
@@ -33,7 +34,7 @@ const JAVA = {
   encrypt: "jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg==",
 };
 
-function assertProtocolError(fn: () => unknown, reasons: ProtocolErrorReason | ProtocolErrorReason[]): WeChatProtocolError {
+function assertProtocolError(fn: () => unknown, reasons: ProtocolErrorReason | ProtocolErrorReason[]): AppError<"WECHAT_PROTOCOL"> {
   const allowed = Array.isArray(reasons) ? reasons : [reasons];
   let caught: unknown;
   try {
@@ -41,7 +42,7 @@ function assertProtocolError(fn: () => unknown, reasons: ProtocolErrorReason | P
   } catch (err) {
     caught = err;
   }
-  assert.ok(caught instanceof WeChatProtocolError, `expected WeChatProtocolError, got ${String(caught)}`);
+  assert.ok(isAppError(caught, "WECHAT_PROTOCOL"), `expected a WECHAT_PROTOCOL error, got ${String(caught)}`);
   assert.ok(allowed.includes(caught.reason), `reason ${caught.reason} not in ${allowed.join("/")}`);
   return caught;
 }

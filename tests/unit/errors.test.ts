@@ -1,21 +1,21 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  classifyErrcode,
-  describeConfigError,
-  extractIpFromErrmsg,
-  WeChatProtocolError,
-  type WeChatErrorClass,
-} from "../../lib/wechat/errors";
+import { isAppError } from "../../lib/app-error";
+import { describeConfigError } from "../../lib/tokens/describe-token-error";
+import { readdirSync, readFileSync } from "node:fs";
+import { fmt } from "../../lib/i18n";
+import { en } from "../../lib/i18n/en";
+import { zh } from "../../lib/i18n/zh";
+import { classifyErrcode, CONFIG_ERRCODES, configErrorFix, extractIpFromErrmsg, protocolError, type WeChatErrorClass } from "../../lib/wechat/errors";
 
-test("WeChatProtocolError carries a reason and is a real Error", () => {
-  const err = new WeChatProtocolError("bad_padding", "invalid padding");
+test("a protocol error carries a reason and is a real Error", () => {
+  const err = protocolError("bad_padding", "invalid padding");
   assert.ok(err instanceof Error);
-  assert.ok(err instanceof WeChatProtocolError);
+  assert.ok(isAppError(err, "WECHAT_PROTOCOL"));
   assert.equal(err.reason, "bad_padding");
   assert.equal(err.message, "invalid padding");
-  assert.equal(err.name, "WeChatProtocolError");
-  assert.equal(new WeChatProtocolError("doctype").message, "doctype");
+  assert.equal(err.name, "AppError");
+  assert.equal(protocolError("doctype").message, "doctype");
 });
 
 test("classifyErrcode", () => {
@@ -103,4 +103,18 @@ test("describeConfigError falls back to the raw errcode and errmsg", () => {
   const d = describeConfigError(45009, "reach max api daily quota limit");
   assert.ok(d.en.includes("45009") && d.en.includes("reach max api daily quota limit"));
   assert.ok(d.zh.includes("45009"));
+});
+
+test("the fixes are the dictionaries' sentences, filled in: lib/wechat holds no copy of its own", () => {
+  const ip = "192.0.2.1";
+  for (const code of CONFIG_ERRCODES) {
+    const d = describeConfigError(code, `invalid ip ${ip}, rid: 1`);
+    assert.equal(d.en, fmt(en.wechatErrors.errcodes[`${code}`], { ip }), `${code} en`);
+    assert.equal(d.zh, fmt(zh.wechatErrors.errcodes[`${code}`], { ip }), `${code} zh`);
+  }
+  assert.equal(describeConfigError(40164, "not in whitelist").zh, fmt(zh.wechatErrors.errcodes["40164"], { ip: zh.wechatErrors.unknownIp }));
+  assert.deepEqual(configErrorFix(40164, `invalid ip ${ip}, not in whitelist`), { sentence: "40164", ip, errcode: 40164, errmsg: `invalid ip ${ip}, not in whitelist` });
+  assert.equal(configErrorFix(45015, "x").sentence, "other");
+  const wechatSources = readdirSync(new URL("../../lib/wechat/", import.meta.url)).map((f) => readFileSync(new URL(`../../lib/wechat/${f}`, import.meta.url), "utf8"));
+  assert.ok(!wechatSources.some((src) => /[\u4e00-\u9fff]/.test(src)), "no Chinese sentences in lib/wechat");
 });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isLastingRowError, isTransientError } from "../../lib/db";
-import { FIELD_LIMITS, InvalidMessageError, normalizeInbound } from "../../lib/messages/inbound-row";
+import { isAppError } from "../../lib/app-error";
+import { FIELD_LIMITS, normalizeInbound } from "../../lib/messages/inbound-row";
 
 const base = { ToUserName: "gh_97417a04a28d", FromUserName: "oAbCdEfGhIjKlMnOpQrStUvWxYz0", CreateTime: "1714112445", MsgType: "text", Content: "hi", MsgId: "24567890123456789012" };
 const normalize = (fields: Record<string, string>) => normalizeInbound(fields, "<xml/>", "00000000-0000-0000-0000-000000000000", false, new Date());
@@ -12,7 +13,7 @@ test("fields at their limit are accepted; one byte more is field_too_long naming
     assert.doesNotThrow(() => normalize(fields), name);
     assert.throws(
       () => normalize({ ...fields, [name]: "x".repeat(limit + 1) }),
-      (err: unknown) => err instanceof InvalidMessageError && err.reason === "field_too_long" && err.message.startsWith(`${name} `),
+      (err: unknown) => isAppError(err, "INVALID_MESSAGE") && err.reason === "field_too_long" && err.message.startsWith(`${name} `),
     );
   }
   // Bytes, not characters: 400 CJK characters are 1,200 bytes.

@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
 import { buildXml, MAX_XML_DEPTH, parseWeChatXml, type WeChatXml } from "../../lib/wechat/xml";
-import { WeChatProtocolError, type ProtocolErrorReason } from "../../lib/wechat/errors";
+import { isAppError } from "../../lib/app-error";
+import type { ProtocolErrorReason } from "../../lib/wechat/errors";
 
 // parseWeChatXml returns null-prototype objects; compare shapes as plain JSON.
 const plain = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
@@ -16,7 +17,7 @@ function assertParsesTo(body: string, expected: Record<string, unknown>): WeChat
 function assertRefused(body: string, reason: ProtocolErrorReason): void {
   assert.throws(
     () => parseWeChatXml(body),
-    (err: unknown) => err instanceof WeChatProtocolError && err.reason === reason,
+    (err: unknown) => isAppError(err, "WECHAT_PROTOCOL") && err.reason === reason,
     `expected ${reason} for ${JSON.stringify(body.slice(0, 80))}`,
   );
 }

@@ -3,10 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getConsoleAccount } from "@/lib/accounts/console-account";
+import { isAppError } from "@/lib/app-error";
 import { adminAction, type FormState } from "@/lib/auth/server-action";
 import { fmt, formatDateTime } from "@/lib/i18n";
 import { log } from "@/lib/log";
-import { ApiKeyError, createApiKey, refreshTokenNow, revokeApiKey, type TokenError } from "@/lib/tokens";
+import { createApiKey, refreshTokenNow, revokeApiKey, type TokenError } from "@/lib/tokens";
 
 export type RefreshState = FormState<never, { error: TokenError }>;
 
@@ -37,7 +38,7 @@ export const createKeyAction = adminAction({ schema: z.object({ name: text }), i
     revalidatePath("/token");
     return { ok: true, message: fmt(t.token.keyCreated, { name: created.name }), key: created.key };
   } catch (err) {
-    if (err instanceof ApiKeyError || (err as Error).name === "ApiKeyError") return { ok: false, message: t.setup.credentials.errors.form, errors: { name: t.token.keyNameError } };
+    if (isAppError(err, "INVALID_INPUT")) return { ok: false, message: t.setup.credentials.errors.form, errors: { name: t.token.keyNameError } };
     throw err;
   }
 });

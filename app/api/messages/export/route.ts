@@ -1,4 +1,5 @@
 import { getConsoleAccount } from "@/lib/accounts/console-account";
+import { AppError, errorResponse } from "@/lib/app-error";
 import { requireUserForRoute } from "@/lib/auth/require-user";
 import { getPool } from "@/lib/db";
 import { getTimeZone } from "@/lib/i18n/server";
@@ -16,7 +17,7 @@ export async function GET(request: Request): Promise<Response> {
   const params = new URL(request.url).searchParams;
   const format = params.get("format") === "ndjson" ? "ndjson" : "csv";
   const { account } = await getConsoleAccount();
-  if (!account) return Response.json({ error: "no account" }, { status: 404 });
+  if (!account) return errorResponse(new AppError("NOT_FOUND", { reason: "no_account_configured" }), { "cache-control": "no-store" });
   const filters = parseMessageFilters(params);
   const batches = exportMessages(getPool(), { accountId: account.id, filters, tz: await getTimeZone() });
   const encoder = new TextEncoder();
