@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { AppError, errorResponse, isAppError } from "../app-error";
+import { AppError, errorResponse } from "../app-error";
 import { getPrisma } from "../db";
 import { auth } from "./auth";
 
