@@ -12,9 +12,12 @@ const fx = useConsoleApp();
 const text = (p: Page, s: string | RegExp) => p.getByText(s).first();
 const content = "你好，mpdesk！<b>&amp; ]]> 退款 Refund";
 
+// A certified service account, as set up in the setup steps: it may use the customer-service API.
+const newAccount = () => fx.seedAccount({ mode: "safe", accountType: "service", certified: true });
+
 /** A text message and a menu click from one follower, to a new encrypted (safe mode) account. */
 async function conversation(): Promise<{ account: SeededAccount; follower: string; msgId: string }> {
-  const account = await fx.seedAccount({ mode: "safe" });
+  const account = await newAccount();
   const follower = openId();
   const msgId = bigMsgId();
   const now = Math.floor(Date.now() / 1000);
@@ -24,7 +27,7 @@ async function conversation(): Promise<{ account: SeededAccount; follower: strin
 }
 
 test("an encrypted message POSTed as WeChat appears in the log without a reload", async () => {
-  const account = await fx.seedAccount({ mode: "safe" });
+  const account = await newAccount();
   const follower = openId();
   const { page } = await fx.signedIn("admin", { account });
   await page.goto("/messages");
