@@ -4,7 +4,7 @@ import type { Page, Request } from "@playwright/test";
 import { decryptSecret } from "../../lib/secrets";
 import { TEST_ENCRYPTION_KEY } from "../helpers/app-server";
 import { screenshot, signIn } from "../helpers/browser";
-import { LIVE_TIMEOUT, useConsoleApp } from "../helpers/console-e2e";
+import { LIVE_TIMEOUT, toNewAccount, useConsoleApp } from "../helpers/console-e2e";
 import { TOKEN_PATHS } from "../helpers/mock-wechat-api";
 import { verificationPath } from "../helpers/wechat-simulator";
 
@@ -142,7 +142,7 @@ test("step 3: the URL to paste, then WeChat's handshake turns the status green w
   await page.waitForFunction((m) => document.querySelector('[data-testid="server-aes-key"]')?.textContent === m, `••••${sim.encodingAesKey.slice(-4)}`);
 
   // WeChat with a different Token: the page says the Token differs.
-  const bad = await fetch(fx.app.url + verificationPath(sim, "1234567890", "WrongToken123"));
+  const bad = await toNewAccount(() => fetch(fx.app.url + verificationPath(sim, "1234567890", "WrongToken123")));
   assert.equal(bad.status, 401);
   await page.getByTestId("verification-status").getByText(/签名不匹配/).waitFor({ timeout: LIVE_TIMEOUT });
 

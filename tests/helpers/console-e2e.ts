@@ -9,6 +9,7 @@ import { insertAccount, newSimAccount } from "./accounts";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "./app-server";
 import { cspViolations, launchBrowser, newContext } from "./browser";
 import { signInOverHttp } from "./http-session";
+import { eventually } from "./eventually";
 import { createTestDatabase } from "./test-database";
 import { startMockWeChatApi, type MockWeChatApi } from "./mock-wechat-api";
 import { openId } from "./message-catalog";
@@ -106,11 +107,22 @@ export function useConsoleApp(): ConsoleFixture {
 
   fx.receive = async (account, fields) => {
     const xml = messageXml({ ToUserName: "gh_97417a04a28d", CreateTime: Math.floor(Date.now() / 1000), ...fields });
-    const res = await postSigned(fx.app.url, signMessage(account, xml));
+    const res = await toNewAccount(() => postSigned(fx.app.url, signMessage(account, xml)));
     assert.equal(res.status, 200, res.text);
   };
 
   return fx;
+}
+
+/**
+ * A request to the callback for an account a test has just inserted: the app learns of it by a
+ * NOTIFY, so until then it answers 404 (unknown account). Repeated until it answers otherwise.
+ */
+export function toNewAccount<T extends { status: number }>(send: () => Promise<T>): Promise<T> {
+  return eventually(async () => {
+    const res = await send();
+    return res.status === 404 ? false : res;
+  }, { what: "the new account reaching the app" });
 }
 
 export { bigMsgId, openId };
