@@ -21,7 +21,6 @@ import { bigMsgId, messageXml, postSigned, signMessage, type SimAccount } from "
 // contexts signed in over next-auth's HTTP endpoints, so tests pass alone and in any order.
 // Only tests about the login form itself type into it.
 
-export const ADMIN = { email: "admin@example.com", password: "correct horse battery" };
 export const LIVE_TIMEOUT = 15_000;
 
 export type User = { email: string; password: string; role: "admin" | "viewer" };
