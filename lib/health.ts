@@ -13,7 +13,7 @@ export type Health = {
   version: string;
   database: { reachable: boolean; latencyMs?: number; error?: string };
   accounts: number | null;
-  spool: { pending: number; writable: boolean };
+  spool: { pending: number; writable: boolean; replayRounds: number };
 };
 
 // A monitor polls health every few seconds: log each distinct failure once a minute, not every poll.
@@ -45,5 +45,5 @@ export async function checkHealth(deps: { pool: pg.Pool; accounts: AccountDirect
     .catch(() => false);
   const pending = await deps.store.spoolSize().catch(() => 0);
   const status = database.reachable ? "ok" : accounts !== null && writable ? "degraded" : "unavailable";
-  return { status, version: packageJson.version, database, accounts, spool: { pending, writable } };
+  return { status, version: packageJson.version, database, accounts, spool: { pending, writable, replayRounds: deps.store.replayRounds() } };
 }

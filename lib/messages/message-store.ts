@@ -57,6 +57,9 @@ export function createMessageStore({ pool, spoolDir, budgetMs = 4_000, spoolRese
 
   const batcher = createGroupCommit<InboundRow, RowResult>(insertBatch, { retryable: isTransientError });
   let replaying: Promise<number> | null = null;
+  // Finished replay passes, shown by /api/health: lets a test wait for "another pass has run"
+  // instead of guessing how long one takes.
+  let replayRounds = 0;
   let spoolCount = { at: 0, value: 0 };
 
   async function spool(row: InboundRow, cause: unknown): Promise<RecordOutcome> {
@@ -159,6 +162,7 @@ export function createMessageStore({ pool, spoolDir, budgetMs = 4_000, spoolRese
         } else log.error("spool.replay_failed", errorFields(err));
       } finally {
         replaying = null;
+        replayRounds++;
         spoolCount = { at: 0, value: 0 };
       }
       return replayed;
@@ -174,7 +178,7 @@ export function createMessageStore({ pool, spoolDir, budgetMs = 4_000, spoolRese
   /** Spool files put aside because they could not be parsed (they stay on this instance's disk). */
   const unreadableCount = () => countUnreadable(spoolDir);
 
-  return { record, replaySpool, spoolSize, unreadableCount };
+  return { record, replaySpool, spoolSize, unreadableCount, replayRounds: () => replayRounds };
 }
 
 export type MessageStore = ReturnType<typeof createMessageStore>;

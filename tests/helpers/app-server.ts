@@ -4,6 +4,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../lib/embedded-postgres";
+import { eventually } from "./eventually";
 
 // Starts the real app the way `npm start` does (scripts/start.ts, then `next start`) on a free
 // port, against the given database, and waits until /api/health answers.
@@ -33,20 +34,16 @@ export async function startApp(opts: { databaseUrl?: string; dataDir?: string; e
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`app exited early (${child.exitCode}):\n${output}`);
-    try {
-      const res = await fetch(`${url}/api/health`);
-      if (res.status === 200) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`app did not become healthy in 60 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await eventually(async () => (await fetch(`${url}/api/health`).catch(() => null))?.status === 200, {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      giveUp: () => (child.exitCode !== null ? new Error(`app exited early (${child.exitCode}):\n${output}`) : undefined),
+    });
+  } catch (err) {
+    if (child.exitCode !== null) throw err;
+    child.kill("SIGKILL");
+    throw new Error(`app did not become healthy in 60 s:\n${output}`);
   }
   return {
     url,

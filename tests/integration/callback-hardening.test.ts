@@ -9,6 +9,7 @@ import { parseEnv } from "../../lib/env";
 import { computeSignature } from "../../lib/wechat/signature";
 import { insertAccount, newSimAccount } from "../helpers/accounts";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
+import { eventually } from "../helpers/eventually";
 import { openId } from "../helpers/message-catalog";
 import { createTestDatabase } from "../helpers/test-database";
 import { bigMsgId, messageXml, postSigned, signMessage, verificationPath, type SimAccount } from "../helpers/wechat-simulator";
@@ -24,16 +25,6 @@ const accounts = { plain: newSimAccount("plain"), compat: newSimAccount("compat"
 const ids: Record<string, string> = {};
 const now = () => Math.floor(Date.now() / 1000);
 const text = () => ({ ToUserName: "gh_x", FromUserName: openId(), CreateTime: now(), MsgType: "text", Content: "hi", MsgId: bigMsgId() });
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The URL signature WeChat puts on every callback, with the given timestamp. */
 function signedQuery(a: SimAccount, timestamp: string, extra: Record<string, string> = {}): URLSearchParams {
@@ -65,7 +56,7 @@ before(async () => {
   ids.safe = await insertAccount(db.url, TEST_ENCRYPTION_KEY, accounts.safe);
   ids.plain = (await pool.query(`SELECT id FROM account WHERE app_id = $1`, [p.appId])).rows[0].id;
   for (const a of [accounts.compat, accounts.safe]) {
-    await eventually("the new accounts reach the app", async () => (await fetch(app.url + verificationPath(a, "ping"))).status === 200);
+    await eventually(async () => (await fetch(app.url + verificationPath(a, "ping"))).status === 200, { what: "the new accounts reach the app", timeoutMs: 15_000 });
   }
 });
 
@@ -99,7 +90,7 @@ describe("refused requests cannot fill the disk", () => {
     };
     await Promise.all(Array.from({ length: 16 }, worker));
     // Every request names the default account (plain) or none: the console counts all of them.
-    await eventually("the refusals to be counted", async () => (await getCallbackStatus(pool, ids.plain!)).refused24h - refusedBefore === total);
+    await eventually(async () => (await getCallbackStatus(pool, ids.plain!)).refused24h - refusedBefore === total, { what: "the refusals to be counted", timeoutMs: 15_000 });
     await pool.query("CHECKPOINT");
     const sizeAfter = Number((await pool.query(`SELECT pg_database_size(current_database()) AS n`)).rows[0].n);
     const grown = sizeAfter - sizeBefore;
@@ -113,15 +104,15 @@ describe("refused requests cannot fill the disk", () => {
     const echo = "verified-" + randomBytes(4).toString("hex");
     const sent = Date.now() - 1_000;
     assert.equal(await (await fetch(app.url + verificationPath(accounts.safe, echo))).text(), echo);
-    const verified = await eventually("the handshake to be recorded", async () => {
+    const verified = await eventually(async () => {
       const s = await getCallbackStatus(pool, ids.safe!);
-      return s.lastVerifiedAt && s.lastVerifiedAt.getTime() >= sent && s.lastHandshake?.outcome === "verified" ? s : undefined;
-    });
+      return s.lastVerifiedAt && s.lastVerifiedAt.getTime() >= sent && s.lastHandshake?.outcome === "verified" ? s : false;
+    }, { what: "the handshake to be recorded", timeoutMs: 15_000 });
     // Anonymous GETs: no parameters, a wrong signature for this account, a stale one.
     assert.equal((await fetch(app.url + "/api/wechat")).status, 400);
     assert.equal((await fetch(app.url + verificationPath(accounts.safe, "x", "WrongToken123"))).status, 401);
     assert.equal((await fetch(app.url + `/api/wechat?${signedQuery(accounts.safe, String(now() - 3600), { echostr: "x" })}`)).status, 401);
-    await eventually("the refusals to be counted", async () => (await getCallbackStatus(pool, ids.safe!)).refused24h >= 2);
+    await eventually(async () => (await getCallbackStatus(pool, ids.safe!)).refused24h >= 2, { what: "the refusals to be counted", timeoutMs: 15_000 });
     const after = await getCallbackStatus(pool, ids.safe!);
     assert.equal(after.lastHandshake?.outcome, "verified");
     assert.equal(after.lastVerifiedAt?.getTime(), verified.lastVerifiedAt!.getTime());
@@ -200,7 +191,7 @@ describe("plaintext in compatible mode", () => {
     // Switching 明文→兼容 in the MP admin takes effect at once; mpdesk's setting may lag.
     const migrating = newSimAccount("plain");
     await insertAccount(db.url, TEST_ENCRYPTION_KEY, migrating);
-    await eventually("the account to reach the app", async () => (await fetch(app.url + verificationPath(migrating, "p"))).status === 200);
+    await eventually(async () => (await fetch(app.url + verificationPath(migrating, "p"))).status === 200, { what: "the account to reach the app", timeoutMs: 15_000 });
     for (const mode of ["compat", "safe"] as const) {
       const res = await postSigned(app.url, signMessage({ ...migrating, mode }, messageXml(text())));
       assert.equal(res.status, 200, res.text);

@@ -11,6 +11,7 @@ import { normalizeInbound, type InboundRow } from "../../lib/messages/inbound-ro
 import { createMessageStore } from "../../lib/messages/message-store";
 import { listSpool, writeToSpool } from "../../lib/messages/spool";
 import { parseWeChatXml } from "../../lib/wechat/xml";
+import { eventually } from "../helpers/eventually";
 import { bigMsgId, messageXml } from "../helpers/wechat-simulator";
 import { openId } from "../helpers/message-catalog";
 import { createTestDatabase } from "../helpers/test-database";
@@ -146,11 +147,12 @@ describe("live path", () => {
       const took = Date.now() - started;
       assert.equal(out.stored, "spooled");
       assert.ok(took < 4_500, `answered within WeChat's budget (${took} ms)`);
-      // The server cancels a statement after its timeout: once that has passed for the last
-      // attempt, nothing of ours is left waiting on the lock.
-      await new Promise((r) => setTimeout(r, 400));
-      const waiting = await sql.query(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO message%'`);
-      assert.equal(Number(waiting.rows[0].count), 0);
+      // The server cancels a statement after its timeout, so nothing of ours stays queued on the
+      // lock, which is held until COMMIT below: without a server-side timeout this never holds.
+      await eventually(
+        async () => Number((await sql.query(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO message%'`)).rows[0].count) === 0,
+        { what: "no insert left waiting on the lock", timeoutMs: 2_000 },
+      );
       await locker.query("COMMIT");
       await store.replaySpool();
       assert.equal(await stored(r), 1);

@@ -25,6 +25,8 @@ let tokens: Tokens;
 let auth: Record<string, string>;
 let main: Account;
 const encryptionKey = Buffer.from(TEST_ENCRYPTION_KEY, "base64");
+// Deliberate sleeps only: each one lets time pass to show that something does NOT happen (no
+// retry, no second refresh) or that a deadline passed. Waits for something to happen use eventually().
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const newAppId = () => `wx${randomBytes(8).toString("hex")}`;
 const newSecret = () => randomBytes(16).toString("hex");
@@ -144,7 +146,7 @@ describe("one token for every instance", () => {
     const first = await getToken(apps[0]!, short.appId);
     assert.equal(first.status, 200);
     const expiry = new Date(first.body.expires_at).getTime();
-    await sleep(expiry - Date.now() + 300);
+    await sleep(expiry - Date.now() + 300); // past the expiry: one refresh, and no second one
 
     assert.equal(mock.tokenCalls(short.appId), 2, "one refresh for one expiry, whatever the number of instances");
     const recorded = await events(short.id);
@@ -237,7 +239,7 @@ describe("invalid token from a business call: compare-and-refresh", () => {
       assert.equal(err.details.errcode, 40001);
       return true;
     });
-    await sleep(200);
+    await sleep(200); // no third call comes after the error
     assert.equal(mock.calls(BUSINESS_PATH, biz.appId) - businessBefore, 2, "the call and one retry");
     // WeChat handed back the same stable token, so it was replaced by force (rationed): at most two token calls.
     const tokenCalls = mock.tokenCalls(biz.appId) - tokenBefore;

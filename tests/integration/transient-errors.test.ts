@@ -3,6 +3,7 @@ import { after, before, test } from "node:test";
 import pg from "pg";
 import { newSimAccount } from "../helpers/accounts";
 import { startApp, type AppServer } from "../helpers/app-server";
+import { eventually } from "../helpers/eventually";
 import { openId } from "../helpers/message-catalog";
 import { createTestDatabase } from "../helpers/test-database";
 import { bigMsgId, messageXml, postSigned, signMessage } from "../helpers/wechat-simulator";
@@ -25,14 +26,17 @@ async function send() {
   return { ...res, ms: Date.now() - started, fromUser };
 }
 const storedFor = async (fromUser: string) => Number((await sql.query("SELECT count(*) FROM message WHERE from_user = $1", [fromUser])).rows[0].count);
-const pending = async () => (await (await fetch(app.url + "/api/health")).json()).spool.pending as number;
-async function eventually(check: () => Promise<boolean>, what: string, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    assert.ok(Date.now() < deadline, what);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+const spool = async () => (await (await fetch(app.url + "/api/health")).json()).spool as { pending: number; replayRounds: number };
+const pending = async () => (await spool()).pending;
+/** Stored once, and still once after two more replay passes: a later pass must not store it again. */
+async function storedOnceAcrossReplays(fromUser: string) {
+  const rounds = (await spool()).replayRounds;
+  assert.equal(typeof rounds, "number", "health counts the replay passes");
+  await eventually(async () => (await spool()).replayRounds >= rounds + 2, { what: "two more replay passes", timeoutMs: 20_000 });
+  assert.equal(await storedFor(fromUser), 1);
 }
+const noStatementWaitingOnLock = async () =>
+  Number((await sql.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [dbName])).rows[0].count) === 0;
 /** New sessions pick up database-level settings; the app's pool reconnects on its own. */
 const dropAppSessions = () => sql.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [dbName]);
 
@@ -63,15 +67,13 @@ test("57014: a statement timeout behind a table lock is answered success, spoole
     assert.equal(res.text, "success");
     assert.ok(res.ms < 4_500, `within WeChat's budget (${res.ms} ms)`);
     assert.ok((await pending()) >= 1, "waiting in the spool");
-    // The server cancels a statement after its timeout (300 ms here): once that has passed for
-    // the last attempt, nothing of the app's is left queued on the lock.
-    await new Promise((r) => setTimeout(r, 600));
-    const waiting = await sql.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [dbName]);
-    assert.equal(Number(waiting.rows[0].count), 0, "no statement left waiting on the lock");
+    // The server cancels a statement after its timeout (300 ms here), so nothing of the app's
+    // stays queued on the lock, which is held until COMMIT below: without a server-side timeout
+    // the statement would wait there past this deadline.
+    await eventually(noStatementWaitingOnLock, { what: "no statement left waiting on the lock", timeoutMs: 3_000 });
     await locker.query("COMMIT");
-    await eventually(async () => (await storedFor(res.fromUser)) === 1 && (await pending()) === 0, "replayed after the lock");
-    await new Promise((r) => setTimeout(r, 2_500)); // another replay round must not duplicate it
-    assert.equal(await storedFor(res.fromUser), 1);
+    await eventually(async () => (await storedFor(res.fromUser)) === 1 && (await pending()) === 0, { what: "replayed after the lock", timeoutMs: 20_000 });
+    await storedOnceAcrossReplays(res.fromUser);
   } finally {
     await locker.end();
   }
@@ -92,7 +94,6 @@ test("25006: a read-only database (failover) is answered success, spooled, and s
     await sql.query(`ALTER DATABASE ${dbName} RESET default_transaction_read_only`);
     await dropAppSessions();
   }
-  await eventually(async () => (await storedFor(res.fromUser)) === 1 && (await pending()) === 0, "replayed once writable");
-  await new Promise((r) => setTimeout(r, 2_500));
-  assert.equal(await storedFor(res.fromUser), 1);
+  await eventually(async () => (await storedFor(res.fromUser)) === 1 && (await pending()) === 0, { what: "replayed once writable", timeoutMs: 20_000 });
+  await storedOnceAcrossReplays(res.fromUser);
 });

@@ -56,6 +56,8 @@ test("an item whose deadline passed while queued is not written", async () => {
   const first = gc.submit(1, Date.now() + 3_000);
   await new Promise((r) => setImmediate(r));
   const late = gc.submit(2, Date.now() + 20);
+  // A deliberate sleep: what is tested is the deadline passing while the item waits, so time
+  // has to pass; there is no event to wait for instead.
   await new Promise((r) => setTimeout(r, 40));
   release();
   assert.equal(await first, 1);

@@ -139,7 +139,7 @@ describe("/api/health tells an anonymous caller no connection details", () => {
     const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 2_000 });
     try {
       const accounts = createAccountDirectory({ pool, connectionString: url, encryptionKey: KEY });
-      const store = { spoolSize: async () => 0 } as unknown as MessageStore;
+      const store = { spoolSize: async () => 0, replayRounds: () => 0 } as unknown as MessageStore;
       const health = await checkHealth({ pool, accounts, store, spoolDir: "/tmp/mpdesk-health-test-spool" });
       assert.equal(health.database.reachable, false);
       assert.equal(health.database.error, "database unreachable");
