@@ -1,4 +1,4 @@
-import type pg from "pg";
+import { rawExecute, sql, type Queryable } from "../db";
 import { errorFields, log } from "../log";
 
 // Verification handshakes and refusals, for the console ("WeChat verified your URL at …",
@@ -45,7 +45,7 @@ export function boundString(value: string | null, max = MAX_STORED_STRING): stri
   return value === null ? null : value.length > max ? value.slice(0, max) : value;
 }
 
-export function createCallbackLog(pool: pg.Pool) {
+export function createCallbackLog(db: Queryable) {
   let buckets = new Map<string, Bucket>();
   let dropped = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -63,15 +63,15 @@ export function createCallbackLog(pool: pg.Pool) {
     const rows = [...buckets.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, b]) => b);
     buckets = new Map();
     try {
-      await pool.query(
-        `INSERT INTO callback_event (account_id, method, outcome, reason, status, minute, count, first_at, last_at, last_source_ip)
+      await rawExecute(db, {
+        text: `INSERT INTO callback_event (account_id, method, outcome, reason, status, minute, count, first_at, last_at, last_source_ip)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int4[], $6::timestamptz[], $7::int4[], $8::timestamptz[], $9::timestamptz[], $10::text[])
          ON CONFLICT (minute, (COALESCE(account_id, '${NIL_UUID}'::uuid)), method, outcome, reason, status) DO UPDATE SET
            count = callback_event.count + EXCLUDED.count,
            first_at = LEAST(callback_event.first_at, EXCLUDED.first_at),
            last_at = GREATEST(callback_event.last_at, EXCLUDED.last_at),
            last_source_ip = CASE WHEN EXCLUDED.last_at >= callback_event.last_at THEN EXCLUDED.last_source_ip ELSE callback_event.last_source_ip END`,
-        [
+        values: [
           rows.map((r) => r.accountId),
           rows.map((r) => r.method),
           rows.map((r) => r.outcome),
@@ -83,7 +83,7 @@ export function createCallbackLog(pool: pg.Pool) {
           rows.map((r) => r.lastAt),
           rows.map((r) => r.lastSourceIp),
         ],
-      );
+      });
     } catch (err) {
       log.warn("callback_log.write_failed", { dropped: rows.reduce((n, r) => n + r.count, 0), ...errorFields(err) });
     }
@@ -131,15 +131,14 @@ export type CallbackLog = ReturnType<typeof createCallbackLog>;
  * verified handshake: WeChat verifies a URL once, when it is saved, and the console must not
  * forget that it did.
  */
-export async function pruneCallbackEvents(db: Pick<pg.Pool, "query">, retentionDays: number): Promise<number> {
-  const { rowCount } = await db.query(
-    `DELETE FROM callback_event e
-      WHERE e.last_at < now() - make_interval(days => $1)
+export async function pruneCallbackEvents(db: Queryable, retentionDays: number): Promise<number> {
+  return rawExecute(
+    db,
+    sql`DELETE FROM callback_event e
+      WHERE e.last_at < now() - make_interval(days => ${retentionDays})
         AND NOT (e.outcome = 'verified' AND e.id = (
           SELECT v.id FROM callback_event v
            WHERE v.account_id IS NOT DISTINCT FROM e.account_id AND v.outcome = 'verified'
            ORDER BY v.last_at DESC, v.id DESC LIMIT 1))`,
-    [retentionDays],
   );
-  return rowCount ?? 0;
 }

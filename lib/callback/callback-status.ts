@@ -1,4 +1,5 @@
-import type pg from "pg";
+import { rawQuery, sql, type Queryable } from "../db";
+import { selectNewestMessage } from "../messages/message-queries";
 
 // What the console says about the callback: did WeChat verify the URL, and when; what was
 // refused lately; when the last message came. Read from the counters in callback_event and from
@@ -25,38 +26,35 @@ type EventRow = { id: string; last_at: Date; method: string; outcome: string; re
 const view = (r: EventRow | undefined): CallbackEventView | null =>
   r ? { id: r.id, at: r.last_at, method: r.method, outcome: r.outcome, reason: r.reason || null, status: r.status } : null;
 
-export async function getCallbackStatus(db: pg.Pool, accountId: string): Promise<CallbackStatus> {
+export async function getCallbackStatus(db: Queryable, accountId: string): Promise<CallbackStatus> {
   const [verified, refusedGet, message, refused] = await Promise.all([
-    db.query<EventRow>(
-      `SELECT id::text, last_at, method, outcome, reason, status, count FROM callback_event
-        WHERE account_id = $1 AND outcome = 'verified' ORDER BY last_at DESC, id DESC LIMIT 1`,
-      [accountId],
+    rawQuery<EventRow>(
+      db,
+      sql`SELECT id::text, last_at, method, outcome, reason, status, count FROM callback_event
+        WHERE account_id = ${accountId} AND outcome = 'verified' ORDER BY last_at DESC, id DESC LIMIT 1`,
     ),
-    db.query<EventRow>(
-      `SELECT id::text, last_at, method, outcome, reason, status, count FROM callback_event
-        WHERE (account_id = $1 OR account_id IS NULL) AND method = 'GET' AND outcome <> 'verified'
+    rawQuery<EventRow>(
+      db,
+      sql`SELECT id::text, last_at, method, outcome, reason, status, count FROM callback_event
+        WHERE (account_id = ${accountId} OR account_id IS NULL) AND method = 'GET' AND outcome <> 'verified'
         ORDER BY last_at DESC, id DESC LIMIT 1`,
-      [accountId],
     ),
-    db.query<{ received_at: Date; id: string }>(
-      `SELECT received_at, id::text FROM message WHERE account_id = $1 ORDER BY message.received_at DESC, message.id DESC LIMIT 1`,
-      [accountId],
-    ),
-    db.query<{ n: number; last: Date | null }>(
-      `SELECT COALESCE(sum(count), 0)::int AS n, max(last_at) AS last FROM callback_event
-        WHERE outcome = 'refused' AND last_at > now() - interval '24 hours' AND (account_id = $1 OR account_id IS NULL)`,
-      [accountId],
+    selectNewestMessage(db, accountId),
+    rawQuery<{ n: number; last: Date | null }>(
+      db,
+      sql`SELECT COALESCE(sum(count), 0)::int AS n, max(last_at) AS last FROM callback_event
+        WHERE outcome = 'refused' AND last_at > now() - interval '24 hours' AND (account_id = ${accountId} OR account_id IS NULL)`,
     ),
   ]);
-  const h = view(verified.rows[0]);
-  const r = view(refusedGet.rows[0]);
-  const n = refused.rows[0]?.n ?? 0;
+  const h = view(verified[0]);
+  const r = view(refusedGet[0]);
+  const n = refused[0]?.n ?? 0;
   return {
     lastVerifiedAt: h?.at ?? null,
     lastHandshake: h,
     lastRefusedHandshake: r,
-    lastMessageAt: message.rows[0]?.received_at ?? null,
+    lastMessageAt: message?.receivedAt ?? null,
     refused24h: n,
-    version: [h?.at.getTime() ?? "", r?.at.getTime() ?? "", message.rows[0]?.id ?? "", n].join(":"),
+    version: [h?.at.getTime() ?? "", r?.at.getTime() ?? "", message?.id ?? "", n].join(":"),
   };
 }

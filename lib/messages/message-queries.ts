@@ -202,6 +202,15 @@ export async function selectNewestCursor(db: Queryable, where: Sql): Promise<str
   return rows[0]?.cursor ?? null;
 }
 
+/** The account's newest row, for the callback's status: when the last message came. */
+export async function selectNewestMessage(db: Queryable, accountId: string): Promise<{ id: string; receivedAt: Date } | null> {
+  const rows = await rawQuery<{ id: string; receivedAt: Date }>(
+    db,
+    sql`SELECT received_at AS "receivedAt", id::text FROM message WHERE account_id = ${accountId} ORDER BY message.received_at DESC, message.id DESC LIMIT 1`,
+  );
+  return rows[0] ?? null;
+}
+
 // ---- Counts and windows --------------------------------------------------------------------
 
 /** Messages per local day and type since the start of the day `days - 1` days ago, in `tz`. */
