@@ -22,6 +22,9 @@ import { log, errorFields } from "./log";
 //   The account row is also joined into the token row by token-store.ts under the refresh lock,
 //   and read once per change by the callback's account directory; those two reads stay raw.
 //
+// Outside the tables, the database's own machinery talks to pg directly and stays where it is:
+// migrations, the embedded server's bootstrap, LISTEN connections, the one-off secret-envelope upgrade.
+//
 // The handle: a function that runs SQL takes it as its first parameter, `db: Queryable` for raw
 // SQL, `prisma: Prisma` for Prisma, and never fetches one itself, so a caller can hand it a
 // transaction's client or a test's own pool. Only entry points call getPool()/getPrisma(): pages,
@@ -213,4 +216,20 @@ export async function rawQuery<R extends pg.QueryResultRow, T = R>(db: Queryable
 export async function rawExecute(db: Queryable, q: Statement): Promise<number> {
   const { rowCount } = await db.query(toConfig(q));
   return rowCount ?? 0;
+}
+
+/** Runs `fn` on one connection inside BEGIN … COMMIT, rolled back if it throws. */
+export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
 }
