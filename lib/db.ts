@@ -13,7 +13,7 @@ import { log, errorFields } from "./log";
 //   (json_to_recordset, ON CONFLICT counters, keysets, GROUP BY, GIN search) would show.
 //     message             lib/messages/message-queries.ts (reads), insert-messages.ts (the batch insert)
 //     message_quarantine  lib/messages/quarantine.ts
-//     callback_event      lib/callback/callback-log.ts (counters, retention), callback-status.ts
+//     callback_event      lib/callback/callback-queries.ts (counters, the console's reads, retention)
 //     access_token        lib/tokens/token-store.ts (the token row, under the refresh lock)
 //     token_refresh_event lib/tokens/token-store.ts (written in the refresh's transaction, read there too)
 //     login_throttle      lib/auth/login-throttle.ts (atomic upserts; Prisma's tagged $queryRaw,
@@ -25,11 +25,12 @@ import { log, errorFields } from "./log";
 // Outside the tables, the database's own machinery talks to pg directly and stays where it is:
 // migrations, the embedded server's bootstrap, LISTEN connections, the one-off secret-envelope upgrade.
 //
-// The handle: a function that runs SQL takes it as its first parameter, `db: Queryable` for raw
-// SQL, `prisma: Prisma` for Prisma, and never fetches one itself, so a caller can hand it a
-// transaction's client or a test's own pool. Only entry points call getPool()/getPrisma(): pages,
-// route handlers, server actions, scripts, and the process-wide services (callback and token
-// runtimes, the token service API, the API-key snapshot, the console's account choice).
+// The handle: a query function, and any domain function that calls one, takes it as its first
+// parameter, `db: Queryable` for raw SQL, `prisma: Prisma` for Prisma, so a caller can hand it a
+// transaction's client or a test's own pool. getPool()/getPrisma() are called only where a
+// handle starts: pages, route handlers, server actions, scripts, and the process-wide services
+// that are called without one (the callback and token runtimes, the token service API, the
+// API-key snapshot, the console's account choice and session check).
 
 type Globals = { mpdeskPool?: pg.Pool; mpdeskPrisma?: InstanceType<typeof PrismaClient> };
 const g = globalThis as typeof globalThis & Globals;
