@@ -6,6 +6,31 @@ import { log, errorFields } from "./log";
 
 // One pg pool per process, shared by Prisma (through its adapter) and by the callback's lean
 // insert path. Created lazily so `next build` and unit tests need no database.
+//
+// Which tables go through which door, one door per table:
+// - Raw SQL, through rawQuery()/rawExecute() below, in one queries module per domain: what is
+//   hot-path, set-based or runs under a lock, where Prisma's per-query cost or its missing SQL
+//   (json_to_recordset, ON CONFLICT counters, keysets, GROUP BY, GIN search) would show.
+//     message             lib/messages/message-queries.ts (reads), insert-messages.ts (the batch insert)
+//     message_quarantine  lib/messages/quarantine.ts
+//     callback_event      lib/callback/callback-queries.ts (counters, the console's reads, retention)
+//     access_token        lib/tokens/token-store.ts (the token row, under the refresh lock)
+//     token_refresh_event lib/tokens/token-store.ts (written in the refresh's transaction, read there too)
+//     login_throttle      lib/auth/login-throttle.ts (atomic upserts; Prisma's tagged $queryRaw,
+//                         because every caller holds the Prisma handle of the sign-in flow)
+// - Prisma, for plain CRUD: user, api_key, account settings and the console's account list.
+//   The account row is also joined into the token row by token-store.ts under the refresh lock,
+//   and read once per change by the callback's account directory; those two reads stay raw.
+//
+// Outside the tables, the database's own machinery talks to pg directly and stays where it is:
+// migrations, the embedded server's bootstrap, LISTEN connections, the one-off secret-envelope upgrade.
+//
+// The handle: a query function, and any domain function that calls one, takes it as its first
+// parameter, `db: Queryable` for raw SQL, `prisma: Prisma` for Prisma, so a caller can hand it a
+// transaction's client or a test's own pool. getPool()/getPrisma() are called only where a
+// handle starts: pages, route handlers, server actions, scripts, and the process-wide services
+// that are called without one (the callback and token runtimes, the token service API, the
+// API-key snapshot, the console's account choice and session check).
 
 type Globals = { mpdeskPool?: pg.Pool; mpdeskPrisma?: InstanceType<typeof PrismaClient> };
 const g = globalThis as typeof globalThis & Globals;
@@ -92,4 +117,120 @@ export function isLastingRowError(err: unknown): boolean {
 
 export function sqlStateOf(err: unknown): string | null {
   return sqlState(err) || null;
+}
+
+/** Anything that runs a statement: a pg.Pool, a pg.PoolClient inside a transaction, a pg.Client. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string | pg.QueryConfig, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/**
+ * A piece of SQL with its parameters, composed with the `sql` tag: an interpolated value becomes
+ * a placeholder, an interpolated fragment is inlined with its own values. Placeholders are
+ * numbered only when the statement is run, so fragments compose in any order without splicing text.
+ */
+export class Sql {
+  constructor(
+    readonly strings: readonly string[],
+    readonly values: readonly unknown[],
+  ) {}
+
+  /** Text with $1…$n, and the values in that order. The same param() object is one placeholder. */
+  toQuery(): { text: string; values: unknown[] } {
+    const values: unknown[] = [];
+    const seen = new Map<SqlParam, number>();
+    let text = this.strings[0]!;
+    for (let i = 0; i < this.values.length; i++) {
+      const v = this.values[i];
+      let n: number;
+      if (v instanceof SqlParam) {
+        n = seen.get(v) ?? values.push(v.value);
+        seen.set(v, n);
+      } else {
+        n = values.push(v);
+      }
+      text += `$${n}` + this.strings[i + 1]!;
+    }
+    return { text, values };
+  }
+}
+
+/** A value used more than once in a statement, sent once: `const v = param(x); sql\`a = ${v} OR b = ${v}\``. */
+export class SqlParam {
+  constructor(readonly value: unknown) {}
+}
+export const param = (value: unknown): SqlParam => new SqlParam(value);
+
+export function sql(strings: TemplateStringsArray, ...values: unknown[]): Sql {
+  const out: string[] = [strings[0]!];
+  const vals: unknown[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v instanceof Sql) {
+      out[out.length - 1] += v.strings[0]!;
+      for (let j = 0; j < v.values.length; j++) {
+        vals.push(v.values[j]);
+        out.push(v.strings[j + 1]!);
+      }
+      out[out.length - 1] += strings[i + 1]!;
+    } else {
+      vals.push(v);
+      out.push(strings[i + 1]!);
+    }
+  }
+  return new Sql(out, vals);
+}
+
+/** Trusted SQL text with no values: a constant column list, a keyword such as ASC or DESC. Never input. */
+export const rawSql = (text: string): Sql => new Sql([text], []);
+
+export const emptySql = rawSql("");
+
+export function joinSql(parts: readonly Sql[], separator: string): Sql {
+  if (!parts.length) return emptySql;
+  const strings: string[] = [...parts[0]!.strings];
+  const values: unknown[] = [...parts[0]!.values];
+  for (const p of parts.slice(1)) {
+    strings[strings.length - 1] += separator + p.strings[0]!;
+    for (let j = 0; j < p.values.length; j++) {
+      values.push(p.values[j]);
+      strings.push(p.strings[j + 1]!);
+    }
+  }
+  return new Sql(strings, values);
+}
+
+type Statement = Sql | pg.QueryConfig;
+const toConfig = (q: Statement): pg.QueryConfig => (q instanceof Sql ? q.toQuery() : q);
+
+/**
+ * Every raw statement runs through here. Rows come back as the statement shapes them (columns
+ * aliased to the domain's names), or through `map`, one mapper per row type, when a value needs
+ * converting. A QueryConfig passes through untouched, for a named (prepared) hot-path statement.
+ */
+export async function rawQuery<R extends pg.QueryResultRow, T = R>(db: Queryable, q: Statement, map?: (row: R) => T): Promise<T[]> {
+  const { rows } = await db.query<R>(toConfig(q));
+  return map ? rows.map(map) : (rows as unknown as T[]);
+}
+
+/** A statement run for its effect: the number of rows it touched. */
+export async function rawExecute(db: Queryable, q: Statement): Promise<number> {
+  const { rowCount } = await db.query(toConfig(q));
+  return rowCount ?? 0;
+}
+
+/** Runs `fn` on one connection inside BEGIN … COMMIT, rolled back if it throws. */
+export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
 }

@@ -2,6 +2,7 @@ import { access, constants, mkdir } from "node:fs/promises";
 import type pg from "pg";
 import packageJson from "../package.json" with { type: "json" };
 import type { AccountDirectory } from "./accounts/callback-accounts";
+import { rawQuery, sql } from "./db";
 import { errorFields, log } from "./log";
 import type { MessageStore } from "./messages/message-store";
 
@@ -27,8 +28,7 @@ function logUnreachable(err: Error) {
 
 export async function checkHealth(deps: { pool: pg.Pool; accounts: AccountDirectory; store: MessageStore; spoolDir: string }): Promise<Health> {
   const started = performance.now();
-  const database = await deps.pool
-    .query("SELECT 1")
+  const database = await rawQuery(deps.pool, sql`SELECT 1`)
     .then(() => ({ reachable: true, latencyMs: Math.round(performance.now() - started) }))
     .catch((err: Error) => {
       logUnreachable(err);

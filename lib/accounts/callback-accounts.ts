@@ -1,4 +1,5 @@
 import pg from "pg";
+import { rawQuery, sql } from "../db";
 import { listenForNotifications, type DbListener } from "../db-listener";
 import { errorFields, log } from "../log";
 import { decryptSecret, type SecretCell } from "../secrets";
@@ -41,7 +42,7 @@ export function createAccountDirectory(opts: { pool: pg.Pool; connectionString: 
   }
 
   async function load(): Promise<CallbackAccount[]> {
-    const { rows } = await opts.pool.query<{
+    const rows = await rawQuery<{
       id: string;
       app_id: string;
       token: string;
@@ -49,7 +50,10 @@ export function createAccountDirectory(opts: { pool: pg.Pool; connectionString: 
       encoding_aes_key_enc: string | null;
       previous_encoding_aes_key_enc: string | null;
     }>(
-      `SELECT id, app_id, token, message_mode, encoding_aes_key_enc, previous_encoding_aes_key_enc FROM account ORDER BY created_at, id`,
+      opts.pool,
+      // Raw, beside Prisma's account settings: read once per change into every instance's directory,
+      // on the process that answers the callback.
+      sql`SELECT id, app_id, token, message_mode, encoding_aes_key_enc, previous_encoding_aes_key_enc FROM account ORDER BY created_at, id`,
     );
     const accounts = rows.map((r) => ({
       id: r.id,

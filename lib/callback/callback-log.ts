@@ -1,4 +1,5 @@
-import type pg from "pg";
+import type { Queryable } from "../db";
+import { upsertCallbackCounters, type CallbackCounter } from "./callback-queries";
 import { errorFields, log } from "../log";
 
 // Verification handshakes and refusals, for the console ("WeChat verified your URL at …",
@@ -26,26 +27,14 @@ export const MAX_STORED_STRING = 64;
 // reasons written in code), so this is never reached in practice; it bounds memory regardless.
 const MAX_BUCKETS = 2_000;
 const FLUSH_MS = 1_000;
-const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 
-type Bucket = {
-  accountId: string | null;
-  method: string;
-  outcome: string;
-  reason: string;
-  status: number;
-  minute: Date;
-  count: number;
-  firstAt: Date;
-  lastAt: Date;
-  lastSourceIp: string | null;
-};
+type Bucket = CallbackCounter;
 
 export function boundString(value: string | null, max = MAX_STORED_STRING): string | null {
   return value === null ? null : value.length > max ? value.slice(0, max) : value;
 }
 
-export function createCallbackLog(pool: pg.Pool) {
+export function createCallbackLog(db: Queryable) {
   let buckets = new Map<string, Bucket>();
   let dropped = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -63,27 +52,7 @@ export function createCallbackLog(pool: pg.Pool) {
     const rows = [...buckets.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, b]) => b);
     buckets = new Map();
     try {
-      await pool.query(
-        `INSERT INTO callback_event (account_id, method, outcome, reason, status, minute, count, first_at, last_at, last_source_ip)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int4[], $6::timestamptz[], $7::int4[], $8::timestamptz[], $9::timestamptz[], $10::text[])
-         ON CONFLICT (minute, (COALESCE(account_id, '${NIL_UUID}'::uuid)), method, outcome, reason, status) DO UPDATE SET
-           count = callback_event.count + EXCLUDED.count,
-           first_at = LEAST(callback_event.first_at, EXCLUDED.first_at),
-           last_at = GREATEST(callback_event.last_at, EXCLUDED.last_at),
-           last_source_ip = CASE WHEN EXCLUDED.last_at >= callback_event.last_at THEN EXCLUDED.last_source_ip ELSE callback_event.last_source_ip END`,
-        [
-          rows.map((r) => r.accountId),
-          rows.map((r) => r.method),
-          rows.map((r) => r.outcome),
-          rows.map((r) => r.reason),
-          rows.map((r) => r.status),
-          rows.map((r) => r.minute),
-          rows.map((r) => r.count),
-          rows.map((r) => r.firstAt),
-          rows.map((r) => r.lastAt),
-          rows.map((r) => r.lastSourceIp),
-        ],
-      );
+      await upsertCallbackCounters(db, rows);
     } catch (err) {
       log.warn("callback_log.write_failed", { dropped: rows.reduce((n, r) => n + r.count, 0), ...errorFields(err) });
     }
@@ -126,20 +95,4 @@ export function createCallbackLog(pool: pg.Pool) {
 
 export type CallbackLog = ReturnType<typeof createCallbackLog>;
 
-/**
- * Deletes counters last touched more than `retentionDays` ago, except each account's latest
- * verified handshake: WeChat verifies a URL once, when it is saved, and the console must not
- * forget that it did.
- */
-export async function pruneCallbackEvents(db: Pick<pg.Pool, "query">, retentionDays: number): Promise<number> {
-  const { rowCount } = await db.query(
-    `DELETE FROM callback_event e
-      WHERE e.last_at < now() - make_interval(days => $1)
-        AND NOT (e.outcome = 'verified' AND e.id = (
-          SELECT v.id FROM callback_event v
-           WHERE v.account_id IS NOT DISTINCT FROM e.account_id AND v.outcome = 'verified'
-           ORDER BY v.last_at DESC, v.id DESC LIMIT 1))`,
-    [retentionDays],
-  );
-  return rowCount ?? 0;
-}
+export { pruneCallbackEvents } from "./callback-queries";

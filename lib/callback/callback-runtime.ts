@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { createAccountDirectory } from "../accounts/callback-accounts";
 import { LOCK } from "../advisory-locks";
-import { getPool } from "../db";
+import { getPool, rawQuery, sql, withTransaction } from "../db";
 import { getEnv } from "../env";
 import { errorFields, log } from "../log";
 import { createMessageStore } from "../messages/message-store";
@@ -19,19 +19,10 @@ const PRUNE_MS = 3_600_000;
 /** Deletes expired callback counters, unless another instance is doing so right now: the lock is
  * held for the length of one prune, so of several instances sharing a database one deletes. */
 async function pruneOnOneInstance(pool: pg.Pool, retentionDays: number): Promise<number | null> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS locked", [LOCK.callbackEventPrune]);
-    const deleted = rows[0]?.locked ? await pruneCallbackEvents(client, retentionDays) : null;
-    await client.query("COMMIT");
-    return deleted;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  return withTransaction(pool, async (client) => {
+    const rows = await rawQuery<{ locked: boolean }>(client, sql`SELECT pg_try_advisory_xact_lock(${LOCK.callbackEventPrune}) AS locked`);
+    return rows[0]?.locked ? await pruneCallbackEvents(client, retentionDays) : null;
+  });
 }
 
 export function getCallbackRuntime(): CallbackRuntime {

@@ -1,4 +1,6 @@
-import type pg from "pg";
+import type { Queryable } from "../db";
+import { selectNewestMessage } from "../messages/message-queries";
+import { countRefused24h, selectLastRefusedHandshake, selectLastVerified, type CallbackEventRecord } from "./callback-queries";
 
 // What the console says about the callback: did WeChat verify the URL, and when; what was
 // refused lately; when the last message came. Read from the counters in callback_event and from
@@ -21,42 +23,24 @@ export type CallbackStatus = {
   version: string;
 };
 
-type EventRow = { id: string; last_at: Date; method: string; outcome: string; reason: string; status: number; count: number };
-const view = (r: EventRow | undefined): CallbackEventView | null =>
+const view = (r: CallbackEventRecord | null): CallbackEventView | null =>
   r ? { id: r.id, at: r.last_at, method: r.method, outcome: r.outcome, reason: r.reason || null, status: r.status } : null;
 
-export async function getCallbackStatus(db: pg.Pool, accountId: string): Promise<CallbackStatus> {
-  const [verified, refusedGet, message, refused] = await Promise.all([
-    db.query<EventRow>(
-      `SELECT id::text, last_at, method, outcome, reason, status, count FROM callback_event
-        WHERE account_id = $1 AND outcome = 'verified' ORDER BY last_at DESC, id DESC LIMIT 1`,
-      [accountId],
-    ),
-    db.query<EventRow>(
-      `SELECT id::text, last_at, method, outcome, reason, status, count FROM callback_event
-        WHERE (account_id = $1 OR account_id IS NULL) AND method = 'GET' AND outcome <> 'verified'
-        ORDER BY last_at DESC, id DESC LIMIT 1`,
-      [accountId],
-    ),
-    db.query<{ received_at: Date; id: string }>(
-      `SELECT received_at, id::text FROM message WHERE account_id = $1 ORDER BY message.received_at DESC, message.id DESC LIMIT 1`,
-      [accountId],
-    ),
-    db.query<{ n: number; last: Date | null }>(
-      `SELECT COALESCE(sum(count), 0)::int AS n, max(last_at) AS last FROM callback_event
-        WHERE outcome = 'refused' AND last_at > now() - interval '24 hours' AND (account_id = $1 OR account_id IS NULL)`,
-      [accountId],
-    ),
+export async function getCallbackStatus(db: Queryable, accountId: string): Promise<CallbackStatus> {
+  const [verified, refusedGet, message, n] = await Promise.all([
+    selectLastVerified(db, accountId),
+    selectLastRefusedHandshake(db, accountId),
+    selectNewestMessage(db, accountId),
+    countRefused24h(db, accountId),
   ]);
-  const h = view(verified.rows[0]);
-  const r = view(refusedGet.rows[0]);
-  const n = refused.rows[0]?.n ?? 0;
+  const h = view(verified);
+  const r = view(refusedGet);
   return {
     lastVerifiedAt: h?.at ?? null,
     lastHandshake: h,
     lastRefusedHandshake: r,
-    lastMessageAt: message.rows[0]?.received_at ?? null,
+    lastMessageAt: message?.receivedAt ?? null,
     refused24h: n,
-    version: [h?.at.getTime() ?? "", r?.at.getTime() ?? "", message.rows[0]?.id ?? "", n].join(":"),
+    version: [h?.at.getTime() ?? "", r?.at.getTime() ?? "", message?.id ?? "", n].join(":"),
   };
 }

@@ -1,28 +1,16 @@
-import type pg from "pg";
-import { MESSAGE_DETAIL_SQL, type MessageDetail } from "./get-message";
-import { splitCursor, type TMessageFilters } from "./message-filters";
-import { buildMessageWhere, CURSOR_SQL } from "./message-query";
+import type { Queryable } from "../db";
+import type { TMessageFilters } from "./message-filters";
+import { messageWhere, selectExportBatch, type MessageDetail } from "./message-queries";
 
 // Every message matching the log's filters, newest first, in keyset batches: memory stays flat
 // however many rows there are, and the response streams as the batches arrive.
 
-export async function* exportMessages(db: pg.Pool, opts: { accountId: string; filters: TMessageFilters; tz: string; batchSize?: number }): AsyncGenerator<MessageDetail[]> {
+export async function* exportMessages(db: Queryable, opts: { accountId: string; filters: TMessageFilters; tz: string; batchSize?: number }): AsyncGenerator<MessageDetail[]> {
   const batchSize = opts.batchSize ?? 1000;
+  const where = messageWhere(opts.accountId, opts.filters, opts.tz);
   let cursor: string | null = null;
   for (;;) {
-    const { where, params } = buildMessageWhere(opts.accountId, opts.filters, opts.tz);
-    let keyset = "";
-    if (cursor) {
-      const { at, id } = splitCursor(cursor);
-      params.push(at, id);
-      keyset = ` AND (received_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`;
-    }
-    params.push(batchSize);
-    const { rows } = await db.query<MessageDetail & { cursor: string }>(
-      `${MESSAGE_DETAIL_SQL.replace("FROM message", `, ${CURSOR_SQL} AS cursor FROM message`)} WHERE ${where}${keyset}
-        ORDER BY message.received_at DESC, message.id DESC LIMIT $${params.length}`,
-      params,
-    );
+    const rows = await selectExportBatch(db, where, cursor, batchSize);
     if (!rows.length) return;
     yield rows;
     if (rows.length < batchSize) return;

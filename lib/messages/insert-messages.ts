@@ -1,4 +1,4 @@
-import type pg from "pg";
+import { rawQuery, type Queryable } from "../db";
 import type { InboundRow } from "./inbound-row";
 
 // One statement for a whole batch: the rows travel as a single JSON document expanded by
@@ -51,22 +51,22 @@ export type InsertOutcome = { inserted: boolean; replyXml: string | null };
 
 const keyOf = (accountId: string, dedupeKey: string) => `${accountId}\u0000${dedupeKey}`;
 
-export async function insertMessages(db: pg.Pool | pg.PoolClient, rows: InboundRow[]): Promise<InsertOutcome[]> {
-  const result = await db.query<{ account_id: string; dedupe_key: string }>({
+export async function insertMessages(db: Queryable, rows: InboundRow[]): Promise<InsertOutcome[]> {
+  const result = await rawQuery<{ account_id: string; dedupe_key: string }>(db, {
     name: "mpdesk_insert_messages",
     text: INSERT_SQL,
     values: [JSON.stringify(rows)],
   });
-  const inserted = new Set(result.rows.map((r) => keyOf(r.account_id, r.dedupe_key)));
+  const inserted = new Set(result.map((r) => keyOf(r.account_id, r.dedupe_key)));
   const duplicates = rows.filter((r) => !inserted.has(keyOf(r.accountId, r.dedupeKey)));
   // A retry must get the first delivery's answer, so duplicates read back the stored reply.
   const replies = new Map<string, string | null>();
   if (duplicates.length) {
-    const existing = await db.query<{ account_id: string; dedupe_key: string; reply_xml: string | null }>(REPLIES_SQL, [
-      duplicates.map((r) => r.accountId),
-      duplicates.map((r) => r.dedupeKey),
-    ]);
-    for (const r of existing.rows) replies.set(keyOf(r.account_id, r.dedupe_key), r.reply_xml);
+    const existing = await rawQuery<{ account_id: string; dedupe_key: string; reply_xml: string | null }>(db, {
+      text: REPLIES_SQL,
+      values: [duplicates.map((r) => r.accountId), duplicates.map((r) => r.dedupeKey)],
+    });
+    for (const r of existing) replies.set(keyOf(r.account_id, r.dedupe_key), r.reply_xml);
   }
   return rows.map((r) => {
     const k = keyOf(r.accountId, r.dedupeKey);

@@ -1,4 +1,5 @@
-import type pg from "pg";
+import type { Queryable } from "../db";
+import { selectDailyTypeCounts } from "./message-queries";
 
 // Messages per day and type over the last N days, in the viewer's time zone, for the chart and
 // the counts on the overview. One GROUP BY over the (account_id, received_at) index range.
@@ -9,15 +10,8 @@ export type TypeSeries = { type: string; values: number[]; total: number };
 /** `series` is ordered by total, largest first; `values[i]` counts `days[i]`. */
 export type DailyCounts = { days: string[]; series: TypeSeries[]; total: number };
 
-export async function getDailyCounts(db: pg.Pool, accountId: string, tz: string, days = 30): Promise<DailyCounts> {
-  const { rows } = await db.query<{ day: string; msg_type: string; n: number }>(
-    `WITH bounds AS (SELECT (date_trunc('day', now() AT TIME ZONE $2) - make_interval(days => $3::int - 1)) AS start_local)
-     SELECT to_char(date_trunc('day', received_at AT TIME ZONE $2), 'YYYY-MM-DD') AS day, msg_type, count(*)::int AS n
-       FROM message, bounds
-      WHERE account_id = $1 AND received_at >= bounds.start_local AT TIME ZONE $2
-      GROUP BY 1, 2`,
-    [accountId, tz, days],
-  );
+export async function getDailyCounts(db: Queryable, accountId: string, tz: string, days = 30): Promise<DailyCounts> {
+  const rows = await selectDailyTypeCounts(db, accountId, tz, days);
   const today = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
   const dayList: string[] = [];
   const base = new Date(`${today}T00:00:00Z`);
@@ -28,8 +22,8 @@ export async function getDailyCounts(db: pg.Pool, accountId: string, tz: string,
   for (const r of rows) {
     const i = index.get(r.day);
     if (i === undefined) continue;
-    let s = byType.get(r.msg_type);
-    if (!s) byType.set(r.msg_type, (s = { type: r.msg_type, values: new Array<number>(days).fill(0), total: 0 }));
+    let s = byType.get(r.msgType);
+    if (!s) byType.set(r.msgType, (s = { type: r.msgType, values: new Array<number>(days).fill(0), total: 0 }));
     s.values[i] = s.values[i]! + r.n;
     s.total += r.n;
     total += r.n;

@@ -1,12 +1,9 @@
-import type pg from "pg";
-import { sqlStateOf } from "../db";
+import { rawExecute, rawQuery, sql, sqlStateOf, type Queryable } from "../db";
 
 // Rows the database refused for a lasting reason are set aside here, whole and with the reason,
 // so they are never retried forever, never block the rows behind them, and an operator sees them.
 // A table rather than a folder: the database is up when it refuses a row, and every instance's
 // console then sees every instance's quarantine.
-
-export type Queryable = Pick<pg.Pool, "query">;
 
 const MAX_REASON = 500;
 
@@ -15,11 +12,12 @@ export async function quarantineRow(
   q: { source: string; accountId: string | null; payload: string; error: unknown },
 ): Promise<void> {
   const message = String((q.error as Error | null)?.message ?? q.error).slice(0, MAX_REASON);
-  await db.query(
-    `INSERT INTO message_quarantine (account_id, source, sqlstate, reason, payload) VALUES ($1, $2, $3, $4, $5)
+  // The payload is JSON text, so any NUL is escaped and the text column always accepts it.
+  await rawExecute(
+    db,
+    sql`INSERT INTO message_quarantine (account_id, source, sqlstate, reason, payload)
+        VALUES (${q.accountId?.slice(0, 64) ?? null}, ${q.source}, ${sqlStateOf(q.error)}, ${message}, ${q.payload})
      ON CONFLICT (source) DO NOTHING`,
-    // The payload is JSON text, so any NUL is escaped and the text column always accepts it.
-    [q.accountId?.slice(0, 64) ?? null, q.source, sqlStateOf(q.error), message, q.payload],
   );
 }
 
@@ -27,10 +25,11 @@ export type QuarantineSummary = { total: number; reasons: Array<{ sqlstate: stri
 
 /** Counts per distinct reason, largest first; the few top reasons are enough for the overview. */
 export async function getQuarantineSummary(db: Queryable, limit = 5): Promise<QuarantineSummary> {
-  const { rows } = await db.query<{ sqlstate: string | null; reason: string; n: string }>(
-    `SELECT sqlstate, reason, count(*) AS n FROM message_quarantine GROUP BY sqlstate, reason ORDER BY count(*) DESC, reason LIMIT 50`,
+  const reasons = await rawQuery(
+    db,
+    sql`SELECT sqlstate, reason, count(*) AS n FROM message_quarantine GROUP BY sqlstate, reason ORDER BY count(*) DESC, reason LIMIT 50`,
+    (r: { sqlstate: string | null; reason: string; n: string }) => ({ sqlstate: r.sqlstate, reason: r.reason, count: Number(r.n) }),
   );
-  const reasons = rows.map((r) => ({ sqlstate: r.sqlstate, reason: r.reason, count: Number(r.n) }));
-  const { rows: t } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM message_quarantine`);
+  const t = await rawQuery<{ n: string }>(db, sql`SELECT count(*) AS n FROM message_quarantine`);
   return { total: Number(t[0]!.n), reasons: reasons.slice(0, limit) };
 }

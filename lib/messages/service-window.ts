@@ -1,4 +1,5 @@
-import type pg from "pg";
+import type { Queryable } from "../db";
+import { selectLastInteraction } from "./message-queries";
 
 // WeChat lets an account send customer-service messages (客服消息) only within 48 hours of the
 // follower's last interaction: a message, following, scanning a code, or one of the menu taps
@@ -17,12 +18,6 @@ export function serviceWindowFrom(lastInteraction: Date | null, now = new Date()
   return { lastInteraction, until, open: remainingMs > 0, remainingMs: Math.max(0, remainingMs) };
 }
 
-export async function getServiceWindow(db: pg.Pool, accountId: string, openId: string, now = new Date()): Promise<ServiceWindow> {
-  const { rows } = await db.query<{ last: Date | null }>(
-    `SELECT max(received_at) AS last FROM message
-      WHERE account_id = $1 AND from_user = $2 AND direction = 'inbound'
-        AND (msg_type <> 'event' OR lower(event) = ANY($3::text[]))`,
-    [accountId, openId, WINDOW_OPENING_EVENTS],
-  );
-  return serviceWindowFrom(rows[0]?.last ?? null, now);
+export async function getServiceWindow(db: Queryable, accountId: string, openId: string, now = new Date()): Promise<ServiceWindow> {
+  return serviceWindowFrom(await selectLastInteraction(db, accountId, openId, WINDOW_OPENING_EVENTS), now);
 }

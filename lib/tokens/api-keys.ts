@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { LOCK } from "../advisory-locks";
 import { AppError } from "../app-error";
-import { getPool, getPrisma } from "../db";
+import { getPool, getPrisma, rawExecute, sql } from "../db";
 import { errorFields, log } from "../log";
 import { isUuid } from "./token-store";
 
@@ -13,6 +13,8 @@ import { isUuid } from "./token-store";
 // active keys. Creating or revoking a key sends NOTIFY mpdesk_api_keys_changed, which drops that
 // snapshot in every running instance; without it, the snapshot is re-read every KEY_SNAPSHOT_TTL_MS.
 // A revoked key therefore stops working at once, and at the latest after 5 seconds.
+//
+// api_key is plain CRUD, read and written through Prisma only: the snapshot makes the lookups rare.
 
 const PREFIX = "mpd_";
 const KEY_PATTERN = /^mpd_[A-Za-z0-9_-]{43}$/;
@@ -76,7 +78,7 @@ export async function revokeApiKey(nameOrId: string): Promise<boolean> {
 async function notifyApiKeysChanged(): Promise<void> {
   // Also drop our own snapshot: LISTEN does not run in every process (the CLI, tests).
   forgetApiKeys();
-  await getPool().query(`NOTIFY mpdesk_api_keys_changed`);
+  await rawExecute(getPool(), sql`NOTIFY mpdesk_api_keys_changed`);
 }
 
 type Snapshot = { byHash: Map<string, { id: string; name: string }>; loadedAt: number };
@@ -91,10 +93,10 @@ export function forgetApiKeys(): void {
 
 function loadSnapshot(): Promise<Snapshot> {
   const state = keyState();
-  state.loading ??= getPool()
-    .query<{ id: string; name: string; key_hash: string }>(`SELECT id, name, key_hash FROM api_key WHERE revoked_at IS NULL`)
-    .then(({ rows }) => {
-      state.snapshot = { byHash: new Map(rows.map((r) => [r.key_hash, { id: r.id, name: r.name }])), loadedAt: Date.now() };
+  state.loading ??= getPrisma()
+    .apiKey.findMany({ where: { revokedAt: null }, select: { id: true, name: true, keyHash: true } })
+    .then((rows) => {
+      state.snapshot = { byHash: new Map(rows.map((r) => [r.keyHash, { id: r.id, name: r.name }])), loadedAt: Date.now() };
       return state.snapshot;
     })
     .finally(() => {
@@ -130,8 +132,7 @@ async function lookUpMiss(snapshot: Snapshot, hash: string): Promise<{ id: strin
   const { misses } = keyState();
   const now = Date.now();
   if (now - (misses.get(hash) ?? 0) < MISS_MEMORY_MS) return null;
-  const { rows } = await getPool().query<{ id: string; name: string }>(`SELECT id, name FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL`, [hash]);
-  const found = rows[0] ?? null;
+  const found = await getPrisma().apiKey.findFirst({ where: { keyHash: hash, revokedAt: null }, select: { id: true, name: true } });
   if (found) {
     snapshot.byHash.set(hash, found);
   } else {
@@ -146,7 +147,7 @@ function touchLastUsed(id: string): void {
   const now = Date.now();
   if (now - (lastUsedWrites.get(id) ?? 0) < LAST_USED_WRITE_MS) return;
   lastUsedWrites.set(id, now);
-  getPool()
-    .query(`UPDATE api_key SET last_used_at = now() WHERE id = $1`, [id])
+  getPrisma()
+    .apiKey.updateMany({ where: { id }, data: { lastUsedAt: new Date() } })
     .catch((err) => log.warn("api_key.touch_failed", errorFields(err)));
 }

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { LOCK_CLASS } from "../advisory-locks";
-import { getPool } from "../db";
+import { getPool, rawQuery, sql } from "../db";
 import { getEnv } from "../env";
 import { log } from "../log";
 import { decryptSecret, encryptSecret } from "../secrets";
@@ -70,7 +70,7 @@ async function refreshUnderLock(accountId: string, opts: RefreshOptions): Promis
   try {
     const started = Date.now();
     for (;;) {
-      const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS locked`, [LOCK_CLASS.tokenRefresh, accountId]);
+      const rows = await rawQuery<{ locked: boolean }>(client, sql`SELECT pg_try_advisory_lock(${LOCK_CLASS.tokenRefresh}::int, hashtext(${accountId})) AS locked`);
       locked = rows[0]!.locked;
       // Read after taking the lock: whoever held it before may have done the work already.
       const row = await readTokenRow(client, accountId);
@@ -89,7 +89,7 @@ async function refreshUnderLock(accountId: string, opts: RefreshOptions): Promis
     throw err;
   } finally {
     if (locked) {
-      await client.query(`SELECT pg_advisory_unlock($1::int, hashtext($2))`, [LOCK_CLASS.tokenRefresh, accountId]).catch((err: Error) => (broken ??= err));
+      await rawQuery(client, sql`SELECT pg_advisory_unlock(${LOCK_CLASS.tokenRefresh}::int, hashtext(${accountId}))`).catch((err: Error) => (broken ??= err));
     }
     // A connection whose unlock failed is destroyed, which ends its session and frees the lock.
     client.release(broken);

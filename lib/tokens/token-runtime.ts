@@ -5,7 +5,7 @@ import { errorFields, log } from "../log";
 import { forgetApiKeys } from "./api-keys";
 import { refreshAccessToken } from "./refresh-access-token";
 import { loadToken, tokenState } from "./token-cache";
-import { pruneRefreshEvents } from "./token-store";
+import { pruneRefreshEvents, selectDueTimes } from "./token-store";
 
 // The background refresher, started once per server process from instrumentation.ts. Every
 // instance runs one and wakes when a token is due (refresh_at, the same for all of them, stored
@@ -50,8 +50,6 @@ export async function startTokenRuntime(): Promise<void> {
   setInterval(prune, PRUNE_MS).unref();
 }
 
-type DueRow = { account_id: string; due_at: Date };
-
 /** Reads when each account is next due and sets one timer for the earliest (and at most PLAN_MS away). */
 function plan(rt: Runtime): void {
   if (rt.planning) {
@@ -61,20 +59,15 @@ function plan(rt: Runtime): void {
   rt.planning = (async () => {
     let wait = PLAN_MS;
     try {
-      const { rows } = await getPool().query<DueRow>(
-        // A blocked account (configuration error) waits for its settings to be saved again.
-        `SELECT t.account_id, GREATEST(COALESCE(t.refresh_at, now()), COALESCE(t.next_attempt_at, now())) AS due_at
-           FROM access_token t JOIN account a ON a.id = t.account_id
-          WHERE NOT (t.blocked AND (t.last_error_at IS NULL OR a.updated_at <= t.last_error_at))`,
-      );
+      const rows = await selectDueTimes(getPool());
       const now = Date.now();
-      const due = rows.filter((r) => r.due_at.getTime() <= now);
-      const next = rows.filter((r) => r.due_at.getTime() > now).map((r) => r.due_at.getTime() - now);
+      const due = rows.filter((r) => r.dueAt.getTime() <= now);
+      const next = rows.filter((r) => r.dueAt.getTime() > now).map((r) => r.dueAt.getTime() - now);
       wait = Math.min(PLAN_MS, ...next);
       if (due.length) {
         await Promise.all(
           due.map((r) =>
-            refreshAccessToken(r.account_id, { trigger: "scheduled" }).catch((err) => log.warn("token.scheduled_refresh_failed", errorFields(err))),
+            refreshAccessToken(r.accountId, { trigger: "scheduled" }).catch((err) => log.warn("token.scheduled_refresh_failed", errorFields(err))),
           ),
         );
         rt.replan = true; // the refreshes moved refresh_at

@@ -1,8 +1,8 @@
-import { getPool, getPrisma } from "../db";
+import { getPool } from "../db";
 import { toTokenError } from "./describe-token-error";
 import { refreshAccessToken } from "./refresh-access-token";
-import { isBlocked, isUuid, readTokenRow } from "./token-store";
-import { accountNotFound, type RefreshEvent, type RefreshTrigger, type TokenError, type TokenStatus } from "./types";
+import { isBlocked, isUuid, readTokenRow, selectRefreshEvents } from "./token-store";
+import { accountNotFound, type RefreshEvent, type TokenError, type TokenStatus } from "./types";
 
 // What the console and `mpdesk token show` display. Never the token itself.
 
@@ -39,20 +39,5 @@ export async function refreshTokenNow(
 
 export async function listRefreshEvents(accountId: string, opts: { limit?: number } = {}): Promise<RefreshEvent[]> {
   if (!isUuid(accountId)) return [];
-  const rows = await getPrisma().tokenRefreshEvent.findMany({
-    where: { accountId },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: Math.min(Math.max(opts.limit ?? 50, 1), 1000),
-  });
-  return rows.map((r) => ({
-    id: r.id.toString(),
-    trigger: r.trigger as RefreshTrigger,
-    endpoint: r.endpoint,
-    outcome: r.outcome as RefreshEvent["outcome"],
-    errcode: r.errcode,
-    errmsg: r.errmsg,
-    latencyMs: r.latencyMs,
-    instance: r.instance,
-    createdAt: r.createdAt,
-  }));
+  return selectRefreshEvents(getPool(), accountId, Math.min(Math.max(opts.limit ?? 50, 1), 1000));
 }
