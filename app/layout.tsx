@@ -7,7 +7,13 @@ export const metadata: Metadata = {
   title: { default: "mpdesk", template: "%s · mpdesk" },
   description: "WeChat Official Account backend and console",
   // Served from public/ (rendered by scripts/render-icons.ts); the proxy lets them through signed out.
-  icons: { icon: [{ url: "/favicon.ico", sizes: "48x48" }, { url: "/icon.svg", type: "image/svg+xml" }], apple: "/apple-touch-icon.png" },
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "48x48" },
+      { url: "/icon.svg", type: "image/svg+xml" },
+    ],
+    apple: "/apple-touch-icon.png",
+  },
 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {

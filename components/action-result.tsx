@@ -6,7 +6,17 @@ import { Callout } from "./ui/callout";
 import { SecretField } from "./ui/secret-field";
 
 /** A server action's answer; a secret it created (a password, an API key) is shown this once, copyable. */
-export function ActionResult({ state, common, secretLabel, secretTestId }: { state: { ok: boolean; message: string; secret?: string } | null; common: Dictionary["common"]; secretLabel?: string; secretTestId?: string }) {
+export function ActionResult({
+  state,
+  common,
+  secretLabel,
+  secretTestId,
+}: {
+  state: { ok: boolean; message: string; secret?: string } | null;
+  common: Dictionary["common"];
+  secretLabel?: string;
+  secretTestId?: string;
+}) {
   const id = useId();
   if (!state) return null;
   return (

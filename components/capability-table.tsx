@@ -6,7 +6,27 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from ".
 
 const MARK = { yes: "✓", partial: "◐", no: "✕" } as const;
 
-export function CapabilityTable({ id, title, caption, note, type, certified, t, featureLabel, statusLabel }: { id: string; title: string; caption: string; note: string; type: TAccountType; certified: boolean; t: Dictionary["setup"]["capability"]; featureLabel: string; statusLabel: string }) {
+export function CapabilityTable({
+  id,
+  title,
+  caption,
+  note,
+  type,
+  certified,
+  t,
+  featureLabel,
+  statusLabel,
+}: {
+  id: string;
+  title: string;
+  caption: string;
+  note: string;
+  type: TAccountType;
+  certified: boolean;
+  t: Dictionary["setup"]["capability"];
+  featureLabel: string;
+  statusLabel: string;
+}) {
   const rows = capabilityMatrix(type, certified);
   return (
     <div className="rounded-xl border border-slate-200 bg-white shadow-sm">

@@ -16,7 +16,11 @@ export function LanguageSwitch({ current, label, className }: { current: Locale;
     start(() => router.refresh());
   }
   return (
-    <div role="group" aria-label={label} className={cn("inline-flex rounded-lg border border-slate-200 bg-white p-0.5 text-xs", pending && "opacity-60", className)}>
+    <div
+      role="group"
+      aria-label={label}
+      className={cn("inline-flex rounded-lg border border-slate-200 bg-white p-0.5 text-xs", pending && "opacity-60", className)}
+    >
       {(Object.keys(LABELS) as Locale[]).map((l) => (
         <button
           key={l}

@@ -2,7 +2,16 @@ import type { Dictionary } from "@/lib/i18n";
 import { ownValue } from "@/lib/own-value";
 import { Badge, type Tone } from "./ui/badge";
 
-const TONES: Record<string, Tone> = { text: "blue", image: "violet", voice: "amber", video: "violet", shortvideo: "violet", location: "green", link: "blue", event: "neutral" };
+const TONES: Record<string, Tone> = {
+  text: "blue",
+  image: "violet",
+  voice: "amber",
+  video: "violet",
+  shortvideo: "violet",
+  location: "green",
+  link: "blue",
+  event: "neutral",
+};
 
 export function MessageTypeBadge({ msgType, event, t }: { msgType: string; event: string | null; t: Dictionary["messages"]["types"] }) {
   const known = ownValue(t as Record<string, string>, msgType);

@@ -40,12 +40,29 @@ function niceMax(v: number): number {
   return [1, 2, 4, 6, 8, 10].map((m) => m * p).find((m) => m >= v && Number.isInteger(m / 2)) ?? v;
 }
 
-export function MessagesChart({ data, summary, labels, otherLabel, locale }: { data: DailyCounts; summary: string; labels: Record<string, string>; otherLabel: string; locale: Locale }) {
+export function MessagesChart({
+  data,
+  summary,
+  labels,
+  otherLabel,
+  locale,
+}: {
+  data: DailyCounts;
+  summary: string;
+  labels: Record<string, string>;
+  otherLabel: string;
+  locale: Locale;
+}) {
   const series = chartSeries(data, otherLabel);
   const n = data.days.length;
   const totals = data.days.map((_, i) => series.reduce((s, se) => s + se.values[i]!, 0));
   const max = niceMax(Math.max(1, ...totals));
-  const W = 720, H = 220, L = 40, R = 8, T = 10, B = 26;
+  const W = 720,
+    H = 220,
+    L = 40,
+    R = 8,
+    T = 10,
+    B = 26;
   const bw = (W - L - R) / n;
   const y = (v: number) => T + (H - T - B) * (1 - v / max);
   const label = (k: string) => ownValue(labels, k) ?? k;
@@ -65,7 +82,10 @@ export function MessagesChart({ data, summary, labels, otherLabel, locale }: { d
           const x = L + i * bw + bw * 0.15;
           return (
             <g key={day}>
-              <title>{`${day}: ${totals[i]}${series.filter((s) => s.values[i]).map((s) => `\n${label(s.label)} ${s.values[i]}`).join("")}`}</title>
+              <title>{`${day}: ${totals[i]}${series
+                .filter((s) => s.values[i])
+                .map((s) => `\n${label(s.label)} ${s.values[i]}`)
+                .join("")}`}</title>
               <rect x={L + i * bw} y={T} width={bw} height={H - T - B} fill="transparent" />
               {series.map((s) => {
                 const v = s.values[i]!;

@@ -31,7 +31,16 @@ export function NavLinks({ items, onNavigate }: { items: NavItem[]; onNavigate?:
                 active ? "bg-emerald-50 text-emerald-800" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900",
               )}
             >
-              <svg aria-hidden viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.7" strokeLinecap="round" strokeLinejoin="round" className={cn("size-[18px]", active ? "text-emerald-600" : "text-slate-400")}>
+              <svg
+                aria-hidden
+                viewBox="0 0 24 24"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.7"
+                strokeLinecap="round"
+                strokeLinejoin="round"
+                className={cn("size-[18px]", active ? "text-emerald-600" : "text-slate-400")}
+              >
                 {ICONS[item.icon]}
               </svg>
               {item.label}

@@ -8,7 +8,19 @@ import { Callout } from "./ui/callout";
 import { SubmitButton } from "./ui/submit-button";
 
 /** "Test connection" / "Refresh now": both ask WeChat for a token at once and say what happened. */
-export function RefreshTokenForm({ intent, t, common, locale, disabled }: { intent: "test" | "refresh"; t: Dictionary["token"]; common: Dictionary["common"]; locale: Locale; disabled?: boolean }) {
+export function RefreshTokenForm({
+  intent,
+  t,
+  common,
+  locale,
+  disabled,
+}: {
+  intent: "test" | "refresh";
+  t: Dictionary["token"];
+  common: Dictionary["common"];
+  locale: Locale;
+  disabled?: boolean;
+}) {
   const [state, action] = useActionState(refreshTokenAction, null);
   return (
     <form action={action} className="space-y-4">

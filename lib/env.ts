@@ -5,13 +5,9 @@ import { parseTrustedProxies, type TrustedProxies } from "./http/client-ip";
 // Configuration is read once and validated here; every other module asks getEnv().
 // Errors name the variable and say what is wrong, so a misconfigured deployment fails at start.
 
-const postgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "must be a postgres:// or postgresql:// URL");
+const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "must be a postgres:// or postgresql:// URL");
 
-const base64Key32 = z
-  .string()
-  .refine((v) => decodeKey(v) !== null, "must be 32 random bytes, as 64 hex characters or base64 (openssl rand -base64 32)");
+const base64Key32 = z.string().refine((v) => decodeKey(v) !== null, "must be 32 random bytes, as 64 hex characters or base64 (openssl rand -base64 32)");
 
 export const ZEnv = z.object({
   DATABASE_URL: postgresUrl,

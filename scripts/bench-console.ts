@@ -58,7 +58,9 @@ async function run(databaseUrl: string) {
     console.log(`ANALYZE in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
     // Inputs taken from the data itself, so every case returns rows.
-    const follower = (await pool.query<{ from_user: string }>(`SELECT from_user FROM message WHERE account_id = $1 ORDER BY received_at DESC LIMIT 1`, [accountId])).rows[0]!.from_user;
+    const follower = (
+      await pool.query<{ from_user: string }>(`SELECT from_user FROM message WHERE account_id = $1 ORDER BY received_at DESC LIMIT 1`, [accountId])
+    ).rows[0]!.from_user;
     const deepOffset = Math.floor(COUNT * 0.9);
     const deep = (
       await pool.query<{ c: string }>(
@@ -107,7 +109,9 @@ async function run(databaseUrl: string) {
     console.log(`${pad("query", w)} | rows | p50 ms | p95 ms | max ms | target`);
     console.log(`${"-".repeat(w)}-|------|--------|--------|--------|-------`);
     for (const r of results) {
-      console.log(`${pad(r.name, w)} | ${String(r.rows).padStart(4)} | ${r.p50.toFixed(1).padStart(6)} | ${r.p95.toFixed(1).padStart(6)} | ${r.max.toFixed(1).padStart(6)} | ${r.p95 <= TARGET_MS ? "ok" : "MISSED"}`);
+      console.log(
+        `${pad(r.name, w)} | ${String(r.rows).padStart(4)} | ${r.p50.toFixed(1).padStart(6)} | ${r.p95.toFixed(1).padStart(6)} | ${r.max.toFixed(1).padStart(6)} | ${r.p95 <= TARGET_MS ? "ok" : "MISSED"}`,
+      );
     }
     const missed = results.filter((r) => r.p95 > TARGET_MS);
     if (missed.length) {

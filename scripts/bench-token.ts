@@ -59,7 +59,12 @@ async function main() {
     ]);
     await sql.query("NOTIFY mpdesk_account_changed");
     await sql.end();
-    Object.assign(process.env, { DATABASE_URL: databaseUrl, MPDESK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, AUTH_SECRET: randomBytes(32).toString("base64"), LOG_LEVEL: "warn" });
+    Object.assign(process.env, {
+      DATABASE_URL: databaseUrl,
+      MPDESK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      AUTH_SECRET: randomBytes(32).toString("base64"),
+      LOG_LEVEL: "warn",
+    });
     const { createApiKey } = await import("../lib/tokens");
     const { getPool } = await import("../lib/db");
     const headers = { authorization: `Bearer ${(await createApiKey("bench")).key}` };

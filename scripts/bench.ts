@@ -48,14 +48,27 @@ async function main() {
   const account: SimAccount = { appId: `wx${randomBytes(8).toString("hex")}`, token: generateToken(32), encodingAesKey: generateEncodingAesKey(), mode };
   const app = await startApp({
     databaseUrl: db.urlFor("mpdesk"),
-    env: { ...(process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {}), WECHAT_APPID: account.appId, WECHAT_TOKEN: account.token, WECHAT_ENCODING_AES_KEY: account.encodingAesKey!, WECHAT_MESSAGE_MODE: mode },
+    env: {
+      ...(process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {}),
+      WECHAT_APPID: account.appId,
+      WECHAT_TOKEN: account.token,
+      WECHAT_ENCODING_AES_KEY: account.encodingAesKey!,
+      WECHAT_MESSAGE_MODE: mode,
+    },
   });
   // Requests are signed before the clock starts: the load generator shares the machine's cores,
   // and signing during the run would tax the server being measured.
   const base = 6054768590064713728n;
   const prepared = Array.from({ length: 150_000 }, (_, i) => {
     const msgId = (base + BigInt(i)).toString();
-    const xml = messageXml({ ToUserName: "gh_bench", FromUserName: `oBench${i % 1000}`, CreateTime: Math.floor(Date.now() / 1000), MsgType: "text", Content: `bench message ${i}`, MsgId: msgId });
+    const xml = messageXml({
+      ToUserName: "gh_bench",
+      FromUserName: `oBench${i % 1000}`,
+      CreateTime: Math.floor(Date.now() / 1000),
+      MsgType: "text",
+      Content: `bench message ${i}`,
+      MsgId: msgId,
+    });
     const req = signMessage(account, xml);
     return { msgId, request: { method: "POST" as const, path: req.path, body: req.body, headers: { "content-type": "text/xml" } } };
   });
@@ -104,13 +117,18 @@ async function main() {
 
     console.log("\n| target | req/s | p50 ms | p99 ms | 2xx | non-2xx | errors |\n|---|---|---|---|---|---|---|");
     floors.forEach((fl, i) => {
-      for (const r of [fl, callbacks[i]!]) console.log(`| ${r.name}, round ${i + 1} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`);
+      for (const r of [fl, callbacks[i]!])
+        console.log(`| ${r.name}, round ${i + 1} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`);
     });
     for (const r of [f, c]) console.log(`| **median** ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | | | |`);
     for (const r of [quiet, flooded]) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`);
     console.log(`\ncallback / floor = ${((c.rps / f.rps) * 100).toFixed(1)} %  (target ≥ 75 %); callback p99 = ${c.p99} ms (target ≤ 100 ms)`);
     console.log(`callback p99 at ${STEADY_RATE} req/s: ${quiet.p99} ms without sign-ins, ${flooded.p99} ms during the flood`);
-    console.log(`sign-ins during the flood: ${Object.entries(signIns).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    console.log(
+      `sign-ins during the flood: ${Object.entries(signIns)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+    );
     if (signIns.error) process.exitCode = 1;
     console.log(`messages answered 2xx: ${answered.size}; of those missing from PostgreSQL: ${missing}; rows stored: ${stored.size}`);
     if (missing) process.exitCode = 1;
@@ -131,7 +149,10 @@ function startSignInFlood(baseUrl: string, clients: number): { stop(): Promise<R
   const loop = async (n: number) => {
     const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = csrf.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     for (let i = 0; running; i++) {
       let outcome: string;
       try {

@@ -84,8 +84,14 @@ async function main(): Promise<number> {
     console.error(`[mpdesk] ${(err as Error).message}`);
     return 1;
   } finally {
-    await db.getPrisma().$disconnect().catch(() => {});
-    await db.getPool().end().catch(() => {});
+    await db
+      .getPrisma()
+      .$disconnect()
+      .catch(() => {});
+    await db
+      .getPool()
+      .end()
+      .catch(() => {});
     await runtime.stop();
   }
 }
@@ -113,7 +119,13 @@ async function run(args: Args): Promise<number> {
       }
       printTable(
         ["NAME", "PREFIX", "CREATED", "LAST USED", "STATUS"],
-        keys.map((k) => [k.name, `${k.prefix}…`, iso(k.createdAt), k.lastUsedAt ? iso(k.lastUsedAt) : "never", k.revokedAt ? `revoked ${iso(k.revokedAt)}` : "active"]),
+        keys.map((k) => [
+          k.name,
+          `${k.prefix}…`,
+          iso(k.createdAt),
+          k.lastUsedAt ? iso(k.lastUsedAt) : "never",
+          k.revokedAt ? `revoked ${iso(k.revokedAt)}` : "active",
+        ]),
       );
       return 0;
     }
@@ -241,13 +253,20 @@ function iso(d: Date): string {
 function relative(d: Date): string {
   const s = Math.round((d.getTime() - Date.now()) / 1000);
   const abs = Math.abs(s);
-  const text = abs >= 3600 ? `${Math.floor(abs / 3600)} h ${Math.floor((abs % 3600) / 60)} min` : abs >= 60 ? `${Math.floor(abs / 60)} min ${abs % 60} s` : `${abs} s`;
+  const text =
+    abs >= 3600 ? `${Math.floor(abs / 3600)} h ${Math.floor((abs % 3600) / 60)} min` : abs >= 60 ? `${Math.floor(abs / 60)} min ${abs % 60} s` : `${abs} s`;
   return s >= 0 ? `in ${text}` : `${text} ago`;
 }
 
 function printTable(header: string[], rows: string[][]) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd());
+  for (const r of [header, ...rows])
+    console.log(
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    );
 }
 
 main().then(

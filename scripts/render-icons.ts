@@ -36,7 +36,9 @@ async function main() {
     const page = await browser.newPage({ deviceScaleFactor: 1 });
     const render = async (markup: string, size: number) => {
       await page.setViewportSize({ width: size, height: size });
-      await page.setContent(`<html><body style="margin:0;background:transparent">${markup.replace("<svg ", `<svg width="${size}" height="${size}" `)}</body></html>`);
+      await page.setContent(
+        `<html><body style="margin:0;background:transparent">${markup.replace("<svg ", `<svg width="${size}" height="${size}" `)}</body></html>`,
+      );
       return page.screenshot({ omitBackground: true, clip: { x: 0, y: 0, width: size, height: size } });
     };
     writeFileSync(path.join(out, "icon.svg"), svg(10) + "\n");

@@ -11,14 +11,16 @@ const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf
 const suites = only ? [only] : ["unit", "integration", "e2e"];
 // Naming test files runs just those: `npm test -- tests/integration/callback.test.ts`.
 const named = process.argv.slice(2).filter((a) => a.endsWith(".test.ts"));
-const files = named.length ? named : suites.flatMap((s) => {
-  const dir = path.join("tests", s);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".test.ts"))
-    .sort()
-    .map((f) => path.join(dir, f));
-});
+const files = named.length
+  ? named
+  : suites.flatMap((s) => {
+      const dir = path.join("tests", s);
+      if (!existsSync(dir)) return [];
+      return readdirSync(dir)
+        .filter((f) => f.endsWith(".test.ts"))
+        .sort()
+        .map((f) => path.join(dir, f));
+    });
 
 delete process.env.DATABASE_URL;
 process.env.NEXT_TELEMETRY_DISABLED = "1";

@@ -23,71 +23,77 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   ];
   const signOutButton = (
     <form action={signOutAction}>
-      <button type="submit" className="rounded-md px-2 py-1 text-xs font-medium text-slate-500 hover:bg-slate-100 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-emerald-600">
+      <button
+        type="submit"
+        className="rounded-md px-2 py-1 text-xs font-medium text-slate-500 hover:bg-slate-100 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-emerald-600"
+      >
         {t.nav.signOut}
       </button>
     </form>
   );
   return (
     <div className="flex min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:fixed focus:left-3 focus:top-3 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:shadow">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:fixed focus:left-3 focus:top-3 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:shadow"
+      >
         {t.nav.main}
       </a>
       <aside className="hidden w-60 shrink-0 border-r border-slate-200 bg-white lg:block">
         <div className="sticky top-0 flex h-screen flex-col">
-        <Link href="/" className="flex h-14 items-center gap-2.5 px-5 focus-visible:outline-2 focus-visible:outline-emerald-600">
-          <Logo className="size-7" />
-          <span className="text-[15px] font-semibold tracking-tight">mpdesk</span>
-        </Link>
-        <nav aria-label={t.nav.main} className="flex-1 overflow-y-auto px-3 py-4">
-          <NavLinks items={items} />
-        </nav>
-        <div className="border-t border-slate-200 px-4 py-3">
-          <p className="truncate text-sm font-medium text-slate-800" title={user.email}>
-            {user.email}
-          </p>
-          <div className="mt-1 flex items-center justify-between">
-            <Badge tone={user.role === "admin" ? "green" : "neutral"}>{t.nav.roles[user.role]}</Badge>
-            {signOutButton}
-          </div>
-          <Link href="/password" className="mt-1 inline-block text-xs text-slate-500 hover:text-slate-800 hover:underline">
-            {t.nav.changePassword}
+          <Link href="/" className="flex h-14 items-center gap-2.5 px-5 focus-visible:outline-2 focus-visible:outline-emerald-600">
+            <Logo className="size-7" />
+            <span className="text-[15px] font-semibold tracking-tight">mpdesk</span>
           </Link>
-        </div>
+          <nav aria-label={t.nav.main} className="flex-1 overflow-y-auto px-3 py-4">
+            <NavLinks items={items} />
+          </nav>
+          <div className="border-t border-slate-200 px-4 py-3">
+            <p className="truncate text-sm font-medium text-slate-800" title={user.email}>
+              {user.email}
+            </p>
+            <div className="mt-1 flex items-center justify-between">
+              <Badge tone={user.role === "admin" ? "green" : "neutral"}>{t.nav.roles[user.role]}</Badge>
+              {signOutButton}
+            </div>
+            <Link href="/password" className="mt-1 inline-block text-xs text-slate-500 hover:text-slate-800 hover:underline">
+              {t.nav.changePassword}
+            </Link>
+          </div>
         </div>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-      <header className="sticky top-0 z-10 flex h-14 items-center gap-3 border-b border-slate-200 bg-white/85 px-4 backdrop-blur sm:px-6 lg:px-8">
-        <MobileNav items={items} label={t.nav.menu} closeLabel={t.common.close} />
-        <Link href="/" className="flex items-center gap-2 lg:hidden">
-          <Logo className="size-6" />
-          <span className="font-semibold">mpdesk</span>
-        </Link>
-        <div className="ml-auto flex items-center gap-3">
-          {account ? (
-            accounts.length > 1 ? (
-              <AccountSwitch current={account.appId} appIds={accounts.map((a) => a.appId)} label={t.nav.account} />
-            ) : (
-              <span className="hidden items-center gap-2 text-xs text-slate-500 sm:flex">
-                {t.nav.account}
-                <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-700">{account.appId}</code>
-              </span>
-            )
-          ) : (
-            <Link href="/settings" className="hidden text-xs font-medium text-amber-700 hover:underline sm:inline">
-              {t.nav.noAccount}
-            </Link>
-          )}
-          <LanguageSwitch current={locale} label={t.nav.language} />
-          <Link href="/password" className="text-xs text-slate-500 hover:text-slate-800 lg:hidden">
-            {t.nav.changePassword}
+        <header className="sticky top-0 z-10 flex h-14 items-center gap-3 border-b border-slate-200 bg-white/85 px-4 backdrop-blur sm:px-6 lg:px-8">
+          <MobileNav items={items} label={t.nav.menu} closeLabel={t.common.close} />
+          <Link href="/" className="flex items-center gap-2 lg:hidden">
+            <Logo className="size-6" />
+            <span className="font-semibold">mpdesk</span>
           </Link>
-          <div className="lg:hidden">{signOutButton}</div>
-        </div>
-      </header>
-      <main id="main" className="mx-auto w-full max-w-6xl px-4 py-8 sm:px-6 lg:px-8">
-        {children}
-      </main>
+          <div className="ml-auto flex items-center gap-3">
+            {account ? (
+              accounts.length > 1 ? (
+                <AccountSwitch current={account.appId} appIds={accounts.map((a) => a.appId)} label={t.nav.account} />
+              ) : (
+                <span className="hidden items-center gap-2 text-xs text-slate-500 sm:flex">
+                  {t.nav.account}
+                  <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-700">{account.appId}</code>
+                </span>
+              )
+            ) : (
+              <Link href="/settings" className="hidden text-xs font-medium text-amber-700 hover:underline sm:inline">
+                {t.nav.noAccount}
+              </Link>
+            )}
+            <LanguageSwitch current={locale} label={t.nav.language} />
+            <Link href="/password" className="text-xs text-slate-500 hover:text-slate-800 lg:hidden">
+              {t.nav.changePassword}
+            </Link>
+            <div className="lg:hidden">{signOutButton}</div>
+          </div>
+        </header>
+        <main id="main" className="mx-auto w-full max-w-6xl px-4 py-8 sm:px-6 lg:px-8">
+          {children}
+        </main>
       </div>
     </div>
   );

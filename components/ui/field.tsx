@@ -11,7 +11,25 @@ export function fieldIds(id: string, opts: { hint?: boolean; error?: boolean }) 
  * Label above, control, then the hint and the error (announced by screen readers). `labelHidden`
  * keeps the label for screen readers only, where a row's context already says what the control is.
  */
-export function Field({ id, label, hint, error, children, className, aside, labelHidden }: { id: string; label: ReactNode; hint?: ReactNode; error?: string | null; children: ReactNode; className?: string; aside?: ReactNode; labelHidden?: boolean }) {
+export function Field({
+  id,
+  label,
+  hint,
+  error,
+  children,
+  className,
+  aside,
+  labelHidden,
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string | null;
+  children: ReactNode;
+  className?: string;
+  aside?: ReactNode;
+  labelHidden?: boolean;
+}) {
   return (
     <div className={cn(!labelHidden && "space-y-1.5", className)}>
       {labelHidden ? (

@@ -81,7 +81,11 @@ export function SecretField({
           <span className="sr-only"> {label}</span>
         </Button>
       ) : null}
-      {value !== undefined ? <CopyButton value={value} label={labels.copy} copiedLabel={labels.copied} what={label} /> : reveal ? <CopyButton resolve={fetchValue} label={labels.copy} copiedLabel={labels.copied} what={label} /> : null}
+      {value !== undefined ? (
+        <CopyButton value={value} label={labels.copy} copiedLabel={labels.copied} what={label} />
+      ) : reveal ? (
+        <CopyButton resolve={fetchValue} label={labels.copy} copiedLabel={labels.copied} what={label} />
+      ) : null}
       {actions}
     </>
   );
@@ -105,7 +109,13 @@ export function SecretField({
         {aside}
       </div>
       <div className={cn("flex flex-wrap items-center gap-2", !labelHidden && "mt-1.5")}>
-        <code id={id} aria-labelledby={`${id}-label`} aria-describedby={hint ? `${id}-hint` : undefined} data-testid={testId} className={cn("min-w-0 flex-1 break-all font-mono text-sm text-slate-900", boxes[tone])}>
+        <code
+          id={id}
+          aria-labelledby={`${id}-label`}
+          aria-describedby={hint ? `${id}-hint` : undefined}
+          data-testid={testId}
+          className={cn("min-w-0 flex-1 break-all font-mono text-sm text-slate-900", boxes[tone])}
+        >
           {text}
         </code>
         {buttons}

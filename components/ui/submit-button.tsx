@@ -4,7 +4,23 @@ import { useFormStatus } from "react-dom";
 import { Button, type ButtonVariant } from "./button";
 
 /** A submit button that shows the pending label while its form's action runs. */
-export function SubmitButton({ children, pendingLabel, variant = "primary", disabled, className, name, value }: { children: React.ReactNode; pendingLabel: string; variant?: ButtonVariant; disabled?: boolean; className?: string; name?: string; value?: string }) {
+export function SubmitButton({
+  children,
+  pendingLabel,
+  variant = "primary",
+  disabled,
+  className,
+  name,
+  value,
+}: {
+  children: React.ReactNode;
+  pendingLabel: string;
+  variant?: ButtonVariant;
+  disabled?: boolean;
+  className?: string;
+  name?: string;
+  value?: string;
+}) {
   const { pending } = useFormStatus();
   return (
     <Button type="submit" variant={variant} disabled={disabled || pending} aria-disabled={disabled || pending} className={className} name={name} value={value}>

@@ -6,10 +6,22 @@ import { z } from "zod";
 z.config({ jitless: true });
 
 // One definition of each WeChat credential's shape, shared by bootstrap (env) and the console's forms.
-export const ZAppId = z.string().trim().regex(/^wx[0-9a-f]{16}$/, "AppID is “wx” followed by 16 hexadecimal characters");
-export const ZAppSecret = z.string().trim().regex(/^[0-9a-zA-Z]{32}$/, "AppSecret is 32 letters and digits");
-export const ZToken = z.string().trim().regex(/^[A-Za-z0-9]{3,32}$/, "Token is 3–32 letters and digits");
-export const ZEncodingAesKey = z.string().trim().regex(/^[A-Za-z0-9]{43}$/, "EncodingAESKey is exactly 43 letters and digits");
+export const ZAppId = z
+  .string()
+  .trim()
+  .regex(/^wx[0-9a-f]{16}$/, "AppID is “wx” followed by 16 hexadecimal characters");
+export const ZAppSecret = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-zA-Z]{32}$/, "AppSecret is 32 letters and digits");
+export const ZToken = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{3,32}$/, "Token is 3–32 letters and digits");
+export const ZEncodingAesKey = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{43}$/, "EncodingAESKey is exactly 43 letters and digits");
 export const ZMessageMode = z.enum(["plain", "compat", "safe"]);
 export const ZAccountType = z.enum(["subscription", "service", "miniprogram", "wecom"]);
 

@@ -70,7 +70,10 @@ export type AccountSecretField = "token" | "encodingAesKey";
 
 /** One secret in full, or null when it is not set. For admins only: the caller checks the role. */
 export async function getAccountSecret(accountId: string, field: AccountSecretField): Promise<string | null> {
-  const row = await getPrisma().account.findUnique({ where: { id: accountId }, select: { id: true, token: true, appSecretEnc: true, encodingAesKeyEnc: true } });
+  const row = await getPrisma().account.findUnique({
+    where: { id: accountId },
+    select: { id: true, token: true, appSecretEnc: true, encodingAesKeyEnc: true },
+  });
   if (!row) return null;
   return field === "token" ? row.token : openSecret(row, "encodingAesKeyEnc");
 }

@@ -60,9 +60,7 @@ export async function saveAccountSettings(prisma: Prisma, input: TCredentialsFor
     ...(input.appSecret ? { appSecretEnc: encryptSecret(input.appSecret, encryptionKey, "account.app_secret", id) } : {}),
     ...keyFields,
   };
-  const account = existing
-    ? await prisma.account.update({ where: { id: existing.id }, data })
-    : await prisma.account.create({ data: { ...data, id } });
+  const account = existing ? await prisma.account.update({ where: { id: existing.id }, data }) : await prisma.account.create({ data: { ...data, id } });
   await notifyAccountChanged(prisma);
   return { ok: true, accountId: account.id, appId: account.appId, rotated, created: !existing };
 }

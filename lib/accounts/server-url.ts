@@ -3,12 +3,7 @@ import { isIP } from "node:net";
 // The address to paste into WeChat's 服务器配置, and what is wrong with it: WeChat only calls
 // http on port 80 or https on 443, and cannot reach localhost.
 
-export type UrlWarning =
-  | { kind: "scheme" }
-  | { kind: "port"; port: string }
-  | { kind: "localhost" }
-  | { kind: "ip" }
-  | { kind: "http" };
+export type UrlWarning = { kind: "scheme" } | { kind: "port"; port: string } | { kind: "localhost" } | { kind: "ip" } | { kind: "http" };
 
 export function publicBaseUrl(publicUrl: string | undefined, headers: Headers): { base: string; fromEnv: boolean } {
   if (publicUrl) return { base: publicUrl.replace(/\/+$/, ""), fromEnv: true };

@@ -22,7 +22,10 @@ export async function listUsers(prisma: Prisma): Promise<UserRow[]> {
   return prisma.user.findMany({ orderBy: [{ createdAt: "asc" }, { email: "asc" }], select: { id: true, email: true, role: true, createdAt: true } });
 }
 
-export async function createUser(prisma: Prisma, input: z.infer<typeof ZNewUser>): Promise<(UserChange & { ok: false }) | { ok: true; email: string; generatedPassword?: string }> {
+export async function createUser(
+  prisma: Prisma,
+  input: z.infer<typeof ZNewUser>,
+): Promise<(UserChange & { ok: false }) | { ok: true; email: string; generatedPassword?: string }> {
   const password = input.password ?? generatePassword();
   const existing = await prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
   if (existing) return { ok: false, reason: "taken" };
@@ -35,7 +38,8 @@ export async function changeUserRole(prisma: Prisma, userId: string, role: "admi
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK.users})`;
     const user = await tx.user.findUnique({ where: { id: userId } });
     if (!user) return { ok: false, reason: "notFound" } as const;
-    if (user.role === "admin" && role !== "admin" && (await tx.user.count({ where: { role: "admin" } })) <= 1) return { ok: false, reason: "lastAdmin" } as const;
+    if (user.role === "admin" && role !== "admin" && (await tx.user.count({ where: { role: "admin" } })) <= 1)
+      return { ok: false, reason: "lastAdmin" } as const;
     await tx.user.update({ where: { id: userId }, data: { role } });
     return { ok: true, email: user.email } as const;
   });
@@ -54,7 +58,10 @@ export async function removeUser(prisma: Prisma, userId: string, actingUserId: s
 }
 
 /** A new generated password, shown once; the user's existing sessions end (session_version). */
-export async function resetUserPassword(prisma: Prisma, userId: string): Promise<{ ok: true; email: string; password: string } | { ok: false; reason: "notFound" }> {
+export async function resetUserPassword(
+  prisma: Prisma,
+  userId: string,
+): Promise<{ ok: true; email: string; password: string } | { ok: false; reason: "notFound" }> {
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
   const { count } = await prisma.user.updateMany({ where: { id: userId }, data: { passwordHash, sessionVersion: { increment: 1 } } });
@@ -65,7 +72,10 @@ export async function resetUserPassword(prisma: Prisma, userId: string): Promise
 
 /** Ends every session issued to the user so far: sign-out, and a password change (before re-issuing the caller's). */
 export async function endSessions(prisma: Prisma, userId: string, onlyIfVersion?: number): Promise<void> {
-  await prisma.user.updateMany({ where: { id: userId, ...(onlyIfVersion === undefined ? {} : { sessionVersion: onlyIfVersion }) }, data: { sessionVersion: { increment: 1 } } });
+  await prisma.user.updateMany({
+    where: { id: userId, ...(onlyIfVersion === undefined ? {} : { sessionVersion: onlyIfVersion }) },
+    data: { sessionVersion: { increment: 1 } },
+  });
 }
 
 export const ZOwnPassword = z
@@ -76,14 +86,19 @@ export const ZOwnPassword = z
   })
   .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "mismatch" });
 
-export type OwnPasswordChange = { ok: true; email: string } | { ok: false; reason: "wrongCurrent" | "busy" | "notFound" } | { ok: false; reason: "throttled"; retryAfterMs: number };
+export type OwnPasswordChange =
+  { ok: true; email: string } | { ok: false; reason: "wrongCurrent" | "busy" | "notFound" } | { ok: false; reason: "throttled"; retryAfterMs: number };
 
 /**
  * A user sets their own password; every session they hold ends (the caller re-issues its own).
  * The current password is checked under the sign-in throttle, so a stolen session cannot be used
  * to guess it faster than the sign-in form allows. `ip`: the client address (lib/http/client-ip.ts).
  */
-export async function changeOwnPassword(prisma: Prisma, userId: string, input: { currentPassword: string; newPassword: string; ip: string }): Promise<OwnPasswordChange> {
+export async function changeOwnPassword(
+  prisma: Prisma,
+  userId: string,
+  input: { currentPassword: string; newPassword: string; ip: string },
+): Promise<OwnPasswordChange> {
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { email: true, passwordHash: true } });
   if (!user) return { ok: false, reason: "notFound" };
   const admitted = await admitLoginAttempt(prisma, user.email, input.ip);

@@ -13,7 +13,8 @@ import { requireUser, type Role, type SessionUser } from "./require-user";
 // domain logic. Every other module in lib/ stays free of Next.js.
 
 /** What a form's useActionState holds: a message, and per field the message shown under it. */
-export type FormState<Field extends string = never, Extra extends object = {}> = ({ ok: boolean; message: string; errors?: Partial<Record<Field, string>> } & Partial<Extra>) | null;
+export type FormState<Field extends string = never, Extra extends object = {}> =
+  ({ ok: boolean; message: string; errors?: Partial<Record<Field, string>> } & Partial<Extra>) | null;
 
 type BaseState = { ok: boolean; message: string; errors?: Partial<Record<string, string>> };
 type ErrorField<State> = keyof NonNullable<NonNullable<State> extends { errors?: infer E } ? E : never> & string;

@@ -76,7 +76,18 @@ export function createCallbackLog(db: Queryable) {
         dropped++;
         return;
       } else {
-        buckets.set(key, { accountId: row.accountId, method: row.method, outcome: row.outcome, reason, status: row.status, minute, count: 1, firstAt: row.createdAt, lastAt: row.createdAt, lastSourceIp: ip });
+        buckets.set(key, {
+          accountId: row.accountId,
+          method: row.method,
+          outcome: row.outcome,
+          reason,
+          status: row.status,
+          minute,
+          count: 1,
+          firstAt: row.createdAt,
+          lastAt: row.createdAt,
+          lastSourceIp: ip,
+        });
       }
       // Handshakes are rare and the console waits for them: write those at once.
       if (row.outcome === "verified") {

@@ -50,7 +50,14 @@ const TEXT = "text/plain; charset=utf-8" as const;
 const XML = "application/xml; charset=utf-8" as const;
 
 function refuse(status: number, reason: string, extra: Partial<CallbackResult> = {}): CallbackResult {
-  const messages: Record<number, string> = { 400: "bad request", 401: "invalid signature", 403: "forbidden", 404: "unknown account", 413: "payload too large", 503: "unavailable" };
+  const messages: Record<number, string> = {
+    400: "bad request",
+    401: "invalid signature",
+    403: "forbidden",
+    404: "unknown account",
+    413: "payload too large",
+    503: "unavailable",
+  };
   return { status, body: `${messages[status] ?? "error"}: ${reason}`, contentType: TEXT, outcome: status >= 500 ? "error" : "refused", reason, ...extra };
 }
 
@@ -77,7 +84,10 @@ async function resolveAccount(query: URLSearchParams, deps: CallbackDeps): Promi
 /** GET: WeChat's URL verification. The echostr is plaintext in all three modes for Official Accounts. */
 export async function handleVerification(input: CallbackInput, deps: CallbackDeps): Promise<CallbackResult> {
   const q = input.query;
-  const signature = q.get("signature"), timestamp = q.get("timestamp"), nonce = q.get("nonce"), echostr = q.get("echostr");
+  const signature = q.get("signature"),
+    timestamp = q.get("timestamp"),
+    nonce = q.get("nonce"),
+    echostr = q.get("echostr");
   const result = await (async () => {
     if (!signature || !timestamp || !nonce || echostr === null) return refuse(400, "missing_params");
     const account = await resolveAccount(q, deps);
@@ -106,7 +116,10 @@ export async function handleMessage(input: CallbackInput, deps: CallbackDeps): P
 
 async function processMessage(input: CallbackInput, deps: CallbackDeps): Promise<CallbackResult> {
   const q = input.query;
-  const signature = q.get("signature"), timestamp = q.get("timestamp"), nonce = q.get("nonce"), msgSignature = q.get("msg_signature");
+  const signature = q.get("signature"),
+    timestamp = q.get("timestamp"),
+    nonce = q.get("nonce"),
+    msgSignature = q.get("msg_signature");
   const encryptType = q.get("encrypt_type");
   const encrypted = encryptType === "aes";
   if (encryptType !== null && encryptType !== "raw" && !encrypted) return refuse(400, "bad_encrypt_type");

@@ -75,8 +75,7 @@ export const en: Dictionary = {
     stepOf: "Step {n} of 4",
     account: {
       title: "Which kind of account is it?",
-      intro:
-        "The MP platform (mp.weixin.qq.com) has four kinds of account, and each can use different APIs. Pick yours and mpdesk tells you what will work.",
+      intro: "The MP platform (mp.weixin.qq.com) has four kinds of account, and each can use different APIs. Pick yours and mpdesk tells you what will work.",
       typeLabel: "Account type",
       types: {
         subscription: {
@@ -107,13 +106,11 @@ export const en: Dictionary = {
       notCertified: "Not certified",
       certification: {
         title: "What is certification (微信认证)?",
-        body:
-          "A certified account shows a “V” mark next to its name; tapping it shows the certified entity and the review date. Tencent reviews it every year, for 300 CNY (free for special entities such as government bodies and some charities). Certification unlocks more APIs: customer-service messages, mass sending, user info — and for service accounts web OAuth, template messages and QR codes with parameters.",
+        body: "A certified account shows a “V” mark next to its name; tapping it shows the certified entity and the review date. Tencent reviews it every year, for 300 CNY (free for special entities such as government bodies and some charities). Certification unlocks more APIs: customer-service messages, mass sending, user info — and for service accounts web OAuth, template messages and QR codes with parameters.",
       },
       email: {
         title: "One e-mail address, one kind of account",
-        body:
-          "An e-mail address can be bound to only one of: the Open Platform, the MP platform (any of the four kinds) or a personal WeChat. If registration says 邮箱已被占用 (e-mail already in use), use another address.",
+        body: "An e-mail address can be bound to only one of: the Open Platform, the MP platform (any of the four kinds) or a personal WeChat. If registration says 邮箱已被占用 (e-mail already in use), use another address.",
       },
       matrixTitle: "What this account can do",
       matrixCaption: "{type} · {cert}",
@@ -201,14 +198,14 @@ export const en: Dictionary = {
       },
       handshake: {
         title: "What happens when you click 提交",
-        body:
-          "WeChat sends a GET request to this address with four parameters: signature, timestamp, nonce and echostr. mpdesk signs timestamp and nonce with your Token and, if that equals signature, answers with echostr unchanged; WeChat saves the configuration only when it gets the right echostr back. That is why the Token must be saved in mpdesk first. In all three message modes this echostr is plaintext.",
+        body: "WeChat sends a GET request to this address with four parameters: signature, timestamp, nonce and echostr. mpdesk signs timestamp and nonce with your Token and, if that equals signature, answers with echostr unchanged; WeChat saves the configuration only when it gets the right echostr back. That is why the Token must be saved in mpdesk first. In all three message modes this echostr is plaintext.",
       },
       status: {
         title: "Verification status",
         waiting: "No verification request from WeChat yet. Click 提交 in the MP admin and this updates by itself.",
         verified: "WeChat verified this URL at {time}.",
-        badSignature: "A verification request arrived at {time} but its signature did not match: the Token in WeChat differs from the one saved here. Copy the Token above and paste it again.",
+        badSignature:
+          "A verification request arrived at {time} but its signature did not match: the Token in WeChat differs from the one saved here. Copy the Token above and paste it again.",
         missingParams: "At {time} someone opened this address directly (no signature parameters). A browser gets an error there; that is expected.",
         otherRefusal: "At {time} a request was refused: {reason} (HTTP {status}).",
         lastMessage: "Last message received at {time}.",
@@ -307,9 +304,11 @@ export const en: Dictionary = {
     title: "Follower thread",
     subtitle: "Every message and event of OpenID {openid}, oldest first.",
     windowOpen: "Customer-service window open: you can message this follower through the customer-service API until {until} ({left} left).",
-    windowClosed: "Customer-service window closed (last interaction {last}). It reopens for 48 hours when the follower writes, taps a menu, follows or scans a code; until then the API answers 45015.",
+    windowClosed:
+      "Customer-service window closed (last interaction {last}). It reopens for 48 hours when the follower writes, taps a menu, follows or scans a code; until then the API answers 45015.",
     windowNever: "This follower has not interacted in a way that opens the customer-service window.",
-    windowRule: "WeChat allows customer-service messages only within 48 hours of the follower's last interaction (a message, a menu tap, following, scanning a code …).",
+    windowRule:
+      "WeChat allows customer-service messages only within 48 hours of the follower's last interaction (a message, a menu tap, following, scanning a code …).",
     windowUnavailable: "This account cannot send customer-service messages: {reason}.",
     reply: "Reply",
     empty: "No messages from this follower.",
@@ -326,7 +325,8 @@ export const en: Dictionary = {
     spool: "Waiting in the spool",
     spoolHint: "When the database is down, messages are written to disk first and replayed once it is back.",
     quarantineTitle: "Quarantined messages",
-    quarantineHint: "Messages the database refused for a lasting reason (a value too long, an invalid character …). Each is kept whole with its reason, never retried, and never holds up other messages.",
+    quarantineHint:
+      "Messages the database refused for a lasting reason (a value too long, an invalid character …). Each is kept whole with its reason, never retried, and never holds up other messages.",
     quarantineNone: "None.",
     quarantineUnreadable: "{count} spool files could not be parsed on this instance; they are in the spool's unreadable folder, each with a reason file.",
     quarantineClass: { "22": "Data exception", "23": "Constraint violated", "54": "Exceeds a database limit", other: "Refused" },
@@ -422,7 +422,8 @@ export const en: Dictionary = {
     triggers: { scheduled: "scheduled", "on-demand": "on demand", "invalid-token": "invalid token", manual: "manual" },
     outcomes: { success: "success", error: "error" },
     keys: "API keys",
-    keysIntro: "Your other services fetch the access_token from mpdesk with an API key: GET /api/token with the header Authorization: Bearer <key>. They never refresh it themselves, so they never overwrite each other's token.",
+    keysIntro:
+      "Your other services fetch the access_token from mpdesk with an API key: GET /api/token with the header Authorization: Bearer <key>. They never refresh it themselves, so they never overwrite each other's token.",
     keyName: "Key name",
     keyNamePlaceholder: "e.g. crm",
     keyNameError: "A name is 1–64 letters, digits, spaces or . _ : @ / -, starts with a letter or digit, and differs from every active key's.",
@@ -447,16 +448,21 @@ export const en: Dictionary = {
     network: "WeChat's API could not be reached ({errmsg}). Check this server's outbound network, DNS and proxy; mpdesk keeps retrying with backoff.",
     busy: "WeChat was busy (-1). mpdesk retries with backoff; nothing to do unless this persists.",
     minuteQuota: "Too many token requests this minute (45011). mpdesk waits for the next minute before asking again.",
-    dailyQuota: "Today's quota for the token API is used up (45009). mpdesk stops asking until it resets at midnight (Beijing time). An administrator can reset it earlier with /cgi-bin/clear_quota (10 times a month); also look for another program requesting tokens with this AppID.",
+    dailyQuota:
+      "Today's quota for the token API is used up (45009). mpdesk stops asking until it resets at midnight (Beijing time). An administrator can reset it earlier with /cgi-bin/clear_quota (10 times a month); also look for another program requesting tokens with this AppID.",
     permission: "This account lacks the permission for this API (48001): it depends on the account type and certification.",
     errcodes: {
       "40164": "Add {ip} to the IP whitelist in 设置与开发 → 基本配置, then retry.",
-      "40125": "The AppSecret is wrong. Copy it again (or reset it) in 设置与开发 → 基本配置 → AppSecret; resetting invalidates the old one everywhere it is used.",
-      "40013": "The AppID is invalid. Copy the 开发者ID (AppID) from 设置与开发 → 基本配置; it starts with \"wx\" and is 18 characters long.",
+      "40125":
+        "The AppSecret is wrong. Copy it again (or reset it) in 设置与开发 → 基本配置 → AppSecret; resetting invalidates the old one everywhere it is used.",
+      "40013": 'The AppID is invalid. Copy the 开发者ID (AppID) from 设置与开发 → 基本配置; it starts with "wx" and is 18 characters long.',
       "40243": "The AppSecret is frozen. Unfreeze or reset it in 设置与开发 → 基本配置, then save the current AppSecret here.",
-      "89501": "Calls from {ip} are waiting for the account administrator to confirm them in WeChat. Ask the administrator to approve, or add the IP to the whitelist in 设置与开发 → 基本配置.",
-      "89503": "Calls from {ip} need the account administrator's confirmation (a request was sent to them in WeChat). Add the IP to the whitelist in 设置与开发 → 基本配置 to stop this.",
-      "89506": "The administrator refused calls from {ip} twice within 24 hours; this IP is blocked for 24 hours. Add it to the whitelist in 设置与开发 → 基本配置 if it is yours.",
+      "89501":
+        "Calls from {ip} are waiting for the account administrator to confirm them in WeChat. Ask the administrator to approve, or add the IP to the whitelist in 设置与开发 → 基本配置.",
+      "89503":
+        "Calls from {ip} need the account administrator's confirmation (a request was sent to them in WeChat). Add the IP to the whitelist in 设置与开发 → 基本配置 to stop this.",
+      "89506":
+        "The administrator refused calls from {ip} twice within 24 hours; this IP is blocked for 24 hours. Add it to the whitelist in 设置与开发 → 基本配置 if it is yours.",
       "89507": "The administrator refused calls from {ip}; this IP is blocked for 1 hour. Add it to the whitelist in 设置与开发 → 基本配置 if it is yours.",
     },
     other: "WeChat returned errcode {errcode}: {errmsg}",

@@ -69,7 +69,16 @@ const partFormats = new Map<string, Intl.DateTimeFormat>();
 function partsOf(d: Date, tz: string): DateParts {
   let f = partFormats.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: tz,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
     if (partFormats.size > 64) partFormats.clear();
     partFormats.set(tz, f);
   }
@@ -80,7 +89,8 @@ function partsOf(d: Date, tz: string): DateParts {
 
 const pad = (n: number) => String(n).padStart(2, "0");
 const clock = (p: DateParts, seconds?: boolean) => `${pad(p.hour)}:${pad(p.minute)}${seconds ? `:${pad(p.second)}` : ""}`;
-const dayMonth = (p: Pick<DateParts, "month" | "day">, locale: Locale) => (locale === "zh" ? `${pad(p.month)}-${pad(p.day)}` : `${p.day} ${MONTHS[p.month - 1]}`);
+const dayMonth = (p: Pick<DateParts, "month" | "day">, locale: Locale) =>
+  locale === "zh" ? `${pad(p.month)}-${pad(p.day)}` : `${p.day} ${MONTHS[p.month - 1]}`;
 const fullDay = (p: DateParts, locale: Locale) => (locale === "zh" ? `${p.year}-${dayMonth(p, locale)}` : `${dayMonth(p, locale)} ${p.year}`);
 const joinDayTime = (day: string, time: string, locale: Locale) => (locale === "zh" ? `${day} ${time}` : `${day}, ${time}`);
 

@@ -105,13 +105,11 @@ export const zh = {
       notCertified: "未认证",
       certification: {
         title: "什么是微信认证（认证）？",
-        body:
-          "认证过的账号在资料页名称旁有一个「V」标记，点开能看到认证主体和审核时间。认证由腾讯审核，每年需要重新审核一次，费用 300 元（政府、部分公益组织等特殊主体免费）。认证后可以申请更多接口：客服消息、群发、获取用户信息，服务号还有网页授权、模板消息和带参数二维码。",
+        body: "认证过的账号在资料页名称旁有一个「V」标记，点开能看到认证主体和审核时间。认证由腾讯审核，每年需要重新审核一次，费用 300 元（政府、部分公益组织等特殊主体免费）。认证后可以申请更多接口：客服消息、群发、获取用户信息，服务号还有网页授权、模板消息和带参数二维码。",
       },
       email: {
         title: "一个邮箱只能注册一种账号",
-        body:
-          "微信开放平台、公众平台（订阅号 / 服务号 / 小程序 / 企业微信任一种）和个人微信，一个邮箱只能被其中一个绑定。注册时提示「邮箱已被占用」，就换一个邮箱。",
+        body: "微信开放平台、公众平台（订阅号 / 服务号 / 小程序 / 企业微信任一种）和个人微信，一个邮箱只能被其中一个绑定。注册时提示「邮箱已被占用」，就换一个邮箱。",
       },
       matrixTitle: "这个账号能做什么",
       matrixCaption: "{type} · {cert}",
@@ -150,8 +148,7 @@ export const zh = {
     },
     credentials: {
       title: "开发者凭据",
-      intro:
-        "以下信息都在公众平台「设置与开发 → 基本配置」页面。先在这里保存，再去微信后台提交服务器配置——微信会在你点「提交」时立即向服务器发验证请求。",
+      intro: "以下信息都在公众平台「设置与开发 → 基本配置」页面。先在这里保存，再去微信后台提交服务器配置——微信会在你点「提交」时立即向服务器发验证请求。",
       appIdHint: "「开发者ID(AppID)」，以 wx 开头，共 18 位。",
       appSecretHint:
         "「开发者密码(AppSecret)」，同一页面，点「重置」并用管理员微信扫码后显示。微信只显示一次；重置后旧的立即失效。只用于获取 access_token，接收消息不需要它。",
@@ -199,8 +196,7 @@ export const zh = {
       },
       handshake: {
         title: "点「提交」时发生了什么",
-        body:
-          "微信会向这个地址发一个 GET 请求，带上 signature、timestamp、nonce、echostr 四个参数。mpdesk 用你的 Token 对 timestamp 和 nonce 计算签名，与 signature 一致就原样返回 echostr；微信收到正确的 echostr 才会保存配置。所以一定要先在 mpdesk 保存 Token。三种加解密方式下，这一步的 echostr 都是明文。",
+        body: "微信会向这个地址发一个 GET 请求，带上 signature、timestamp、nonce、echostr 四个参数。mpdesk 用你的 Token 对 timestamp 和 nonce 计算签名，与 signature 一致就原样返回 echostr；微信收到正确的 echostr 才会保存配置。所以一定要先在 mpdesk 保存 Token。三种加解密方式下，这一步的 echostr 都是明文。",
       },
       status: {
         title: "验证状态",
@@ -420,7 +416,8 @@ export const zh = {
     triggers: { scheduled: "定时", "on-demand": "按需", "invalid-token": "令牌失效", manual: "手动" },
     outcomes: { success: "成功", error: "失败" },
     keys: "API 密钥",
-    keysIntro: "你的其他服务用 API 密钥向 mpdesk 取 access_token：GET /api/token，请求头 Authorization: Bearer <密钥>。它们不必自己刷新，也就不会互相顶掉 token。",
+    keysIntro:
+      "你的其他服务用 API 密钥向 mpdesk 取 access_token：GET /api/token，请求头 Authorization: Bearer <密钥>。它们不必自己刷新，也就不会互相顶掉 token。",
     keyName: "密钥名称",
     keyNamePlaceholder: "例如：crm",
     keyNameError: "名称为 1–64 个字母、数字、空格或 . _ : @ / -，以字母或数字开头，且不能与有效的密钥重名。",
@@ -447,7 +444,8 @@ export const zh = {
     network: "无法连接微信接口（{errmsg}）。请检查本服务器的出站网络、DNS 和代理设置；mpdesk 会按退避策略自动重试。",
     busy: "微信系统繁忙（-1）。mpdesk 会按退避策略自动重试，如持续出现再处理。",
     minuteQuota: "本分钟调用次数超限（45011）。mpdesk 将在下一分钟再请求。",
-    dailyQuota: "今日获取 access_token 的次数已用完（45009）。mpdesk 将停止请求，直到北京时间零点额度重置。管理员可调用 /cgi-bin/clear_quota 提前清零（每月 10 次）；并请检查是否有其他程序在用同一 AppID 获取 token。",
+    dailyQuota:
+      "今日获取 access_token 的次数已用完（45009）。mpdesk 将停止请求，直到北京时间零点额度重置。管理员可调用 /cgi-bin/clear_quota 提前清零（每月 10 次）；并请检查是否有其他程序在用同一 AppID 获取 token。",
     permission: "该公众号没有此接口权限（48001），接口权限取决于账号类型和认证状态。",
     errcodes: {
       "40164": "请在公众号后台「设置与开发 → 基本配置」的 IP 白名单中添加 {ip}，然后重试。",

@@ -5,7 +5,10 @@ import { messageWhere, selectExportBatch, type MessageDetail } from "./message-q
 // Every message matching the log's filters, newest first, in keyset batches: memory stays flat
 // however many rows there are, and the response streams as the batches arrive.
 
-export async function* exportMessages(db: Queryable, opts: { accountId: string; filters: TMessageFilters; tz: string; batchSize?: number }): AsyncGenerator<MessageDetail[]> {
+export async function* exportMessages(
+  db: Queryable,
+  opts: { accountId: string; filters: TMessageFilters; tz: string; batchSize?: number },
+): AsyncGenerator<MessageDetail[]> {
   const batchSize = opts.batchSize ?? 1000;
   const where = messageWhere(opts.accountId, opts.filters, opts.tz);
   let cursor: string | null = null;
@@ -19,12 +22,58 @@ export async function* exportMessages(db: Queryable, opts: { accountId: string; 
 }
 
 export const CSV_COLUMNS: Array<keyof MessageDetail> = [
-  "id", "receivedAt", "direction", "msgType", "event", "eventKey", "fromUser", "toUser", "msgId", "createTime", "content",
-  "mediaId", "picUrl", "format", "recognition", "thumbMediaId", "locationX", "locationY", "scale", "label", "title",
-  "description", "url", "encrypted",
+  "id",
+  "receivedAt",
+  "direction",
+  "msgType",
+  "event",
+  "eventKey",
+  "fromUser",
+  "toUser",
+  "msgId",
+  "createTime",
+  "content",
+  "mediaId",
+  "picUrl",
+  "format",
+  "recognition",
+  "thumbMediaId",
+  "locationX",
+  "locationY",
+  "scale",
+  "label",
+  "title",
+  "description",
+  "url",
+  "encrypted",
 ];
 
-const CSV_HEADER = ["id", "received_at", "direction", "msg_type", "event", "event_key", "from_user", "to_user", "msg_id", "create_time", "content", "media_id", "pic_url", "format", "recognition", "thumb_media_id", "location_x", "location_y", "scale", "label", "title", "description", "url", "encrypted"];
+const CSV_HEADER = [
+  "id",
+  "received_at",
+  "direction",
+  "msg_type",
+  "event",
+  "event_key",
+  "from_user",
+  "to_user",
+  "msg_id",
+  "create_time",
+  "content",
+  "media_id",
+  "pic_url",
+  "format",
+  "recognition",
+  "thumb_media_id",
+  "location_x",
+  "location_y",
+  "scale",
+  "label",
+  "title",
+  "description",
+  "url",
+  "encrypted",
+];
 
 // Followers write the content. A cell a spreadsheet could read as a formula gets a leading single
 // quote (OWASP's advice): one starting with = + - @ TAB or CR, also after leading whitespace

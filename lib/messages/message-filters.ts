@@ -24,8 +24,16 @@ export const EVENT_TYPES = [
   "subscribe_msg_popup_event",
 ] as const;
 
-const word = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(v)));
+const word = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.-]+$/);
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((v) => !Number.isNaN(Date.parse(v)));
 // "2026-11-24T05:06:07.123456Z~123": received_at with microseconds, then the id. Both matter:
 // many rows can share a millisecond, and a keyset must never skip or repeat one.
 const cursor = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z~\d{1,19}$/);

@@ -74,12 +74,7 @@ export async function selectMessage(db: Queryable, accountId: string, id: string
 export type MessageDetailWithCursor = MessageDetail & { cursor: string };
 
 /** One export batch: every column and the cursor, newest first, after `cursor`. */
-export async function selectExportBatch(
-  db: Queryable,
-  where: Sql,
-  cursor: string | null,
-  limit: number,
-): Promise<MessageDetailWithCursor[]> {
+export async function selectExportBatch(db: Queryable, where: Sql, cursor: string | null, limit: number): Promise<MessageDetailWithCursor[]> {
   return rawQuery<MessageDetailWithCursor>(
     db,
     sql`SELECT ${DETAIL_COLUMNS}, ${CURSOR_SQL} AS cursor FROM message WHERE ${where}${keysetPast(cursor, "<")}
@@ -106,7 +101,10 @@ export async function selectFollowerThread(
 
 // ---- The log's list ------------------------------------------------------------------------
 
-export type MessageListItem = Pick<MessageDetail, "id" | "direction" | "msgType" | "event" | "eventKey" | "fromUser" | "toUser" | "msgId" | "encrypted" | "receivedAt"> & {
+export type MessageListItem = Pick<
+  MessageDetail,
+  "id" | "direction" | "msgType" | "event" | "eventKey" | "fromUser" | "toUser" | "msgId" | "encrypted" | "receivedAt"
+> & {
   preview: string | null;
   hasReply: boolean;
   cursor: string;
@@ -198,7 +196,10 @@ export async function selectSearchWindow(
 
 /** The newest row's cursor for `where`. */
 export async function selectNewestCursor(db: Queryable, where: Sql): Promise<string | null> {
-  const rows = await rawQuery<{ cursor: string }>(db, sql`SELECT ${CURSOR_SQL} AS cursor FROM message WHERE ${where} ORDER BY received_at DESC, id DESC LIMIT 1`);
+  const rows = await rawQuery<{ cursor: string }>(
+    db,
+    sql`SELECT ${CURSOR_SQL} AS cursor FROM message WHERE ${where} ORDER BY received_at DESC, id DESC LIMIT 1`,
+  );
   return rows[0]?.cursor ?? null;
 }
 
@@ -214,7 +215,12 @@ export async function selectNewestMessage(db: Queryable, accountId: string): Pro
 // ---- Counts and windows --------------------------------------------------------------------
 
 /** Messages per local day and type since the start of the day `days - 1` days ago, in `tz`. */
-export async function selectDailyTypeCounts(db: Queryable, accountId: string, tz: string, days: number): Promise<Array<{ day: string; msgType: string; n: number }>> {
+export async function selectDailyTypeCounts(
+  db: Queryable,
+  accountId: string,
+  tz: string,
+  days: number,
+): Promise<Array<{ day: string; msgType: string; n: number }>> {
   const zone = param(tz);
   return rawQuery(
     db,

@@ -133,7 +133,10 @@ export function createMessageStore({ pool, spoolDir, budgetMs = 4_000, spoolRese
           for (const { name, error } of failed) log.warn("spool.read_failed", { file: name, ...errorFields(error) });
           if (!entries.length) continue;
           try {
-            await insertMessages(pool, entries.map((e) => e.row));
+            await insertMessages(
+              pool,
+              entries.map((e) => e.row),
+            );
             for (const e of entries) await removeFromSpool(spoolDir, e.name);
             replayed += entries.length;
             continue;

@@ -70,7 +70,13 @@ export function prettyXml(xml: string, indent = "  "): string {
       let j = i + 1;
       while (j < tokens.length && (tokens[j]!.kind === "text" || tokens[j]!.kind === "cdata")) j++;
       if (tokens[j]?.kind === "close") {
-        push(depth, tokens.slice(i, j + 1).map((t) => t.raw).join(""));
+        push(
+          depth,
+          tokens
+            .slice(i, j + 1)
+            .map((t) => t.raw)
+            .join(""),
+        );
         i = j;
         continue;
       }

@@ -7,10 +7,7 @@ import { rawExecute, rawQuery, sql, sqlStateOf, type Queryable } from "../db";
 
 const MAX_REASON = 500;
 
-export async function quarantineRow(
-  db: Queryable,
-  q: { source: string; accountId: string | null; payload: string; error: unknown },
-): Promise<void> {
+export async function quarantineRow(db: Queryable, q: { source: string; accountId: string | null; payload: string; error: unknown }): Promise<void> {
   const message = String((q.error as Error | null)?.message ?? q.error).slice(0, MAX_REASON);
   // The payload is JSON text, so any NUL is escaped and the text column always accepts it.
   await rawExecute(

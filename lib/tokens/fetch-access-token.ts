@@ -6,8 +6,7 @@ import type { TokenEndpoint } from "./types";
 // becomes errcode null so the caller has a single shape to record and to decide on.
 
 export type FetchOutcome =
-  | { ok: true; token: string; expiresIn: number; latencyMs: number }
-  | { ok: false; errcode: number | null; errmsg: string; latencyMs: number };
+  { ok: true; token: string; expiresIn: number; latencyMs: number } | { ok: false; errcode: number | null; errmsg: string; latencyMs: number };
 
 export async function fetchAccessToken(opts: {
   baseUrl: string;

@@ -7,15 +7,7 @@ import { decryptSecret, encryptSecret } from "../secrets";
 import { extractIpFromErrmsg } from "../wechat/errors";
 import { NO_APP_SECRET, toTokenError } from "./describe-token-error";
 import { fetchAccessToken } from "./fetch-access-token";
-import {
-  backoffDelay,
-  computeRefreshAt,
-  FORCE_REFRESH_SPACING_MS,
-  failureKind,
-  isUsable,
-  MAX_ATTEMPTS,
-  planAfterFailure,
-} from "./refresh-policy";
+import { backoffDelay, computeRefreshAt, FORCE_REFRESH_SPACING_MS, failureKind, isUsable, MAX_ATTEMPTS, planAfterFailure } from "./refresh-policy";
 import { rememberToken, tokenState } from "./token-cache";
 import { insertRefreshEvent, isBlocked, notifyTokenChanged, readTokenRow, storeFailure, storeSuccess, type TokenRow } from "./token-store";
 import { accountNotFound, type RefreshResult, type RefreshTrigger, type TokenGrant } from "./types";
@@ -70,7 +62,10 @@ async function refreshUnderLock(accountId: string, opts: RefreshOptions): Promis
   try {
     const started = Date.now();
     for (;;) {
-      const rows = await rawQuery<{ locked: boolean }>(client, sql`SELECT pg_try_advisory_lock(${LOCK_CLASS.tokenRefresh}::int, hashtext(${accountId})) AS locked`);
+      const rows = await rawQuery<{ locked: boolean }>(
+        client,
+        sql`SELECT pg_try_advisory_lock(${LOCK_CLASS.tokenRefresh}::int, hashtext(${accountId})) AS locked`,
+      );
       locked = rows[0]!.locked;
       // Read after taking the lock: whoever held it before may have done the work already.
       const row = await readTokenRow(client, accountId);
@@ -116,7 +111,12 @@ function decide(row: TokenRow | null, accountId: string, opts: RefreshOptions): 
 
 function currentGrant(row: TokenRow): TokenGrant | null {
   if (!row.tokenEnc || !row.expiresAt || !row.refreshedAt || !row.refreshAt) return null;
-  return { token: decryptSecret(row.tokenEnc, getEnv().encryptionKey, "access_token.token", row.accountId), expiresAt: row.expiresAt, refreshedAt: row.refreshedAt, refreshAt: row.refreshAt };
+  return {
+    token: decryptSecret(row.tokenEnc, getEnv().encryptionKey, "access_token.token", row.accountId),
+    expiresAt: row.expiresAt,
+    refreshedAt: row.refreshedAt,
+    refreshAt: row.refreshAt,
+  };
 }
 
 function remember(accountId: string, grant: TokenGrant): TokenGrant {

@@ -138,10 +138,7 @@ export async function selectDueTimes(db: Queryable): Promise<Array<{ accountId: 
   );
 }
 
-export async function insertRefreshEvent(
-  db: Queryable,
-  e: Omit<RefreshEvent, "id" | "instance" | "createdAt"> & { accountId: string },
-): Promise<void> {
+export async function insertRefreshEvent(db: Queryable, e: Omit<RefreshEvent, "id" | "instance" | "createdAt"> & { accountId: string }): Promise<void> {
   await rawExecute(
     db,
     sql`INSERT INTO token_refresh_event (account_id, trigger, endpoint, outcome, errcode, errmsg, latency_ms, instance)

@@ -18,9 +18,7 @@ const networkError = (message: string) => new AppError("WECHAT_NETWORK", { messa
 type Target = { baseUrl: string; timeoutMs: number };
 
 /** POST /cgi-bin/stable_token. Without force_refresh the same token comes back until WeChat rotates it, 5 minutes before expiry. */
-export async function requestStableToken(
-  opts: Target & { appId: string; secret: string; forceRefresh: boolean },
-): Promise<WeChatResult<TokenGrant>> {
+export async function requestStableToken(opts: Target & { appId: string; secret: string; forceRefresh: boolean }): Promise<WeChatResult<TokenGrant>> {
   const body = { grant_type: "client_credential", appid: opts.appId, secret: opts.secret, force_refresh: opts.forceRefresh };
   return toGrant(await send(opts, "POST", "/cgi-bin/stable_token", {}, body));
 }

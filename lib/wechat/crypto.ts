@@ -58,11 +58,7 @@ export function generateToken(length = 32): string {
  * Verify msg_signature first: the distinct failure reasons are only harmless
  * because a sender without the Token never gets this far.
  */
-export function decryptMessage(
-  encrypt: string,
-  keys: Buffer[],
-  appId: string,
-): { plaintext: string; keyIndex: number } {
+export function decryptMessage(encrypt: string, keys: Buffer[], appId: string): { plaintext: string; keyIndex: number } {
   const ciphertext = decodeCiphertext(encrypt);
   if (keys.length === 0) throw protocolError("bad_key", "no decryption key configured");
   let firstError: unknown;
@@ -79,19 +75,9 @@ export function decryptMessage(
 }
 
 /** Encrypts a reply; base64 of AES-256-CBC(random16 ‖ len ‖ msg ‖ appId ‖ pad). */
-export function encryptMessage(
-  plaintext: string,
-  key: Buffer,
-  appId: string,
-  random16?: Buffer | string,
-): string {
+export function encryptMessage(plaintext: string, key: Buffer, appId: string, random16?: Buffer | string): string {
   assertKey(key);
-  const random =
-    random16 === undefined
-      ? randomBytes(RANDOM_LENGTH)
-      : typeof random16 === "string"
-        ? Buffer.from(random16, "utf8")
-        : random16;
+  const random = random16 === undefined ? randomBytes(RANDOM_LENGTH) : typeof random16 === "string" ? Buffer.from(random16, "utf8") : random16;
   if (random.length !== RANDOM_LENGTH) {
     throw new RangeError(`random prefix must be ${RANDOM_LENGTH} bytes, got ${random.length}`);
   }

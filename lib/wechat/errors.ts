@@ -2,15 +2,7 @@ import { isIP } from "node:net";
 import { AppError } from "../app-error";
 
 export type ProtocolErrorReason =
-  | "bad_xml"
-  | "doctype"
-  | "bad_base64"
-  | "bad_ciphertext"
-  | "bad_padding"
-  | "bad_length"
-  | "appid_mismatch"
-  | "missing_encrypt"
-  | "bad_key";
+  "bad_xml" | "doctype" | "bad_base64" | "bad_ciphertext" | "bad_padding" | "bad_length" | "appid_mismatch" | "missing_encrypt" | "bad_key";
 
 /**
  * For anything wrong with what WeChat (or someone pretending to be WeChat) sent us: an AppError
@@ -22,15 +14,7 @@ export function protocolError(reason: ProtocolErrorReason, message?: string): Ap
   return new AppError("WECHAT_PROTOCOL", { reason, message: message ?? reason });
 }
 
-export type WeChatErrorClass =
-  | "ok"
-  | "invalid-token"
-  | "config"
-  | "busy"
-  | "minute-quota"
-  | "daily-quota"
-  | "permission"
-  | "other";
+export type WeChatErrorClass = "ok" | "invalid-token" | "config" | "busy" | "minute-quota" | "daily-quota" | "permission" | "other";
 
 const INVALID_TOKEN_CODES = new Set([40001, 40014, 42001]);
 // Retrying these never helps: a human has to fix the account settings. Each has its own sentence

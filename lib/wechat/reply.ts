@@ -34,10 +34,7 @@ const MAX_SECONDS = 99_999_999_999;
  * text/image/voice/video/link/location message. Only 0 or more than 8 is a
  * RangeError here, because replies to events (e.g. subscribe) may use 8.
  */
-export function buildReplyXml(
-  reply: PassiveReply,
-  to: { toUser: string; fromUser: string; createTime?: number },
-): string {
+export function buildReplyXml(reply: PassiveReply, to: { toUser: string; fromUser: string; createTime?: number }): string {
   const createTime = to.createTime ?? Math.floor(Date.now() / 1000);
   if (!Number.isInteger(createTime) || createTime < 0 || createTime > MAX_SECONDS) {
     throw new RangeError(`createTime must be whole seconds since the epoch, got ${createTime}`);

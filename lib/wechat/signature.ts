@@ -11,12 +11,7 @@ export function computeSignature(...parts: string[]): string {
 }
 
 /** GET verification and plaintext POSTs: signature over token, timestamp, nonce. */
-export function verifySignature(p: {
-  token: string;
-  timestamp: string;
-  nonce: string;
-  signature: string;
-}): boolean {
+export function verifySignature(p: { token: string; timestamp: string; nonce: string; signature: string }): boolean {
   return matchesSignature(computeSignature(p.token, p.timestamp, p.nonce), p.signature);
 }
 
@@ -25,17 +20,8 @@ export function verifySignature(p: {
  * before decrypting, so the decryptor's distinct failure reasons can never be
  * used as a padding oracle by someone who does not know the Token.
  */
-export function verifyMsgSignature(p: {
-  token: string;
-  timestamp: string;
-  nonce: string;
-  encrypt: string;
-  msgSignature: string;
-}): boolean {
-  return matchesSignature(
-    computeSignature(p.token, p.timestamp, p.nonce, p.encrypt),
-    p.msgSignature,
-  );
+export function verifyMsgSignature(p: { token: string; timestamp: string; nonce: string; encrypt: string; msgSignature: string }): boolean {
+  return matchesSignature(computeSignature(p.token, p.timestamp, p.nonce, p.encrypt), p.msgSignature);
 }
 
 // Constant time so response timing does not reveal how many leading

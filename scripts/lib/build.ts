@@ -6,7 +6,18 @@ import path from "node:path";
 // `npm start` builds only when the sources changed since the last build: a hash of every input
 // file, kept beside the build output.
 
-const INPUTS = ["app", "components", "lib", "public", "instrumentation.ts", "proxy.ts", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+const INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "instrumentation.ts",
+  "proxy.ts",
+  "next.config.mjs",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package-lock.json",
+];
 const STAMP = ".next/mpdesk-source-hash";
 
 export const nextBin = path.resolve("node_modules/next/dist/bin/next");

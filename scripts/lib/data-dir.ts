@@ -54,7 +54,10 @@ export function ensureSecretsFilePrivate(dir: string): string | null {
  * the file, so key and data stay together), or when someone at a terminal sees the warning.
  * A service (no terminal) with a DATABASE_URL of its own is a deployment and must set both.
  */
-export function secretGenerationRule(env: Record<string, string | undefined>, ctx: { dev: boolean; interactive: boolean }): { allowed: true } | { allowed: false; reason: string } {
+export function secretGenerationRule(
+  env: Record<string, string | undefined>,
+  ctx: { dev: boolean; interactive: boolean },
+): { allowed: true } | { allowed: false; reason: string } {
   if (env.NODE_ENV === "production") return { allowed: false, reason: "NODE_ENV is production" };
   if (ctx.dev || !env.DATABASE_URL || ctx.interactive) return { allowed: true };
   return { allowed: false, reason: "DATABASE_URL is set and mpdesk is not running in a terminal, so this looks like a deployment" };

@@ -69,7 +69,9 @@ export async function prepareRuntime(opts: { seed?: boolean; quiet?: boolean; at
     const upgraded = await upgradeSecretEnvelopes(env.DATABASE_URL, env.encryptionKey);
     if (upgraded.upgraded) say(`re-encrypted ${upgraded.upgraded} stored secret(s), each now bound to its row and column`);
     for (const f of upgraded.failed) {
-      console.warn(`[mpdesk] warning: the stored ${f.cell} of ${f.id} does not decrypt with MPDESK_ENCRYPTION_KEY; left as it is (save it again in the console)`);
+      console.warn(
+        `[mpdesk] warning: the stored ${f.cell} of ${f.id} does not decrypt with MPDESK_ENCRYPTION_KEY; left as it is (save it again in the console)`,
+      );
     }
     if (opts.seed !== false) await seed(env, childEnv, say);
     return { env, childEnv, embedded, stop };

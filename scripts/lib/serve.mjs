@@ -37,7 +37,10 @@ server.listen(port, () => {
 
 // As `next start` does: stop accepting, let pending requests finish, close Next, exit 128+signal.
 let closing = false;
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]]) {
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+]) {
   process.on(signal, () => {
     if (closing) return;
     closing = true;

@@ -44,7 +44,10 @@ test("the main pages in English", async () => {
   }
   // Dates name the month: 01/12/2026 could be either of two days.
   await page.goto("/settings/server");
-  assert.match(await page.getByTestId("verification-status").innerText(), /\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}, \d{2}:\d{2}:\d{2}\b/);
+  assert.match(
+    await page.getByTestId("verification-status").innerText(),
+    /\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}, \d{2}:\d{2}:\d{2}\b/,
+  );
   assert.doesNotMatch(await page.getByTestId("verification-status").innerText(), /\d{2}\/\d{2}\/\d{4}/);
   await page.goto("/token");
   // A refresh event and the token's expiry give the page dates to show.

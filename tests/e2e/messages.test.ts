@@ -77,7 +77,10 @@ test("the follower's thread shows the 48-hour customer-service window", async ()
   const { page } = await fx.signedIn("admin", { account });
   await page.goto(`/messages/followers/${follower}`);
   await text(page, /客服消息窗口开启中/).waitFor();
-  await page.getByText(/你好，mpdesk/).first().waitFor();
+  await page
+    .getByText(/你好，mpdesk/)
+    .first()
+    .waitFor();
   await screenshot(page, "zh-thread");
 });
 
@@ -93,7 +96,10 @@ test("exports the current filter as CSV and NDJSON, streamed", async () => {
   assert.equal(csvText.trim().split("\r\n").length, 2, "header + the one text message");
   assert.ok(csvText.includes(msgId));
   const nd = await context.request.get("/api/messages/export?format=ndjson");
-  const lines = (await nd.text()).trim().split("\n").map((l) => JSON.parse(l));
+  const lines = (await nd.text())
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   assert.equal(lines.length, 2);
   const msg = lines.find((l) => l.msgType === "text");
   assert.equal(msg.msgId, msgId);

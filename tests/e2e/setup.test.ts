@@ -103,7 +103,9 @@ test("step 2: shows what is wrong with each field, then saves", async () => {
   await text(page, /已保存。新的配置已立即生效/).waitFor();
   await page.getByRole("link", { name: /下一步.*服务器地址/ }).waitFor();
 
-  const { rows } = await fx.sql.query(`SELECT id, app_id, token, message_mode, account_type, certified, app_secret_enc, encoding_aes_key_enc, previous_encoding_aes_key_enc FROM account`);
+  const { rows } = await fx.sql.query(
+    `SELECT id, app_id, token, message_mode, account_type, certified, app_secret_enc, encoding_aes_key_enc, previous_encoding_aes_key_enc FROM account`,
+  );
   assert.equal(rows.length, 1);
   assert.deepEqual([rows[0].app_id, rows[0].token, rows[0].message_mode, rows[0].account_type, rows[0].certified], [APP_ID, token, "safe", "service", true]);
   const key = Buffer.from(TEST_ENCRYPTION_KEY, "base64");
@@ -144,11 +146,17 @@ test("step 3: the URL to paste, then WeChat's handshake turns the status green w
   // WeChat with a different Token: the page says the Token differs.
   const bad = await toNewAccount(() => fetch(fx.app.url + verificationPath(sim, "1234567890", "WrongToken123")));
   assert.equal(bad.status, 401);
-  await page.getByTestId("verification-status").getByText(/签名不匹配/).waitFor({ timeout: LIVE_TIMEOUT });
+  await page
+    .getByTestId("verification-status")
+    .getByText(/签名不匹配/)
+    .waitFor({ timeout: LIVE_TIMEOUT });
 
   const ok = await fetch(fx.app.url + verificationPath(sim, "6783157876945828351"));
   assert.equal(await ok.text(), "6783157876945828351");
-  await page.getByTestId("verification-status").getByText(/微信在 .* 验证了这个地址/).waitFor({ timeout: LIVE_TIMEOUT });
+  await page
+    .getByTestId("verification-status")
+    .getByText(/微信在 .* 验证了这个地址/)
+    .waitFor({ timeout: LIVE_TIMEOUT });
   await screenshot(page, "zh-setup-3-verified");
 });
 
@@ -189,7 +197,10 @@ test("API access: refresh events, Refresh now, and API keys shown once then revo
   // A name the server refuses: the error sits under the field and the field points at it.
   await page.getByLabel("密钥名称").fill("-bad name");
   await page.getByRole("button", { name: "创建密钥" }).click();
-  await page.locator("#key-name-error").getByText(/名称为 1–64 个/).waitFor();
+  await page
+    .locator("#key-name-error")
+    .getByText(/名称为 1–64 个/)
+    .waitFor();
   assert.equal(await page.getByLabel("密钥名称").getAttribute("aria-invalid"), "true");
   assert.match((await page.getByLabel("密钥名称").getAttribute("aria-describedby")) ?? "", /\bkey-name-error\b/);
 

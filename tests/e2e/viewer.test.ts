@@ -17,7 +17,8 @@ type Captured = { url: string; headers: Record<string, string>; body: Buffer };
 async function captureAction(page: Page, act: () => Promise<void>): Promise<Captured> {
   let captured: Captured | null = null;
   const onRequest = async (r: Request) => {
-    if (r.method() === "POST" && r.headers()["next-action"]) captured = { url: r.url(), headers: await r.allHeaders(), body: r.postDataBuffer() ?? Buffer.alloc(0) };
+    if (r.method() === "POST" && r.headers()["next-action"])
+      captured = { url: r.url(), headers: await r.allHeaders(), body: r.postDataBuffer() ?? Buffer.alloc(0) };
   };
   page.on("request", onRequest);
   await act();

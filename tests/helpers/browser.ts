@@ -11,7 +11,16 @@ export const SCREENSHOT_DIR = path.resolve("test-results/screenshots");
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+      "--disable-quic",
+    ],
   });
 }
 
@@ -21,7 +30,9 @@ export const cspViolations: string[] = [];
 export async function newContext(browser: Browser, baseURL: string, locale: "zh-CN" | "en-US" = "zh-CN"): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL, locale, timezoneId: "Asia/Shanghai", viewport: { width: 1280, height: 860 } });
   await context.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`));
+    document.addEventListener("securitypolicyviolation", (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`),
+    );
   });
   context.on("console", (msg) => {
     if (msg.type() === "error" && /Content Security Policy|CSP violation/i.test(msg.text())) cspViolations.push(`${msg.location().url}: ${msg.text()}`);

@@ -74,7 +74,11 @@ export function useConsoleApp(): ConsoleFixture {
 
   fx.newUser = async (role) => {
     const user: User = { email: `${role}-${randomBytes(5).toString("hex")}@example.com`, password: `password ${randomBytes(6).toString("hex")}`, role };
-    await fx.sql.query(`INSERT INTO "user" (id, email, password_hash, role) VALUES (gen_random_uuid(), $1, $2, $3)`, [user.email, await hashPassword(user.password), role]);
+    await fx.sql.query(`INSERT INTO "user" (id, email, password_hash, role) VALUES (gen_random_uuid(), $1, $2, $3)`, [
+      user.email,
+      await hashPassword(user.password),
+      role,
+    ]);
     return user;
   };
 
@@ -118,10 +122,13 @@ export function useConsoleApp(): ConsoleFixture {
  * NOTIFY, so until then it answers 404 (unknown account). Repeated until it answers otherwise.
  */
 export function toNewAccount<T extends { status: number }>(send: () => Promise<T>): Promise<T> {
-  return eventually(async () => {
-    const res = await send();
-    return res.status === 404 ? false : res;
-  }, { what: "the new account reaching the app" });
+  return eventually(
+    async () => {
+      const res = await send();
+      return res.status === 404 ? false : res;
+    },
+    { what: "the new account reaching the app" },
+  );
 }
 
 export { bigMsgId, openId };

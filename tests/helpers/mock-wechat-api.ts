@@ -40,7 +40,8 @@ export function wechatErrmsg(errcode: number, opts: { ip?: string } = {}): strin
   const ip = opts.ip ?? "203.0.113.7";
   const text: Record<number, string> = {
     [-1]: "system error",
-    40001: "invalid credential, access_token is invalid or not latest, could get access_token by getStableAccessToken, more details at https://mmbizurl.cn/s/JtxxFh33r",
+    40001:
+      "invalid credential, access_token is invalid or not latest, could get access_token by getStableAccessToken, more details at https://mmbizurl.cn/s/JtxxFh33r",
     40013: "invalid appid",
     40125: "invalid appsecret, view more at http://t.cn/RAEkdVq",
     40164: `invalid ip ${ip} ipv6 ::ffff:${ip}, not in whitelist`,

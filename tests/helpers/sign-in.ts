@@ -6,7 +6,10 @@ import http from "node:http";
 
 export type RawResponse = { status: number; headers: http.IncomingHttpHeaders; body: string };
 
-export function rawRequest(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string } = {}): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: opts.method ?? "GET", headers: opts.headers, localAddress: opts.localAddress, agent: false }, (res) => {
       let body = "";
@@ -34,7 +37,9 @@ export async function signInOverHttp(appUrl: string, input: { email: string; pas
     body: new URLSearchParams({ email: input.email, password: input.password, csrfToken, callbackUrl: "/" }).toString(),
   });
   const location = String(res.headers.location ?? "");
-  const cookie = cookiesOf(res).filter((c) => c.includes("session-token")).join("; ");
+  const cookie = cookiesOf(res)
+    .filter((c) => c.includes("session-token"))
+    .join("; ");
   if (res.status === 302 && cookie && !location.includes("error=")) return { outcome: "ok", cookie, location };
   const code = new URL(location || "/", appUrl).searchParams.get("code");
   if (code === "credentials") return { outcome: "invalid", cookie: "", location };

@@ -48,7 +48,10 @@ export function signMessage(account: SimAccount, xml: string, opts: { timestamp?
     q.set("msg_signature", computeSignature(account.token, timestamp, nonce, encrypt));
     const to = /<ToUserName><!\[CDATA\[(.*?)\]\]><\/ToUserName>/.exec(xml)?.[1] ?? "gh_test";
     // Compatible mode carries the plaintext fields beside <Encrypt>; safe mode only ToUserName.
-    body = account.mode === "compat" ? xml.replace("</xml>", `<Encrypt>${cdata(encrypt)}</Encrypt></xml>`) : `<xml><ToUserName>${cdata(to)}</ToUserName><Encrypt>${cdata(encrypt)}</Encrypt></xml>`;
+    body =
+      account.mode === "compat"
+        ? xml.replace("</xml>", `<Encrypt>${cdata(encrypt)}</Encrypt></xml>`)
+        : `<xml><ToUserName>${cdata(to)}</ToUserName><Encrypt>${cdata(encrypt)}</Encrypt></xml>`;
   }
   return { path: `/api/wechat?${q}`, body, timestamp, nonce };
 }

@@ -50,7 +50,11 @@ function actionOf(file: string, name: string): { id: string; page: string } {
   // A page that uses the action, as the path the browser posts to: route groups dropped.
   const worker = Object.keys(entry.workers).find((w) => w.endsWith("/page") && !w.includes("["));
   assert.ok(worker, `no static page uses ${name}`);
-  const page = worker.replace(/^app/, "").replace(/\/page$/, "").replace(/\/\([^)]*\)/g, "") || "/";
+  const page =
+    worker
+      .replace(/^app/, "")
+      .replace(/\/page$/, "")
+      .replace(/\/\([^)]*\)/g, "") || "/";
   return { id, page };
 }
 
@@ -90,10 +94,15 @@ before(async () => {
   manifest = (JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, ManifestEntry> }).node;
   accountId = await insertAccount(db.url, TEST_ENCRYPTION_KEY, sim);
   for (const u of [VIEWER, ENDED]) {
-    await sql.query(`INSERT INTO "user" (id, email, password_hash, role) VALUES (gen_random_uuid(), $1, $2, 'viewer')`, [u.email, await hashPassword(u.password)]);
+    await sql.query(`INSERT INTO "user" (id, email, password_hash, role) VALUES (gen_random_uuid(), $1, $2, 'viewer')`, [
+      u.email,
+      await hashPassword(u.password),
+    ]);
   }
   otherUserId = (await sql.query(`SELECT id FROM "user" WHERE email = $1`, [ENDED.email])).rows[0].id;
-  apiKeyId = (await sql.query(`INSERT INTO api_key (id, name, key_hash, prefix) VALUES (gen_random_uuid(), 'billing', md5(random()::text), 'mpd_abcd') RETURNING id`)).rows[0].id;
+  apiKeyId = (
+    await sql.query(`INSERT INTO api_key (id, name, key_hash, prefix) VALUES (gen_random_uuid(), 'billing', md5(random()::text), 'mpd_abcd') RETURNING id`)
+  ).rows[0].id;
   adminCookie = await signInOverHttp(app.url, ADMIN.email, ADMIN.password);
   viewerCookie = await signInOverHttp(app.url, VIEWER.email, VIEWER.password);
 });
@@ -147,7 +156,10 @@ describe("a viewer replaying admin server actions", () => {
     assert.equal((await sql.query(`SELECT count(*)::int AS n FROM api_key WHERE name = 'admin-made'`)).rows[0].n, 1);
     const kind = await postAction(SETTINGS, "saveKind", [null, form({ accountId, accountType: "service", certified: "on" })], adminCookie);
     assert.equal(kind.status, 200, kind.body.slice(0, 300));
-    assert.deepEqual((await sql.query(`SELECT account_type, certified FROM account WHERE id = $1`, [accountId])).rows[0], { account_type: "service", certified: true });
+    assert.deepEqual((await sql.query(`SELECT account_type, certified FROM account WHERE id = $1`, [accountId])).rows[0], {
+      account_type: "service",
+      certified: true,
+    });
   });
 
   test("Generate and Show give a viewer nothing", async () => {
@@ -223,7 +235,12 @@ describe("a session that has ended, replaying an admin action", () => {
     // The ended user is promoted meanwhile: only the ended session, not the role, can refuse it.
     await sql.query(`UPDATE "user" SET role = 'admin' WHERE email = $1`, [ENDED.email]);
     const before = await snapshot();
-    const res = await postAction("app/(console)/users/actions.ts", "addUser", [null, form({ email: "late@example.com", role: "admin", password: "late password 1" })], endedCookie);
+    const res = await postAction(
+      "app/(console)/users/actions.ts",
+      "addUser",
+      [null, form({ email: "late@example.com", role: "admin", password: "late password 1" })],
+      endedCookie,
+    );
     assert.ok(!res.body.includes("late@example.com"), `the action ran: ${res.status} ${res.body.slice(0, 300)}`);
     assert.match(res.location ?? "", /\/login/, `not sent to sign in: ${res.status} ${res.body.slice(0, 200)}`);
     assert.equal(await snapshot(), before);

@@ -56,7 +56,10 @@ before(async () => {
   ids.safe = await insertAccount(db.url, TEST_ENCRYPTION_KEY, accounts.safe);
   ids.plain = (await pool.query(`SELECT id FROM account WHERE app_id = $1`, [p.appId])).rows[0].id;
   for (const a of [accounts.compat, accounts.safe]) {
-    await eventually(async () => (await fetch(app.url + verificationPath(a, "ping"))).status === 200, { what: "the new accounts reach the app", timeoutMs: 15_000 });
+    await eventually(async () => (await fetch(app.url + verificationPath(a, "ping"))).status === 200, {
+      what: "the new accounts reach the app",
+      timeoutMs: 15_000,
+    });
   }
 });
 
@@ -76,7 +79,12 @@ describe("refused requests cannot fill the disk", () => {
       () => fetch(app.url + "/api/wechat", { headers: { "x-forwarded-for": xff() } }),
       () => fetch(app.url + "/api/wechat", { method: "POST", body: "x", headers: { "x-forwarded-for": xff() } }),
       () => fetch(app.url + "/api/wechat?signature=" + "0".repeat(40) + `&timestamp=${now()}&nonce=1&echostr=e`, { headers: { "x-forwarded-for": xff() } }),
-      () => fetch(app.url + "/api/wechat?signature=" + "0".repeat(40) + `&timestamp=${now()}&nonce=1`, { method: "POST", body: "<xml/>", headers: { "x-forwarded-for": xff() } }),
+      () =>
+        fetch(app.url + "/api/wechat?signature=" + "0".repeat(40) + `&timestamp=${now()}&nonce=1`, {
+          method: "POST",
+          body: "<xml/>",
+          headers: { "x-forwarded-for": xff() },
+        }),
     ];
     const total = 5_000;
     let sent = 0;
@@ -90,13 +98,17 @@ describe("refused requests cannot fill the disk", () => {
     };
     await Promise.all(Array.from({ length: 16 }, worker));
     // Every request names the default account (plain) or none: the console counts all of them.
-    await eventually(async () => (await getCallbackStatus(pool, ids.plain!)).refused24h - refusedBefore === total, { what: "the refusals to be counted", timeoutMs: 15_000 });
+    await eventually(async () => (await getCallbackStatus(pool, ids.plain!)).refused24h - refusedBefore === total, {
+      what: "the refusals to be counted",
+      timeoutMs: 15_000,
+    });
     await pool.query("CHECKPOINT");
     const sizeAfter = Number((await pool.query(`SELECT pg_database_size(current_database()) AS n`)).rows[0].n);
     const grown = sizeAfter - sizeBefore;
     t.diagnostic(`database grew by ${Math.round(grown / 1024)} kB after ${total} refused requests`);
     assert.ok(grown < 400 * 1024, `database grew by ${Math.round(grown / 1024)} kB`);
-    const longest = (await pool.query(`SELECT max(length(coalesce(last_source_ip, ''))) AS n, max(length(coalesce(reason, ''))) AS r FROM callback_event`)).rows[0];
+    const longest = (await pool.query(`SELECT max(length(coalesce(last_source_ip, ''))) AS n, max(length(coalesce(reason, ''))) AS r FROM callback_event`))
+      .rows[0];
     assert.ok(longest.n <= 64 && longest.r <= 64, "every stored string is bounded");
   });
 
@@ -104,10 +116,13 @@ describe("refused requests cannot fill the disk", () => {
     const echo = "verified-" + randomBytes(4).toString("hex");
     const sent = Date.now() - 1_000;
     assert.equal(await (await fetch(app.url + verificationPath(accounts.safe, echo))).text(), echo);
-    const verified = await eventually(async () => {
-      const s = await getCallbackStatus(pool, ids.safe!);
-      return s.lastVerifiedAt && s.lastVerifiedAt.getTime() >= sent && s.lastHandshake?.outcome === "verified" ? s : false;
-    }, { what: "the handshake to be recorded", timeoutMs: 15_000 });
+    const verified = await eventually(
+      async () => {
+        const s = await getCallbackStatus(pool, ids.safe!);
+        return s.lastVerifiedAt && s.lastVerifiedAt.getTime() >= sent && s.lastHandshake?.outcome === "verified" ? s : false;
+      },
+      { what: "the handshake to be recorded", timeoutMs: 15_000 },
+    );
     // Anonymous GETs: no parameters, a wrong signature for this account, a stale one.
     assert.equal((await fetch(app.url + "/api/wechat")).status, 400);
     assert.equal((await fetch(app.url + verificationPath(accounts.safe, "x", "WrongToken123"))).status, 401);
@@ -121,7 +136,12 @@ describe("refused requests cannot fill the disk", () => {
   test("retention: old counts are pruned, an account's latest verification is kept", async () => {
     const quiet = await insertAccount(db.url, TEST_ENCRYPTION_KEY, newSimAccount("plain"));
     const at = (days: number) => new Date(Date.now() - days * 86_400_000);
-    for (const [outcome, reason, status, when] of [["refused", "bad_signature", 401, at(40)], ["verified", "", 200, at(40)], ["verified", "", 200, at(50)], ["refused", "bad_signature", 401, at(1)]] as const) {
+    for (const [outcome, reason, status, when] of [
+      ["refused", "bad_signature", 401, at(40)],
+      ["verified", "", 200, at(40)],
+      ["verified", "", 200, at(50)],
+      ["refused", "bad_signature", 401, at(1)],
+    ] as const) {
       await pool.query(
         `INSERT INTO callback_event (account_id, method, outcome, reason, status, minute, count, first_at, last_at)
          VALUES ($1, 'GET', $2, $3, $4, date_trunc('minute', $5::timestamptz), 3, $5, $5)`,
@@ -131,7 +151,11 @@ describe("refused requests cannot fill the disk", () => {
     const deleted = await pruneCallbackEvents(pool, 30);
     assert.equal(deleted, 2, "the old refusal and the older verification go");
     const left = (await pool.query(`SELECT outcome, last_at FROM callback_event WHERE account_id = $1 ORDER BY last_at`, [quiet])).rows;
-    assert.deepEqual(left.map((r) => r.outcome), ["verified", "refused"], "the console still knows WeChat verified the URL");
+    assert.deepEqual(
+      left.map((r) => r.outcome),
+      ["verified", "refused"],
+      "the console still knows WeChat verified the URL",
+    );
     assert.equal((await getCallbackStatus(pool, quiet)).lastVerifiedAt?.getTime(), left[0].last_at.getTime());
     assert.equal(parseEnv({ ...baseEnv(), MPDESK_CALLBACK_EVENT_RETENTION_DAYS: "7" }).MPDESK_CALLBACK_EVENT_RETENTION_DAYS, 7);
     assert.equal(parseEnv(baseEnv()).MPDESK_CALLBACK_EVENT_RETENTION_DAYS, 30);
@@ -191,7 +215,10 @@ describe("plaintext in compatible mode", () => {
     // Switching 明文→兼容 in the MP admin takes effect at once; mpdesk's setting may lag.
     const migrating = newSimAccount("plain");
     await insertAccount(db.url, TEST_ENCRYPTION_KEY, migrating);
-    await eventually(async () => (await fetch(app.url + verificationPath(migrating, "p"))).status === 200, { what: "the account to reach the app", timeoutMs: 15_000 });
+    await eventually(async () => (await fetch(app.url + verificationPath(migrating, "p"))).status === 200, {
+      what: "the account to reach the app",
+      timeoutMs: 15_000,
+    });
     for (const mode of ["compat", "safe"] as const) {
       const res = await postSigned(app.url, signMessage({ ...migrating, mode }, messageXml(text())));
       assert.equal(res.status, 200, res.text);

@@ -22,10 +22,10 @@ const accounts = { plain: newSimAccount("plain"), compat: newSimAccount("compat"
 const ids: Record<string, string> = {};
 
 async function rowsFor(account: SimAccount, fromUser: string) {
-  const { rows } = await sql.query(
-    `SELECT m.* FROM message m JOIN account a ON a.id = m.account_id WHERE a.app_id = $1 AND m.from_user = $2 ORDER BY m.id`,
-    [account.appId, fromUser],
-  );
+  const { rows } = await sql.query(`SELECT m.* FROM message m JOIN account a ON a.id = m.account_id WHERE a.app_id = $1 AND m.from_user = $2 ORDER BY m.id`, [
+    account.appId,
+    fromUser,
+  ]);
   return rows;
 }
 /** Streams `chunks` chunks with Transfer-Encoding: chunked; resolves with the status as soon as it arrives. */
@@ -148,15 +148,24 @@ describe("retries", () => {
       const xml = messageXml(fields);
       const answers = [];
       for (let i = 0; i < 3; i++) answers.push(await postSigned(app.url, signMessage(accounts[mode], xml)));
-      assert.deepEqual(answers.map((a) => a.status), [200, 200, 200]);
-      assert.deepEqual(answers.map((a) => a.text), ["success", "success", "success"]);
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [200, 200, 200],
+      );
+      assert.deepEqual(
+        answers.map((a) => a.text),
+        ["success", "success", "success"],
+      );
       assert.equal((await rowsFor(accounts[mode], fields.FromUserName)).length, 1);
     });
     test(`${mode}: three concurrent deliveries → one row`, async () => {
       const fields = { ToUserName: "gh_x", FromUserName: openId(), CreateTime: 1714112445, MsgType: "event", Event: "subscribe", EventKey: "" };
       const xml = messageXml(fields);
       const answers = await Promise.all([0, 1, 2].map(() => postSigned(app.url, signMessage(accounts[mode], xml))));
-      assert.deepEqual(answers.map((a) => a.status), [200, 200, 200]);
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [200, 200, 200],
+      );
       assert.equal((await rowsFor(accounts[mode], fields.FromUserName)).length, 1);
     });
   }
@@ -222,8 +231,16 @@ describe("hostile and broken input is refused, stored nowhere, and the next mess
 
     const a = accounts.safe;
     const signed = (encrypt: string) => {
-      const ts = String(Math.floor(Date.now() / 1000)), nonce = "415670741";
-      const q = new URLSearchParams({ signature: computeSignature(a.token, ts, nonce), timestamp: ts, nonce, encrypt_type: "aes", account: a.appId, msg_signature: computeSignature(a.token, ts, nonce, encrypt) });
+      const ts = String(Math.floor(Date.now() / 1000)),
+        nonce = "415670741";
+      const q = new URLSearchParams({
+        signature: computeSignature(a.token, ts, nonce),
+        timestamp: ts,
+        nonce,
+        encrypt_type: "aes",
+        account: a.appId,
+        msg_signature: computeSignature(a.token, ts, nonce, encrypt),
+      });
       return { path: `/api/wechat?${q}`, body: `<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` };
     };
     const badB64 = signed("!!!not*base64!!!");

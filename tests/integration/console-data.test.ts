@@ -31,13 +31,31 @@ let pool: pg.Pool;
 let prisma: InstanceType<typeof PrismaClient>;
 let accountId: string;
 
-type Row = { fromUser?: string; msgType?: string; event?: string | null; content?: string | null; receivedAt: string; direction?: "inbound" | "outbound"; toUser?: string };
+type Row = {
+  fromUser?: string;
+  msgType?: string;
+  event?: string | null;
+  content?: string | null;
+  receivedAt: string;
+  direction?: "inbound" | "outbound";
+  toUser?: string;
+};
 async function insert(rows: Row[]) {
   for (const r of rows) {
     await pool.query(
       `INSERT INTO message (account_id, direction, msg_type, event, from_user, to_user, content, content_grams, raw_xml, fields, dedupe_key, received_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, mpdesk_search_grams($7), '<xml/>', '{}', $8, $9)`,
-      [accountId, r.direction ?? "inbound", r.msgType ?? "text", r.event ?? null, r.fromUser ?? "oFollower", r.toUser ?? "gh_1", r.content ?? null, randomUUID(), r.receivedAt],
+      [
+        accountId,
+        r.direction ?? "inbound",
+        r.msgType ?? "text",
+        r.event ?? null,
+        r.fromUser ?? "oFollower",
+        r.toUser ?? "gh_1",
+        r.content ?? null,
+        randomUUID(),
+        r.receivedAt,
+      ],
     );
   }
 }
@@ -70,7 +88,10 @@ describe("message log queries", () => {
       if (!page.older) break;
       page = await listMessages(pool, { accountId, filters: { q: "page row" }, cursor: { before: page.older }, limit: 50 });
     }
-    assert.deepEqual(pages.map((p) => p.items.length), [50, 50, 30]);
+    assert.deepEqual(
+      pages.map((p) => p.items.length),
+      [50, 50, 30],
+    );
     assert.equal(new Set(seen.map((r) => r.id)).size, 130);
     const order = seen.map((r) => [r.receivedAt.getTime(), BigInt(r.id)] as const);
     for (let i = 1; i < order.length; i++) {
@@ -79,9 +100,15 @@ describe("message log queries", () => {
     }
     // Going back with "newer" yields the same pages.
     const back = await listMessages(pool, { accountId, filters: { q: "page row" }, cursor: { after: pages[2]!.newer! }, limit: 50 });
-    assert.deepEqual(back.items.map((r) => r.id), pages[1]!.items.map((r) => r.id));
+    assert.deepEqual(
+      back.items.map((r) => r.id),
+      pages[1]!.items.map((r) => r.id),
+    );
     const first = await listMessages(pool, { accountId, filters: { q: "page row" }, cursor: { after: back.newer! }, limit: 50 });
-    assert.deepEqual(first.items.map((r) => r.id), pages[0]!.items.map((r) => r.id));
+    assert.deepEqual(
+      first.items.map((r) => r.id),
+      pages[0]!.items.map((r) => r.id),
+    );
     assert.equal(first.newer, null);
   });
 
@@ -123,11 +150,15 @@ describe("message log queries", () => {
   });
 
   test("a message stored through the callback's insert path is found by search", async () => {
-    const xml = "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oSearch]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[请帮我开专票 INVOICE]]></Content><MsgId>6054768590064713999</MsgId></xml>";
+    const xml =
+      "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oSearch]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[请帮我开专票 INVOICE]]></Content><MsgId>6054768590064713999</MsgId></xml>";
     await insertMessages(pool, [normalizeInbound(parseWeChatXml(xml), xml, accountId, false, new Date())]);
     for (const q of ["专票", "invoice", "开专票 inv", "票"]) {
       const page = await listMessages(pool, { accountId, filters: { q } });
-      assert.ok(page.items.some((r) => r.preview === "请帮我开专票 INVOICE"), q);
+      assert.ok(
+        page.items.some((r) => r.preview === "请帮我开专票 INVOICE"),
+        q,
+      );
     }
   });
 
@@ -140,7 +171,10 @@ describe("message log queries", () => {
       [accountId, SEARCH_WINDOW + 50],
     );
     const page = await listMessages(pool, { accountId, filters: { q: "暗号" } });
-    assert.deepEqual(page.items.map((r) => r.preview), ["很久以前的暗号 zebra"]);
+    assert.deepEqual(
+      page.items.map((r) => r.preview),
+      ["很久以前的暗号 zebra"],
+    );
     const bulk = await listMessages(pool, { accountId, filters: { q: "bulk 1" }, limit: 10 });
     assert.equal(bulk.items.length, 10);
     assert.ok(bulk.older);
@@ -152,7 +186,8 @@ describe("message log queries", () => {
       { receivedAt: "2026-11-23T16:30:00Z", msgType: "event", event: "CLICK", fromUser: "oAlice" }, // 00:30 on the 24th
       { receivedAt: "2026-11-23T16:31:00Z", direction: "outbound", fromUser: "gh_1", toUser: "oAlice", content: "客服回复" },
     ]);
-    const ids = async (filters: Parameters<typeof listMessages>[1]["filters"]) => (await listMessages(pool, { accountId, filters, tz: "Asia/Shanghai" })).items.map((r) => r.event ?? r.preview);
+    const ids = async (filters: Parameters<typeof listMessages>[1]["filters"]) =>
+      (await listMessages(pool, { accountId, filters, tz: "Asia/Shanghai" })).items.map((r) => r.event ?? r.preview);
     assert.deepEqual(await ids({ type: "event", event: "CLICK" }), ["CLICK"]);
     assert.deepEqual(await ids({ openid: "oAlice" }), ["客服回复", "CLICK", "subscribe"]);
     assert.deepEqual(await ids({ direction: "outbound" }), ["客服回复"]);
@@ -162,7 +197,10 @@ describe("message log queries", () => {
 
   test("a follower's thread and the customer-service window", async () => {
     const thread = await listFollowerThread(pool, { accountId, openId: "oAlice" });
-    assert.deepEqual(thread.items.map((r) => r.event ?? r.content), ["subscribe", "CLICK", "客服回复"]);
+    assert.deepEqual(
+      thread.items.map((r) => r.event ?? r.content),
+      ["subscribe", "CLICK", "客服回复"],
+    );
     const w = await getServiceWindow(pool, accountId, "oAlice", new Date("2026-11-24T12:00:00Z"));
     assert.equal(w.lastInteraction?.toISOString(), "2026-11-23T16:30:00.000Z", "the CLICK opened it; the outbound reply does not count");
     assert.equal(w.open, true);
@@ -181,7 +219,14 @@ describe("message log queries", () => {
 });
 
 describe("account settings", () => {
-  const base: TCredentialsForm = { appId: "wx0123456789abcdef", token: "token123", messageMode: "plain", accountType: "service", certified: true, appSecret: "0123456789abcdefABCDEFGHIJ987654" };
+  const base: TCredentialsForm = {
+    appId: "wx0123456789abcdef",
+    token: "token123",
+    messageMode: "plain",
+    accountType: "service",
+    certified: true,
+    appSecret: "0123456789abcdefABCDEFGHIJ987654",
+  };
 
   test("creates, then keeps secrets left empty and rotates a new EncodingAESKey", async () => {
     const created = await saveAccountSettings(prisma, base, KEY);
@@ -189,7 +234,11 @@ describe("account settings", () => {
     const id = created.ok ? created.accountId : "";
     const k1 = generateEncodingAesKey();
     const k2 = generateEncodingAesKey();
-    assert.deepEqual(await saveAccountSettings(prisma, { ...base, accountId: id, appSecret: undefined, messageMode: "safe" }, KEY), { ok: false, field: "encodingAesKey", reason: "required" });
+    assert.deepEqual(await saveAccountSettings(prisma, { ...base, accountId: id, appSecret: undefined, messageMode: "safe" }, KEY), {
+      ok: false,
+      field: "encodingAesKey",
+      reason: "required",
+    });
     const first = await saveAccountSettings(prisma, { ...base, accountId: id, appSecret: undefined, encodingAesKey: k1, messageMode: "safe" }, KEY);
     assert.ok(first.ok && !first.rotated);
     const same = await saveAccountSettings(prisma, { ...base, accountId: id, appSecret: undefined, encodingAesKey: k1, messageMode: "safe" }, KEY);
@@ -211,14 +260,23 @@ describe("account settings", () => {
 describe("users and sign-in", () => {
   test("five failures per e-mail and IP lock sign-in for that pair only; success clears them", async () => {
     await prisma.user.create({ data: { email: "t@example.com", passwordHash: await hashPassword("right password"), role: "viewer" } });
-    for (let i = 0; i < 4; i++) assert.deepEqual(await authenticateUser(prisma, { email: "t@example.com", password: "nope", ip: "198.51.100.1" }), { ok: false, reason: "invalid" });
-    assert.equal((await authenticateUser(prisma, { email: "T@Example.com ", password: "right password", ip: "198.51.100.1" })).ok, true, "four failures still let the owner in");
+    for (let i = 0; i < 4; i++)
+      assert.deepEqual(await authenticateUser(prisma, { email: "t@example.com", password: "nope", ip: "198.51.100.1" }), { ok: false, reason: "invalid" });
+    assert.equal(
+      (await authenticateUser(prisma, { email: "T@Example.com ", password: "right password", ip: "198.51.100.1" })).ok,
+      true,
+      "four failures still let the owner in",
+    );
     for (let i = 0; i < 5; i++) await authenticateUser(prisma, { email: "t@example.com", password: "nope", ip: "198.51.100.1" });
     const locked = await authenticateUser(prisma, { email: "t@example.com", password: "right password", ip: "198.51.100.1" });
     assert.equal(locked.ok, false);
     assert.equal(!locked.ok && locked.reason, "throttled");
     assert.ok(!locked.ok && locked.reason === "throttled" && locked.retryAfterMs > 14 * 60_000);
-    assert.equal((await authenticateUser(prisma, { email: "t@example.com", password: "right password", ip: "198.51.100.2" })).ok, true, "another address is not locked");
+    assert.equal(
+      (await authenticateUser(prisma, { email: "t@example.com", password: "right password", ip: "198.51.100.2" })).ok,
+      true,
+      "another address is not locked",
+    );
   });
 
   test("the last admin cannot be demoted or removed; nobody removes themselves", async () => {

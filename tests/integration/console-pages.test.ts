@@ -35,7 +35,10 @@ before(async () => {
   pool = createPool(db.url, 2);
   app = await startApp({ databaseUrl: db.url });
   accountId = await insertAccount(db.url, TEST_ENCRYPTION_KEY, sim);
-  await pool.query(`INSERT INTO "user" (id, email, password_hash, role) VALUES (gen_random_uuid(), $1, $2, 'viewer')`, [VIEWER.email, await hashPassword(VIEWER.password)]);
+  await pool.query(`INSERT INTO "user" (id, email, password_hash, role) VALUES (gen_random_uuid(), $1, $2, 'viewer')`, [
+    VIEWER.email,
+    await hashPassword(VIEWER.password),
+  ]);
   adminCookie = await signInOverHttp(app.url, ADMIN.email, ADMIN.password);
   viewerCookie = await signInOverHttp(app.url, VIEWER.email, VIEWER.password);
 });
@@ -97,7 +100,12 @@ describe("names that are also Object.prototype's", () => {
     assert.equal(daily.total, hostile.length + 1);
     const totals = new Map(daily.series.map((s) => [s.type, s.total]));
     for (const type of [...hostile, "event"]) assert.equal(totals.get(type), 1, type);
-    for (const s of daily.series) assert.equal(s.values.reduce((a, b) => a + b, 0), s.total, s.type);
+    for (const s of daily.series)
+      assert.equal(
+        s.values.reduce((a, b) => a + b, 0),
+        s.total,
+        s.type,
+      );
   });
 
   test("the overview, the log, a filter, a thread and the sign-in page all still answer 200", async () => {

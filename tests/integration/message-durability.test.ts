@@ -26,7 +26,9 @@ let sql: pg.Client;
 let accountId: string;
 
 function row(over: Partial<InboundRow> = {}): InboundRow {
-  const fields = parseWeChatXml(messageXml({ ToUserName: "gh_x", FromUserName: openId(), CreateTime: 1714112445, MsgType: "text", Content: "hi", MsgId: bigMsgId() }));
+  const fields = parseWeChatXml(
+    messageXml({ ToUserName: "gh_x", FromUserName: openId(), CreateTime: 1714112445, MsgType: "text", Content: "hi", MsgId: bigMsgId() }),
+  );
   const r = normalizeInbound(fields, "<xml/>", accountId, false, new Date());
   return { ...r, ...over };
 }
@@ -106,7 +108,10 @@ describe("spool replay", () => {
     assert.equal(await stored(later), 0, "the file that failed to read is not lost");
     const left = await listSpool(dir);
     assert.deepEqual(left.sort(), ["000000000000002-1-dir.json", laterName].sort());
-    assert.deepEqual(readdirSync(path.join(dir, "unreadable")).filter((n) => n.endsWith(".json")), ["000000000000001-1-garbage.json"]);
+    assert.deepEqual(
+      readdirSync(path.join(dir, "unreadable")).filter((n) => n.endsWith(".json")),
+      ["000000000000001-1-garbage.json"],
+    );
 
     failing = false;
     await store.replaySpool();
@@ -150,7 +155,10 @@ describe("live path", () => {
       // The server cancels a statement after its timeout, so nothing of ours stays queued on the
       // lock, which is held until COMMIT below: without a server-side timeout this never holds.
       await eventually(
-        async () => Number((await sql.query(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO message%'`)).rows[0].count) === 0,
+        async () =>
+          Number(
+            (await sql.query(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO message%'`)).rows[0].count,
+          ) === 0,
         { what: "no insert left waiting on the lock", timeoutMs: 2_000 },
       );
       await locker.query("COMMIT");

@@ -19,12 +19,18 @@ after(async () => db?.drop());
 test("each migration is recorded once with Prisma's sha256 checksum; re-running applies nothing", async () => {
   const again = await applyMigrations(db.url);
   assert.deepEqual(again.applied, []);
-  const names = readdirSync("prisma/migrations", { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const names = readdirSync("prisma/migrations", { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   const { rows } = await client.query(`SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`);
   await client.end();
-  assert.deepEqual(rows.map((r) => r.migration_name), names);
+  assert.deepEqual(
+    rows.map((r) => r.migration_name),
+    names,
+  );
   for (const r of rows) {
     const sql = readFileSync(`prisma/migrations/${r.migration_name}/migration.sql`);
     assert.equal(r.checksum, createHash("sha256").update(sql).digest("hex"));
@@ -37,7 +43,20 @@ test("the generated Prisma client reads and writes every model of the migrated s
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }) });
   try {
     const account = await prisma.account.create({ data: { appId: "wx0123456789abcdef", token: "tok" } });
-    const data = { accountId: account.id, direction: "inbound", msgType: "text", fromUser: "o1", toUser: "gh", msgId: "6054768590064713728", createTime: 1714112445n, rawXml: "<xml/>", fields: { a: "1" }, dedupeKey: "k", locationX: 1.5, scale: 3 } as const;
+    const data = {
+      accountId: account.id,
+      direction: "inbound",
+      msgType: "text",
+      fromUser: "o1",
+      toUser: "gh",
+      msgId: "6054768590064713728",
+      createTime: 1714112445n,
+      rawXml: "<xml/>",
+      fields: { a: "1" },
+      dedupeKey: "k",
+      locationX: 1.5,
+      scale: 3,
+    } as const;
     const message = await prisma.message.create({ data });
     assert.equal(message.msgId, "6054768590064713728");
     await prisma.callbackEvent.create({ data: { accountId: account.id, method: "GET", outcome: "verified", status: 200 } });

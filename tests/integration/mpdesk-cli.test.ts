@@ -153,7 +153,13 @@ describe("user create", () => {
     assert.equal(created.code, 0, created.stderr);
     assert.equal(piped.code, 0, piped.stderr);
     const { rows } = await sql.query(`SELECT email, role, password_hash FROM "user" WHERE email IN ('ops@example.com', 'viewer@example.com') ORDER BY email`);
-    assert.deepEqual(rows.map((r) => [r.email, r.role]), [["ops@example.com", "admin"], ["viewer@example.com", "viewer"]]);
+    assert.deepEqual(
+      rows.map((r) => [r.email, r.role]),
+      [
+        ["ops@example.com", "admin"],
+        ["viewer@example.com", "viewer"],
+      ],
+    );
     assert.ok(await bcrypt.compare("a long password", rows[0].password_hash));
     assert.ok(await bcrypt.compare("piped password", rows[1].password_hash));
 
@@ -163,7 +169,10 @@ describe("user create", () => {
       mpdesk(["user", "create", "--email", "not-an-address", "--password", "a long password"]),
       mpdesk(["user", "create", "--email", "x@example.com", "--password", "a long password", "--role", "root"]),
     ]);
-    assert.deepEqual(refused.map((r) => r.code), [1, 1, 2, 2]);
+    assert.deepEqual(
+      refused.map((r) => r.code),
+      [1, 1, 2, 2],
+    );
     assert.match(refused[0]!.stderr, /already exists/);
   });
 });

@@ -105,7 +105,14 @@ describe("passive replies through the callback pipeline", () => {
   }
 
   test("no reply decided → success, unencrypted", async () => {
-    const res = await deliver(sims.safe, { ToUserName: "gh_mp", FromUserName: openId(), CreateTime: 1, MsgType: "text", Content: "nothing", MsgId: bigMsgId() });
+    const res = await deliver(sims.safe, {
+      ToUserName: "gh_mp",
+      FromUserName: openId(),
+      CreateTime: 1,
+      MsgType: "text",
+      Content: "nothing",
+      MsgId: bigMsgId(),
+    });
     assert.equal(res.body, "success");
   });
 

@@ -34,7 +34,12 @@ after(async () => {
 });
 
 const read = async (id: string) =>
-  (await sql.query(`SELECT a.app_secret_enc, a.encoding_aes_key_enc, a.previous_encoding_aes_key_enc, t.token_enc FROM account a LEFT JOIN access_token t ON t.account_id = a.id WHERE a.id = $1`, [id])).rows[0];
+  (
+    await sql.query(
+      `SELECT a.app_secret_enc, a.encoding_aes_key_enc, a.previous_encoding_aes_key_enc, t.token_enc FROM account a LEFT JOIN access_token t ON t.account_id = a.id WHERE a.id = $1`,
+      [id],
+    )
+  ).rows[0];
 
 describe("envelopes bound to their row and column", () => {
   test("envelopes written without AAD are upgraded once, and still decrypt", async () => {
@@ -48,7 +53,11 @@ describe("envelopes bound to their row and column", () => {
     // Written with another key: reported, left untouched.
     const stranger = randomUUID();
     const foreign = encryptLegacySecret("x", randomBytes(32));
-    await sql.query(`INSERT INTO account (id, app_id, token, app_secret_enc) VALUES ($1, $2, 'tok', $3)`, [stranger, `wx${randomBytes(8).toString("hex")}`, foreign]);
+    await sql.query(`INSERT INTO account (id, app_id, token, app_secret_enc) VALUES ($1, $2, 'tok', $3)`, [
+      stranger,
+      `wx${randomBytes(8).toString("hex")}`,
+      foreign,
+    ]);
 
     const report = await upgradeSecretEnvelopes(db.url, KEY);
     assert.equal(report.upgraded, 4);

@@ -50,7 +50,10 @@ describe("sign-in throttle over HTTP", () => {
     const email = await newUser("spoofed");
     // Through the proxy, which appends the attacker's real address to the header the attacker wrote.
     for (let i = 0; i < 5; i++) {
-      assert.equal((await signInOverHttp(app.url, { email, password: `wrong ${i}`, from: PROXY, forwardedFor: `${ADMIN_PUBLIC}, ${ATTACKER_PUBLIC}` })).outcome, "invalid");
+      assert.equal(
+        (await signInOverHttp(app.url, { email, password: `wrong ${i}`, from: PROXY, forwardedFor: `${ADMIN_PUBLIC}, ${ATTACKER_PUBLIC}` })).outcome,
+        "invalid",
+      );
     }
     // And directly, where the header is not believed at all.
     for (let i = 0; i < 5; i++) {
@@ -59,7 +62,10 @@ describe("sign-in throttle over HTTP", () => {
     assert.equal((await signInOverHttp(app.url, { email, password: PASSWORD, from: PROXY, forwardedFor: ADMIN_PUBLIC })).outcome, "ok");
     assert.equal((await signInOverHttp(app.url, { email, password: PASSWORD, from: ADMIN_IP })).outcome, "ok");
     // The failures were counted against the attacker's own addresses.
-    assert.equal((await signInOverHttp(app.url, { email, password: PASSWORD, from: PROXY, forwardedFor: `${ADMIN_PUBLIC}, ${ATTACKER_PUBLIC}` })).outcome, "throttled");
+    assert.equal(
+      (await signInOverHttp(app.url, { email, password: PASSWORD, from: PROXY, forwardedFor: `${ADMIN_PUBLIC}, ${ATTACKER_PUBLIC}` })).outcome,
+      "throttled",
+    );
     assert.equal((await signInOverHttp(app.url, { email, password: PASSWORD, from: ATTACKER, forwardedFor: ADMIN_IP })).outcome, "throttled");
   });
 
@@ -70,8 +76,12 @@ describe("sign-in throttle over HTTP", () => {
 
     const proxied = await newUser("rotation-proxied");
     // The proxy appends the address it saw (203.0.113.9); everything to its left is the client's.
-    for (let i = 0; i < 5; i++) await signInOverHttp(app.url, { email: proxied, password: "wrong", from: PROXY, forwardedFor: `198.51.100.${i + 1}, 203.0.113.9` });
-    assert.equal((await signInOverHttp(app.url, { email: proxied, password: PASSWORD, from: PROXY, forwardedFor: "198.51.100.99, 203.0.113.9" })).outcome, "throttled");
+    for (let i = 0; i < 5; i++)
+      await signInOverHttp(app.url, { email: proxied, password: "wrong", from: PROXY, forwardedFor: `198.51.100.${i + 1}, 203.0.113.9` });
+    assert.equal(
+      (await signInOverHttp(app.url, { email: proxied, password: PASSWORD, from: PROXY, forwardedFor: "198.51.100.99, 203.0.113.9" })).outcome,
+      "throttled",
+    );
     // Another client behind the same proxy is not affected.
     assert.equal((await signInOverHttp(app.url, { email: proxied, password: PASSWORD, from: PROXY, forwardedFor: "203.0.113.10" })).outcome, "ok");
   });
@@ -111,7 +121,8 @@ describe("the per-e-mail ceiling across addresses", () => {
     const slowed = await authenticateUser(prisma, { email, password: "wrong", ip: "198.51.100.200" });
     assert.equal(!slowed.ok && slowed.reason, "throttled");
     // The owner's known address keeps its full allowance: a typo or two, then in.
-    for (let i = 0; i < PAIR_LIMIT - 1; i++) assert.deepEqual(await authenticateUser(prisma, { email, password: "typo", ip: "192.0.2.1" }), { ok: false, reason: "invalid" });
+    for (let i = 0; i < PAIR_LIMIT - 1; i++)
+      assert.deepEqual(await authenticateUser(prisma, { email, password: "typo", ip: "192.0.2.1" }), { ok: false, reason: "invalid" });
     assert.equal((await authenticateUser(prisma, { email, password: PASSWORD, ip: "192.0.2.1" })).ok, true);
     // And from an address that never failed, the first attempt still gets through.
     assert.equal((await authenticateUser(prisma, { email, password: PASSWORD, ip: "192.0.2.77" })).ok, true);
@@ -153,7 +164,10 @@ describe("sessions end on the server", () => {
     const other = await signInOverHttp(app.url, { email, password: PASSWORD, from: ADMIN_IP });
     assert.equal(await consoleWith(other.cookie), "signed in");
     const user = await prisma.user.findUniqueOrThrow({ where: { email } });
-    assert.deepEqual(await changeOwnPassword(prisma, user.id, { currentPassword: "not it", newPassword: "a new password", ip: ADMIN_IP }), { ok: false, reason: "wrongCurrent" });
+    assert.deepEqual(await changeOwnPassword(prisma, user.id, { currentPassword: "not it", newPassword: "a new password", ip: ADMIN_IP }), {
+      ok: false,
+      reason: "wrongCurrent",
+    });
     assert.equal(await consoleWith(other.cookie), "signed in", "a wrong current password changes nothing");
     assert.deepEqual(await changeOwnPassword(prisma, user.id, { currentPassword: PASSWORD, newPassword: "a new password", ip: ADMIN_IP }), { ok: true, email });
     assert.match(await consoleWith(other.cookie), /\/login\?expired=1/);
@@ -165,7 +179,10 @@ describe("sessions end on the server", () => {
     const email = await newUser("own-password-guess");
     const user = await prisma.user.findUniqueOrThrow({ where: { email } });
     for (let i = 0; i < PAIR_LIMIT; i++) {
-      assert.deepEqual(await changeOwnPassword(prisma, user.id, { currentPassword: `guess ${i}`, newPassword: "a new password", ip: "198.51.100.50" }), { ok: false, reason: "wrongCurrent" });
+      assert.deepEqual(await changeOwnPassword(prisma, user.id, { currentPassword: `guess ${i}`, newPassword: "a new password", ip: "198.51.100.50" }), {
+        ok: false,
+        reason: "wrongCurrent",
+      });
     }
     const refused = await changeOwnPassword(prisma, user.id, { currentPassword: PASSWORD, newPassword: "a new password", ip: "198.51.100.50" });
     assert.equal(!refused.ok && refused.reason, "throttled");
@@ -186,7 +203,11 @@ describe("GET /api/token bounds the cost of wrong keys", () => {
     const retryAfter = Number(limited.headers["retry-after"]);
     assert.ok(retryAfter > 0 && retryAfter <= 60, `Retry-After: ${limited.headers["retry-after"]}`);
     // Rotating X-Forwarded-For from a direct client does not escape it.
-    assert.equal((await rawRequest(`${app.url}/api/token`, { headers: { authorization: wrongKey(), "x-forwarded-for": "198.51.100.3" }, localAddress: "127.0.0.7" })).status, 429);
+    assert.equal(
+      (await rawRequest(`${app.url}/api/token`, { headers: { authorization: wrongKey(), "x-forwarded-for": "198.51.100.3" }, localAddress: "127.0.0.7" }))
+        .status,
+      429,
+    );
     // Another address is unaffected.
     assert.equal((await rawRequest(`${app.url}/api/token`, { headers: { authorization: wrongKey() }, localAddress: "127.0.0.8" })).status, 401);
   });

@@ -73,36 +73,40 @@ test("no DATABASE_URL: embedded PostgreSQL, data kept across restarts, stopped o
   assert.equal(postmasterRunning(), false);
 });
 
-test("as root in a mode-700 folder (a clone under /root): npm start works and says where the data is", { skip: process.getuid?.() === 0 ? false : "only root runs PostgreSQL as another user" }, async () => {
-  const home = mkdtempSync(path.join(os.tmpdir(), "mpdesk-home-")); // mode 700, left as it is
-  const dataDir = path.join(home, ".mpdesk");
-  const account = { ...newSimAccount("plain"), selectByAppId: false };
-  const env = { WECHAT_APPID: account.appId, WECHAT_TOKEN: account.token };
-  try {
-    const first = await startApp({ dataDir, env });
-    const fields = { ToUserName: "gh_x", FromUserName: openId(), CreateTime: 1, MsgType: "text", Content: "private", MsgId: bigMsgId() };
+test(
+  "as root in a mode-700 folder (a clone under /root): npm start works and says where the data is",
+  { skip: process.getuid?.() === 0 ? false : "only root runs PostgreSQL as another user" },
+  async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), "mpdesk-home-")); // mode 700, left as it is
+    const dataDir = path.join(home, ".mpdesk");
+    const account = { ...newSimAccount("plain"), selectByAppId: false };
+    const env = { WECHAT_APPID: account.appId, WECHAT_TOKEN: account.token };
     try {
-      assert.match(first.logs(), /data in \/var\/lib\/mpdesk\/data\/[0-9a-f]{16}\/postgres\b/);
-      assert.ok(first.logs().includes(`cannot enter ${home} (mode 700)`), first.logs());
-      assert.equal((await postSigned(first.url, signMessage(account, messageXml(fields)))).status, 200);
+      const first = await startApp({ dataDir, env });
+      const fields = { ToUserName: "gh_x", FromUserName: openId(), CreateTime: 1, MsgType: "text", Content: "private", MsgId: bigMsgId() };
+      try {
+        assert.match(first.logs(), /data in \/var\/lib\/mpdesk\/data\/[0-9a-f]{16}\/postgres\b/);
+        assert.ok(first.logs().includes(`cannot enter ${home} (mode 700)`), first.logs());
+        assert.equal((await postSigned(first.url, signMessage(account, messageXml(fields)))).status, 200);
+      } finally {
+        await first.stop();
+      }
+      assert.equal(await runningEmbeddedPostgres(path.join(dataDir, "postgres")), null, "stopped with the app");
+      const second = await startApp({ dataDir, env });
+      try {
+        assert.ok(second.logs().includes(`cannot enter ${home} (mode 700)`), second.logs());
+        assert.equal(await countMessages(second, fields.MsgId), 1, "the data of this checkout survived the restart");
+      } finally {
+        await second.stop();
+      }
+      assert.equal(statSync(home).mode & 0o777, 0o700, "the folder's mode is not loosened");
+      assert.notEqual(embeddedDataDir(path.join(dataDir, "postgres")), path.join(dataDir, "postgres"));
     } finally {
-      await first.stop();
+      removeEmbeddedStandIn(path.join(dataDir, "postgres"));
+      rmSync(home, { recursive: true, force: true });
     }
-    assert.equal(await runningEmbeddedPostgres(path.join(dataDir, "postgres")), null, "stopped with the app");
-    const second = await startApp({ dataDir, env });
-    try {
-      assert.ok(second.logs().includes(`cannot enter ${home} (mode 700)`), second.logs());
-      assert.equal(await countMessages(second, fields.MsgId), 1, "the data of this checkout survived the restart");
-    } finally {
-      await second.stop();
-    }
-    assert.equal(statSync(home).mode & 0o777, 0o700, "the folder's mode is not loosened");
-    assert.notEqual(embeddedDataDir(path.join(dataDir, "postgres")), path.join(dataDir, "postgres"));
-  } finally {
-    removeEmbeddedStandIn(path.join(dataDir, "postgres"));
-    rmSync(home, { recursive: true, force: true });
-  }
-});
+  },
+);
 
 test("an invalid setting stops the start with a message naming the variable", () => {
   const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts"], {

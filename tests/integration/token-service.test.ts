@@ -53,14 +53,21 @@ async function events(accountId: string) {
     `SELECT trigger, endpoint, outcome, errcode, errmsg, instance, created_at FROM token_refresh_event WHERE account_id = $1 ORDER BY id`,
     [accountId],
   );
-  return rows as Array<{ trigger: string; endpoint: string; outcome: string; errcode: number | null; errmsg: string | null; instance: string; created_at: Date }>;
+  return rows as Array<{
+    trigger: string;
+    endpoint: string;
+    outcome: string;
+    errcode: number | null;
+    errmsg: string | null;
+    instance: string;
+    created_at: Date;
+  }>;
 }
 
 async function getToken(app: AppServer, appId?: string, headers = auth) {
   const res = await fetch(`${app.url}/api/token${appId ? `?account=${appId}` : ""}`, { headers });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
-
 
 async function knownToApps(account: Account) {
   for (const app of apps) {
@@ -124,7 +131,10 @@ describe("one token for every instance", () => {
       const expiresAt = new Date(results[0]!.body.expires_at);
       assert.ok(expiresAt.getTime() > Date.now() + 7_000_000, "expires_at is the token's, about two hours ahead");
       const recorded = await events(main.id);
-      assert.deepEqual(recorded.map((e) => [e.trigger, e.outcome, e.endpoint]), [["on-demand", "success", "stable"]]);
+      assert.deepEqual(
+        recorded.map((e) => [e.trigger, e.outcome, e.endpoint]),
+        [["on-demand", "success", "stable"]],
+      );
     } finally {
       mock.setDelay(TOKEN_PATHS.stable, 0);
     }
@@ -150,7 +160,13 @@ describe("one token for every instance", () => {
 
     assert.equal(mock.tokenCalls(short.appId), 2, "one refresh for one expiry, whatever the number of instances");
     const recorded = await events(short.id);
-    assert.deepEqual(recorded.map((e) => [e.trigger, e.outcome]), [["on-demand", "success"], ["scheduled", "success"]]);
+    assert.deepEqual(
+      recorded.map((e) => [e.trigger, e.outcome]),
+      [
+        ["on-demand", "success"],
+        ["scheduled", "success"],
+      ],
+    );
     assert.ok(recorded[1]!.created_at.getTime() < expiry, "renewed before the old token expired");
     for (const app of apps) {
       const now = await getToken(app, short.appId);
@@ -174,7 +190,12 @@ describe("one token for every instance", () => {
 
 describe("GET /api/token needs an API key", () => {
   test("none, malformed, wrong or revoked → 401; valid → 200", async () => {
-    for (const headers of [{}, { authorization: "Bearer nonsense" }, { authorization: `Bearer mpd_${randomBytes(32).toString("base64url")}` }, { authorization: auth.authorization!.replace("Bearer", "Basic") }]) {
+    for (const headers of [
+      {},
+      { authorization: "Bearer nonsense" },
+      { authorization: `Bearer mpd_${randomBytes(32).toString("base64url")}` },
+      { authorization: auth.authorization!.replace("Bearer", "Basic") },
+    ]) {
       const res = await getToken(apps[0]!, undefined, headers as Record<string, string>);
       assert.equal(res.status, 401, JSON.stringify(headers));
       assert.equal(res.body.access_token, undefined);
@@ -220,7 +241,13 @@ describe("invalid token from a business call: compare-and-refresh", () => {
     for (const r of results) assert.ok(r.ip_list.length > 0);
     assert.equal(mock.tokenCalls(biz.appId), 2, "one refresh, not one per failed call");
     assert.equal(mock.calls(BUSINESS_PATH, biz.appId), 40, "each call retried once");
-    assert.deepEqual((await events(biz.id)).map((e) => [e.trigger, e.outcome]), [["on-demand", "success"], ["invalid-token", "success"]]);
+    assert.deepEqual(
+      (await events(biz.id)).map((e) => [e.trigger, e.outcome]),
+      [
+        ["on-demand", "success"],
+        ["invalid-token", "success"],
+      ],
+    );
     const current = await tokens.getAccessToken(biz.id);
     assert.notEqual(current.accessToken, first.accessToken);
     // The other instances pick up the new token (NOTIFY).
@@ -273,7 +300,10 @@ describe("errors from WeChat's token API", () => {
     assert.equal(status.blocked, true);
     assert.deepEqual([status.lastError?.errcode, status.lastError?.ip, status.lastError?.errmsg], [40164, "203.0.113.7", errmsg]);
     assert.match(status.lastError!.fix.zh, /IP 白名单/);
-    assert.deepEqual((await events(acct.id)).map((e) => [e.trigger, e.outcome, e.errcode]), [["on-demand", "error", 40164]]);
+    assert.deepEqual(
+      (await events(acct.id)).map((e) => [e.trigger, e.outcome, e.errcode]),
+      [["on-demand", "error", 40164]],
+    );
 
     // The administrator whitelists the address and presses "test connection".
     mock.failAlways(acct.appId, TOKEN_PATHS.stable, null);
@@ -281,7 +311,13 @@ describe("errors from WeChat's token API", () => {
     assert.equal(manual.ok, true);
     assert.equal((await tokens.getTokenStatus(acct.id)).state, "valid");
     assert.equal((await getToken(apps[1]!, acct.appId)).status, 200);
-    assert.deepEqual((await events(acct.id)).map((e) => [e.trigger, e.outcome]), [["on-demand", "error"], ["manual", "success"]]);
+    assert.deepEqual(
+      (await events(acct.id)).map((e) => [e.trigger, e.outcome]),
+      [
+        ["on-demand", "error"],
+        ["manual", "success"],
+      ],
+    );
   });
 
   test("40125 (wrong AppSecret): not retried until the account is saved with the right one", async () => {
@@ -294,7 +330,10 @@ describe("errors from WeChat's token API", () => {
     assert.deepEqual([status.state, status.lastError?.errcode, status.lastError?.ip], ["error", 40125, null]);
 
     // Saving the account lifts the block: the refresher (or the next caller) tries again, once.
-    await sql.query(`UPDATE account SET app_secret_enc = $2, updated_at = now() WHERE id = $1`, [acct.id, encryptSecret(acct.secret, encryptionKey, "account.app_secret", acct.id)]);
+    await sql.query(`UPDATE account SET app_secret_enc = $2, updated_at = now() WHERE id = $1`, [
+      acct.id,
+      encryptSecret(acct.secret, encryptionKey, "account.app_secret", acct.id),
+    ]);
     await sql.query("NOTIFY mpdesk_account_changed");
     await eventually(async () => (await tokens.getTokenStatus(acct.id)).state === "valid", { what: "a token after the fix" });
     assert.equal(mock.tokenCalls(acct.appId), 2);
@@ -306,11 +345,14 @@ describe("errors from WeChat's token API", () => {
     const got = await tokens.getAccessToken(acct.id);
     assert.ok(mock.isValid(got.accessToken));
     assert.equal(mock.tokenCalls(acct.appId), 3);
-    assert.deepEqual((await events(acct.id)).map((e) => [e.trigger, e.outcome, e.errcode]), [
-      ["on-demand", "error", -1],
-      ["on-demand", "error", -1],
-      ["on-demand", "success", null],
-    ]);
+    assert.deepEqual(
+      (await events(acct.id)).map((e) => [e.trigger, e.outcome, e.errcode]),
+      [
+        ["on-demand", "error", -1],
+        ["on-demand", "error", -1],
+        ["on-demand", "success", null],
+      ],
+    );
     const status = await tokens.getTokenStatus(acct.id);
     assert.deepEqual([status.state, status.lastError], ["valid", null]);
   });
@@ -321,7 +363,14 @@ describe("errors from WeChat's token API", () => {
     const got = await tokens.getAccessToken(acct.id);
     assert.ok(mock.isValid(got.accessToken));
     const recorded = await events(acct.id);
-    assert.deepEqual(recorded.map((e) => [e.outcome, e.errcode]), [["error", null], ["error", null], ["success", null]]);
+    assert.deepEqual(
+      recorded.map((e) => [e.outcome, e.errcode]),
+      [
+        ["error", null],
+        ["error", null],
+        ["success", null],
+      ],
+    );
     assert.match(recorded[0]!.errmsg!, /no answer within 1000 ms/);
     assert.match(recorded[1]!.errmsg!, /HTTP 502/);
   });
@@ -341,7 +390,10 @@ describe("errors from WeChat's token API", () => {
     const manual = await tokens.refreshTokenNow(acct.id);
     assert.equal(manual.ok, false);
     assert.equal(mock.tokenCalls(acct.appId), 2);
-    assert.deepEqual((await events(acct.id)).map((e) => e.trigger), ["on-demand", "manual"]);
+    assert.deepEqual(
+      (await events(acct.id)).map((e) => e.trigger),
+      ["on-demand", "manual"],
+    );
   });
 });
 
@@ -359,7 +411,13 @@ describe("per-account endpoint and the console's view", () => {
     assert.equal(mock.calls(TOKEN_PATHS.stable, acct.appId), 0);
 
     const listed = await tokens.listRefreshEvents(acct.id);
-    assert.deepEqual(listed.map((e) => [e.trigger, e.endpoint, e.outcome]), [["manual", "classic", "success"], ["on-demand", "classic", "success"]]);
+    assert.deepEqual(
+      listed.map((e) => [e.trigger, e.endpoint, e.outcome]),
+      [
+        ["manual", "classic", "success"],
+        ["on-demand", "classic", "success"],
+      ],
+    );
     assert.equal(typeof listed[0]!.id, "string");
     assert.ok(listed[0]!.instance.includes(String(process.pid)));
     assert.equal((await tokens.listRefreshEvents(acct.id, { limit: 1 })).length, 1);

@@ -9,7 +9,11 @@ const loadSecondCopy = () => import(secondCopyUrl) as Promise<typeof import("../
 
 test("an AppError is an Error with a code, details and a cause", () => {
   const cause = new Error("socket hang up");
-  const err = new AppError("WECHAT_API", { message: "/cgi-bin/x failed", details: { errcode: 40001, errmsg: "invalid credential", path: "/cgi-bin/x" }, cause });
+  const err = new AppError("WECHAT_API", {
+    message: "/cgi-bin/x failed",
+    details: { errcode: 40001, errmsg: "invalid credential", path: "/cgi-bin/x" },
+    cause,
+  });
   assert.ok(err instanceof Error);
   assert.equal(err.name, "AppError");
   assert.equal(err.code, "WECHAT_API");
@@ -35,7 +39,18 @@ test("isAppError tells errors apart by code, also across two copies of the modul
 });
 
 test("isAppError refuses what is not one of ours", () => {
-  for (const value of [null, undefined, "FORBIDDEN", 403, {}, new Error("x"), Object.assign(new Error("pg"), { code: "57014" }), Object.assign(new Error("fs"), { code: "ENOENT" }), { code: "toString" }, { code: "__proto__" }]) {
+  for (const value of [
+    null,
+    undefined,
+    "FORBIDDEN",
+    403,
+    {},
+    new Error("x"),
+    Object.assign(new Error("pg"), { code: "57014" }),
+    Object.assign(new Error("fs"), { code: "ENOENT" }),
+    { code: "toString" },
+    { code: "__proto__" },
+  ]) {
     assert.equal(isAppError(value), false, String((value as { code?: unknown } | null)?.code ?? value));
   }
 });
@@ -73,7 +88,10 @@ test("the JSON body: error is the reason or the code's word; message and headers
   });
   assert.deepEqual(toHttpError(new AppError("NOT_FOUND", { reason: "unknown_account" })), { status: 404, body: { error: "unknown_account" } });
   // The internal message never reaches the body.
-  assert.deepEqual(toHttpError(new AppError("UNAVAILABLE", { message: "connect ECONNREFUSED 10.0.0.5:5432" })), { status: 503, body: { error: "unavailable" } });
+  assert.deepEqual(toHttpError(new AppError("UNAVAILABLE", { message: "connect ECONNREFUSED 10.0.0.5:5432" })), {
+    status: 503,
+    body: { error: "unavailable" },
+  });
   const fix = { en: "Add 203.0.113.7 to the IP whitelist", zh: "请添加 203.0.113.7" };
   assert.deepEqual(toHttpError(new AppError("TOKEN_UNAVAILABLE", { details: { errcode: 40164, errmsg: "invalid ip", ip: "203.0.113.7", fix } })), {
     status: 503,
@@ -84,7 +102,7 @@ test("the JSON body: error is the reason or the code's word; message and headers
 });
 
 test("anything else is a 500 internal_error that says nothing", async () => {
-  assert.deepEqual(toHttpError(new Error("relation \"account\" does not exist")), { status: 500, body: { error: "internal_error" } });
+  assert.deepEqual(toHttpError(new Error('relation "account" does not exist')), { status: 500, body: { error: "internal_error" } });
   assert.deepEqual(toHttpError("boom"), { status: 500, body: { error: "internal_error" } });
   // An AppError from another copy of the module maps the same way.
   const copy = await loadSecondCopy();

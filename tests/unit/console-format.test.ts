@@ -45,7 +45,8 @@ describe("labels looked up by a follower's string", () => {
 
 describe("raw XML, indented", () => {
   test("ordinary WeChat XML is indented as before", () => {
-    const xml = "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><SendPicsInfo><Count>1</Count><PicList><item><PicMd5Sum><![CDATA[abc]]></PicMd5Sum></item></PicList></SendPicsInfo><!-- a note --></xml>";
+    const xml =
+      "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><SendPicsInfo><Count>1</Count><PicList><item><PicMd5Sum><![CDATA[abc]]></PicMd5Sum></item></PicList></SendPicsInfo><!-- a note --></xml>";
     assert.equal(
       prettyXml(xml),
       [

@@ -91,11 +91,15 @@ describe("message log helpers", () => {
     const f = parseMessageFilters(new URLSearchParams("type=text&event=&direction=sideways&openid=oABC&from=2026-11-01&to=nope&q=退款"));
     assert.deepEqual(f, { type: "text", event: undefined, direction: undefined, openid: "oABC", from: "2026-11-01", to: undefined, q: "退款" });
     assert.equal(filtersToSearch(f, { before: "x" }), "?type=text&openid=oABC&from=2026-11-01&q=%E9%80%80%E6%AC%BE&before=x");
-    assert.deepEqual(parsePageCursor({ before: "2026-11-24T05:06:07.123456Z~42", after: "1 OR 1=1" }), { before: "2026-11-24T05:06:07.123456Z~42", after: undefined });
+    assert.deepEqual(parsePageCursor({ before: "2026-11-24T05:06:07.123456Z~42", after: "1 OR 1=1" }), {
+      before: "2026-11-24T05:06:07.123456Z~42",
+      after: undefined,
+    });
   });
 
   test("pretty XML keeps CDATA byte for byte", () => {
-    const raw = "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Content><![CDATA[a <b>\n ]]]]><![CDATA[> c]]></Content><ScanCodeInfo><ScanType><![CDATA[qrcode]]></ScanType></ScanCodeInfo><MsgId>6054768590064713728</MsgId></xml>";
+    const raw =
+      "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Content><![CDATA[a <b>\n ]]]]><![CDATA[> c]]></Content><ScanCodeInfo><ScanType><![CDATA[qrcode]]></ScanType></ScanCodeInfo><MsgId>6054768590064713728</MsgId></xml>";
     const pretty = prettyXml(raw);
     assert.equal(
       pretty,
@@ -123,9 +127,17 @@ describe("message log helpers", () => {
 
   test("CSV: quoted where needed, formulas neutralised, BOM for Excel", () => {
     assert.ok(csvHeaderLine().startsWith("\uFEFFid,received_at,"));
-    const row = { id: "1", receivedAt: new Date("2026-11-24T00:00:00Z"), direction: "inbound", msgType: "text", content: '=HYPERLINK("x"), 你好\n', msgId: "6054768590064713728", encrypted: false } as unknown as MessageDetail;
+    const row = {
+      id: "1",
+      receivedAt: new Date("2026-11-24T00:00:00Z"),
+      direction: "inbound",
+      msgType: "text",
+      content: '=HYPERLINK("x"), 你好\n',
+      msgId: "6054768590064713728",
+      encrypted: false,
+    } as unknown as MessageDetail;
     const line = toCsvLines([row]);
-    assert.ok(line.startsWith("1,2026-11-24T00:00:00.000Z,inbound,text,,,,,6054768590064713728,,\"'=HYPERLINK(\"\"x\"\"), 你好\n\","));
+    assert.ok(line.startsWith('1,2026-11-24T00:00:00.000Z,inbound,text,,,,,6054768590064713728,,"\'=HYPERLINK(""x""), 你好\n",'));
     assert.ok(line.endsWith(",false\r\n"));
   });
 });

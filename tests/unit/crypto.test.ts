@@ -1,14 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createCipheriv, createDecipheriv, randomBytes, randomInt } from "node:crypto";
-import {
-  decryptMessage,
-  encryptMessage,
-  generateEncodingAesKey,
-  generateToken,
-  isValidEncodingAesKey,
-  parseEncodingAesKey,
-} from "../../lib/wechat/crypto";
+import { decryptMessage, encryptMessage, generateEncodingAesKey, generateToken, isValidEncodingAesKey, parseEncodingAesKey } from "../../lib/wechat/crypto";
 import { isAppError, type AppError } from "../../lib/app-error";
 import type { ProtocolErrorReason } from "../../lib/wechat/errors";
 
@@ -81,7 +74,17 @@ test("parseEncodingAesKey: 43 chars + '=' decode to the 32-byte key", () => {
 });
 
 test("parseEncodingAesKey refuses anything but 43 alphanumerics", () => {
-  for (const bad of ["", "A".repeat(42), "A".repeat(44), "A".repeat(42) + "+", "A".repeat(42) + "/", "A".repeat(42) + "=", " " + "A".repeat(42), "A".repeat(42) + "é", "A".repeat(42) + "\n"]) {
+  for (const bad of [
+    "",
+    "A".repeat(42),
+    "A".repeat(44),
+    "A".repeat(42) + "+",
+    "A".repeat(42) + "/",
+    "A".repeat(42) + "=",
+    " " + "A".repeat(42),
+    "A".repeat(42) + "é",
+    "A".repeat(42) + "\n",
+  ]) {
     assertProtocolError(() => parseEncodingAesKey(bad), "bad_key");
     assert.equal(isValidEncodingAesKey(bad), false, JSON.stringify(bad));
   }
@@ -132,10 +135,7 @@ test("Node's default auto-padding cannot handle WeChat's 32-byte padding (why we
 
 test("official reply encryption with random 707722b803182950 gives the published ciphertext", () => {
   assert.equal(encryptMessage(OFFICIAL.reply, officialKey, OFFICIAL.appId, OFFICIAL.replyRandom), OFFICIAL.replyEncrypt);
-  assert.equal(
-    encryptMessage(OFFICIAL.reply, officialKey, OFFICIAL.appId, Buffer.from(OFFICIAL.replyRandom)),
-    OFFICIAL.replyEncrypt,
-  );
+  assert.equal(encryptMessage(OFFICIAL.reply, officialKey, OFFICIAL.appId, Buffer.from(OFFICIAL.replyRandom)), OFFICIAL.replyEncrypt);
   assert.equal(decryptMessage(OFFICIAL.replyEncrypt, [officialKey], OFFICIAL.appId).plaintext, OFFICIAL.reply);
 });
 
@@ -205,7 +205,18 @@ test("wrong AppID tail → appid_mismatch, even with a second key that also fail
 });
 
 test("garbage base64 → bad_base64", () => {
-  for (const bad of ["", "not base64!!", "abc", "ab=c", "====", "AAAA AAAA", "AAAA\nAAAA", OFFICIAL.encrypt + "\n", OFFICIAL.encrypt.replace("+", "-"), "AAAAAAAAAAAAAAAAAAAAAA==="]) {
+  for (const bad of [
+    "",
+    "not base64!!",
+    "abc",
+    "ab=c",
+    "====",
+    "AAAA AAAA",
+    "AAAA\nAAAA",
+    OFFICIAL.encrypt + "\n",
+    OFFICIAL.encrypt.replace("+", "-"),
+    "AAAAAAAAAAAAAAAAAAAAAA===",
+  ]) {
     assertProtocolError(() => decryptMessage(bad, [officialKey], OFFICIAL.appId), "bad_base64");
   }
 });
@@ -264,10 +275,22 @@ test("every possible pad byte value is checked", () => {
 
 test("pad of 0 or above 32 → bad_padding; pad of exactly 32 is accepted", () => {
   const content = frame(Buffer.from("x".repeat(26)), OFFICIAL.appId); // 64 bytes
-  assertProtocolError(() => decryptMessage(rawEncrypt(Buffer.concat([content, Buffer.alloc(32, 0)]), officialKey), [officialKey], OFFICIAL.appId), "bad_padding");
-  assertProtocolError(() => decryptMessage(rawEncrypt(Buffer.concat([content, Buffer.alloc(32, 33)]), officialKey), [officialKey], OFFICIAL.appId), "bad_padding");
-  assertProtocolError(() => decryptMessage(rawEncrypt(Buffer.concat([content.subarray(0, 16), Buffer.alloc(48, 48)]), officialKey), [officialKey], OFFICIAL.appId), "bad_padding");
-  assert.equal(decryptMessage(rawEncrypt(Buffer.concat([content, Buffer.alloc(32, 32)]), officialKey), [officialKey], OFFICIAL.appId).plaintext, "x".repeat(26));
+  assertProtocolError(
+    () => decryptMessage(rawEncrypt(Buffer.concat([content, Buffer.alloc(32, 0)]), officialKey), [officialKey], OFFICIAL.appId),
+    "bad_padding",
+  );
+  assertProtocolError(
+    () => decryptMessage(rawEncrypt(Buffer.concat([content, Buffer.alloc(32, 33)]), officialKey), [officialKey], OFFICIAL.appId),
+    "bad_padding",
+  );
+  assertProtocolError(
+    () => decryptMessage(rawEncrypt(Buffer.concat([content.subarray(0, 16), Buffer.alloc(48, 48)]), officialKey), [officialKey], OFFICIAL.appId),
+    "bad_padding",
+  );
+  assert.equal(
+    decryptMessage(rawEncrypt(Buffer.concat([content, Buffer.alloc(32, 32)]), officialKey), [officialKey], OFFICIAL.appId).plaintext,
+    "x".repeat(26),
+  );
 });
 
 test("length field larger than the content → bad_length", () => {

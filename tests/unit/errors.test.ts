@@ -46,10 +46,7 @@ test("classifyErrcode", () => {
 });
 
 test("extractIpFromErrmsg: the documented 40164 message", () => {
-  assert.equal(
-    extractIpFromErrmsg("invalid ip 203.0.113.7 ipv6 ::ffff:203.0.113.7, not in whitelist rid: 6523ef1c-4e1d6a2c-2f3c1f5e"),
-    "203.0.113.7",
-  );
+  assert.equal(extractIpFromErrmsg("invalid ip 203.0.113.7 ipv6 ::ffff:203.0.113.7, not in whitelist rid: 6523ef1c-4e1d6a2c-2f3c1f5e"), "203.0.113.7");
   assert.equal(extractIpFromErrmsg("invalid ip 198.51.100.23, not in whitelist hint: [abc]"), "198.51.100.23");
 });
 
@@ -113,8 +110,15 @@ test("the fixes are the dictionaries' sentences, filled in: lib/wechat holds no 
     assert.equal(d.zh, fmt(zh.wechatErrors.errcodes[`${code}`], { ip }), `${code} zh`);
   }
   assert.equal(describeConfigError(40164, "not in whitelist").zh, fmt(zh.wechatErrors.errcodes["40164"], { ip: zh.wechatErrors.unknownIp }));
-  assert.deepEqual(configErrorFix(40164, `invalid ip ${ip}, not in whitelist`), { sentence: "40164", ip, errcode: 40164, errmsg: `invalid ip ${ip}, not in whitelist` });
+  assert.deepEqual(configErrorFix(40164, `invalid ip ${ip}, not in whitelist`), {
+    sentence: "40164",
+    ip,
+    errcode: 40164,
+    errmsg: `invalid ip ${ip}, not in whitelist`,
+  });
   assert.equal(configErrorFix(45015, "x").sentence, "other");
-  const wechatSources = readdirSync(new URL("../../lib/wechat/", import.meta.url)).map((f) => readFileSync(new URL(`../../lib/wechat/${f}`, import.meta.url), "utf8"));
+  const wechatSources = readdirSync(new URL("../../lib/wechat/", import.meta.url)).map((f) =>
+    readFileSync(new URL(`../../lib/wechat/${f}`, import.meta.url), "utf8"),
+  );
   assert.ok(!wechatSources.some((src) => /[\u4e00-\u9fff]/.test(src)), "no Chinese sentences in lib/wechat");
 });

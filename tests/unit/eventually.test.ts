@@ -15,7 +15,10 @@ test("past the deadline, eventually throws the check's last failure", async () =
     eventually(() => assert.equal(1, 2, "one is not two"), { timeoutMs: 100, intervalMs: 10 }),
     /one is not two/,
   );
-  await assert.rejects(eventually(() => false, { timeoutMs: 50, what: "the impossible" }), /the impossible did not happen within 50 ms/);
+  await assert.rejects(
+    eventually(() => false, { timeoutMs: 50, what: "the impossible" }),
+    /the impossible did not happen within 50 ms/,
+  );
 });
 
 test("eventually stops at once when giveUp names a reason, instead of waiting out the deadline", async () => {

@@ -16,16 +16,22 @@ test("a transient batch failure is retried as one batch, not once per caller", a
   const gc = createGroupCommit<number, number>(flush, { maxInFlight: 1, retryable: isTransientError });
   const deadline = Date.now() + 3_000;
   const results = await Promise.all(Array.from({ length: 256 }, (_, i) => gc.submit(i, deadline)));
-  assert.deepEqual(results, Array.from({ length: 256 }, (_, i) => i * 2));
+  assert.deepEqual(
+    results,
+    Array.from({ length: 256 }, (_, i) => i * 2),
+  );
   assert.deepEqual(calls, [256, 256], "two statements in all: the batch and its one retry");
 });
 
 test("a batch retry waits until the deadline at most, then fails every caller together", async () => {
   let calls = 0;
-  const gc = createGroupCommit<number, number>(async () => {
-    calls++;
-    throw Object.assign(new Error("cannot execute INSERT in a read-only transaction"), { code: "25006" });
-  }, { retryable: isTransientError });
+  const gc = createGroupCommit<number, number>(
+    async () => {
+      calls++;
+      throw Object.assign(new Error("cannot execute INSERT in a read-only transaction"), { code: "25006" });
+    },
+    { retryable: isTransientError },
+  );
   const started = Date.now();
   const deadline = started + 600;
   const settled = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => gc.submit(i, deadline)));
@@ -36,10 +42,13 @@ test("a batch retry waits until the deadline at most, then fails every caller to
 
 test("an error no retry can change fails at once", async () => {
   let calls = 0;
-  const gc = createGroupCommit<number, number>(async () => {
-    calls++;
-    throw Object.assign(new Error("index row size 3016 exceeds btree version 4 maximum 2704"), { code: "54000" });
-  }, { retryable: isTransientError });
+  const gc = createGroupCommit<number, number>(
+    async () => {
+      calls++;
+      throw Object.assign(new Error("index row size 3016 exceeds btree version 4 maximum 2704"), { code: "54000" });
+    },
+    { retryable: isTransientError },
+  );
   await assert.rejects(gc.submit(1, Date.now() + 3_000), { code: "54000" });
   assert.equal(calls, 1);
 });
@@ -48,11 +57,14 @@ test("an item whose deadline passed while queued is not written", async () => {
   const written: number[] = [];
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  const gc = createGroupCommit<number, number>(async (items) => {
-    await gate;
-    written.push(...items);
-    return items;
-  }, { maxInFlight: 1 });
+  const gc = createGroupCommit<number, number>(
+    async (items) => {
+      await gate;
+      written.push(...items);
+      return items;
+    },
+    { maxInFlight: 1 },
+  );
   const first = gc.submit(1, Date.now() + 3_000);
   await new Promise((r) => setImmediate(r));
   const late = gc.submit(2, Date.now() + 20);

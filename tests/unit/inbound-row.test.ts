@@ -4,7 +4,14 @@ import { isLastingRowError, isTransientError } from "../../lib/db";
 import { isAppError } from "../../lib/app-error";
 import { FIELD_LIMITS, normalizeInbound } from "../../lib/messages/inbound-row";
 
-const base = { ToUserName: "gh_97417a04a28d", FromUserName: "oAbCdEfGhIjKlMnOpQrStUvWxYz0", CreateTime: "1714112445", MsgType: "text", Content: "hi", MsgId: "24567890123456789012" };
+const base = {
+  ToUserName: "gh_97417a04a28d",
+  FromUserName: "oAbCdEfGhIjKlMnOpQrStUvWxYz0",
+  CreateTime: "1714112445",
+  MsgType: "text",
+  Content: "hi",
+  MsgId: "24567890123456789012",
+};
 const normalize = (fields: Record<string, string>) => normalizeInbound(fields, "<xml/>", "00000000-0000-0000-0000-000000000000", false, new Date());
 
 test("fields at their limit are accepted; one byte more is field_too_long naming the field", () => {

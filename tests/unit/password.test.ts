@@ -30,7 +30,10 @@ test("beyond the running and waiting checks, a sign-in is refused at once", asyn
   const started = Date.now();
   await assert.rejects(verifyPassword("p", stored), { name: "AppError", code: "BUSY" });
   assert.ok(Date.now() - started < 50, "refused without waiting");
-  assert.deepEqual(await Promise.all(admitted), admitted.map(() => true));
+  assert.deepEqual(
+    await Promise.all(admitted),
+    admitted.map(() => true),
+  );
   assert.equal(passwordGateFull(), false);
   // Setting a password waits instead of being refused.
   const waiting = Array.from({ length: HASH_CONCURRENCY + HASH_QUEUE_LIMIT + 2 }, (_, i) => hashPassword(`p${i}`));

@@ -58,7 +58,10 @@ test("music reply uses the official element names; HQMusicUrl defaults to MusicU
     { type: "music", title: "T", description: "D", musicUrl: "http://m/1.mp3", hqMusicUrl: "http://m/1hq.mp3", thumbMediaId: "thumb" },
     addressing,
   );
-  assert.match(xml, /<Music><Title><!\[CDATA\[T\]\]><\/Title><Description><!\[CDATA\[D\]\]><\/Description><MusicUrl>.*<\/MusicUrl><HQMusicUrl>.*<\/HQMusicUrl><ThumbMediaId><!\[CDATA\[thumb\]\]><\/ThumbMediaId><\/Music>/);
+  assert.match(
+    xml,
+    /<Music><Title><!\[CDATA\[T\]\]><\/Title><Description><!\[CDATA\[D\]\]><\/Description><MusicUrl>.*<\/MusicUrl><HQMusicUrl>.*<\/HQMusicUrl><ThumbMediaId><!\[CDATA\[thumb\]\]><\/ThumbMediaId><\/Music>/,
+  );
   assert.deepEqual(plain(parseWeChatXml(xml)), {
     ...HEAD("music"),
     Music: { Title: "T", Description: "D", MusicUrl: "http://m/1.mp3", HQMusicUrl: "http://m/1hq.mp3", ThumbMediaId: "thumb" },
@@ -73,10 +76,7 @@ test("news reply: ArticleCount bare, Articles/item per article", () => {
   const xml = buildReplyXml(
     {
       type: "news",
-      articles: [
-        { title: "One", description: "first", picUrl: "http://p/1.jpg", url: "http://u/1" },
-        { title: "Two" },
-      ],
+      articles: [{ title: "One", description: "first", picUrl: "http://p/1.jpg", url: "http://u/1" }, { title: "Two" }],
     },
     addressing,
   );

@@ -82,7 +82,8 @@ describe("MPDESK_ENCRYPTION_KEY must decode to exactly 32 bytes", () => {
 });
 
 describe("CSV export neutralises formulas whatever the spreadsheet's locale", () => {
-  const rowWith = (content: string) => ({ id: "1", receivedAt: new Date("2026-11-24T00:00:00Z"), direction: "inbound", msgType: "text", content, encrypted: false }) as unknown as MessageDetail;
+  const rowWith = (content: string) =>
+    ({ id: "1", receivedAt: new Date("2026-11-24T00:00:00Z"), direction: "inbound", msgType: "text", content, encrypted: false }) as unknown as MessageDetail;
   // The content column, parsed back the way a spreadsheet's CSV reader would (RFC 4180).
   const contentCell = (line: string): string => {
     const cells: string[] = [];
@@ -92,7 +93,7 @@ describe("CSV export neutralises formulas whatever the spreadsheet's locale", ()
         let v = "";
         i++;
         for (;;) {
-          if (line[i] === '"' && line[i + 1] === '"') (v += '"'), (i += 2);
+          if (line[i] === '"' && line[i + 1] === '"') ((v += '"'), (i += 2));
           else if (line[i] === '"') break;
           else v += line[i++];
         }
@@ -109,9 +110,24 @@ describe("CSV export neutralises formulas whatever the spreadsheet's locale", ()
   };
 
   const hostile = [
-    "=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "=HYPERLINK(\"http://x\")",
-    " =1+1", "  +cmd|' /C calc'!A0", "\u3000=1", "\u00a0@x", "\n=1", " \t-2",
-    "＝1+1", "＋1", "－1", "＠SUM(A1)", " ＝1",
+    "=1+1",
+    "+1+1",
+    "-1+1",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    '=HYPERLINK("http://x")',
+    " =1+1",
+    "  +cmd|' /C calc'!A0",
+    "\u3000=1",
+    "\u00a0@x",
+    "\n=1",
+    " \t-2",
+    "＝1+1",
+    "＋1",
+    "－1",
+    "＠SUM(A1)",
+    " ＝1",
   ];
   for (const value of hostile) {
     test(`${JSON.stringify(value)} is prefixed with a single quote`, () => {

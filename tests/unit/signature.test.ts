@@ -37,10 +37,7 @@ test("computeSignature does not reorder the caller's array", () => {
 });
 
 test("verifySignature accepts upper-case hex", () => {
-  assert.equal(
-    verifySignature({ token: "AAAAA", timestamp: "1714036504", nonce: "1514711492", signature: "F464B24FC39322E44B38AA78F5EDD27BD1441696" }),
-    true,
-  );
+  assert.equal(verifySignature({ token: "AAAAA", timestamp: "1714036504", nonce: "1514711492", signature: "F464B24FC39322E44B38AA78F5EDD27BD1441696" }), true);
 });
 
 test("verifySignature rejects wrong, truncated, empty and over-long signatures without throwing", () => {

@@ -22,7 +22,8 @@ test("a param() used twice is one placeholder; the same plain value twice is two
 
 test("input never reaches the text: quotes and dollar signs stay values", () => {
   const hostile = "x' OR 1=1; -- $1";
-  const q = sql`SELECT 1 WHERE ${messageWhere("acc", { type: hostile, openid: hostile }, "UTC")}${keysetPast("2026-11-24T05:06:07.123456Z~123", "<")}`.toQuery();
+  const q =
+    sql`SELECT 1 WHERE ${messageWhere("acc", { type: hostile, openid: hostile }, "UTC")}${keysetPast("2026-11-24T05:06:07.123456Z~123", "<")}`.toQuery();
   assert.ok(!q.text.includes(hostile));
   assert.equal(
     q.text,

@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { describeTokenError, NO_APP_SECRET, toTokenError } from "../../lib/tokens/describe-token-error";
-import {
-  backoffDelay,
-  computeRefreshAt,
-  failureKind,
-  isUsable,
-  nextBeijingMidnight,
-  planAfterFailure,
-} from "../../lib/tokens/refresh-policy";
+import { backoffDelay, computeRefreshAt, failureKind, isUsable, nextBeijingMidnight, planAfterFailure } from "../../lib/tokens/refresh-policy";
 
 // When the token service renews a token and what it does after each kind of failure
 // (WeChat's access_token rules), as pure functions of time, errcode and a random source.
@@ -62,7 +55,10 @@ describe("after a failure", () => {
       assert.deepEqual([plan.retryNow, plan.blocked], [true, false]);
       assert.equal(plan.nextAttemptAt!.getTime() - now.getTime(), backoffDelay(3, 1000, high));
     }
-    assert.deepEqual([1, 2, 3, 4].map((n) => backoffDelay(n, 1000, high)), [1000, 2000, 4000, 8000]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map((n) => backoffDelay(n, 1000, high)),
+      [1000, 2000, 4000, 8000],
+    );
     assert.equal(backoffDelay(2, 1000, low), 1000, "jitter takes off up to half");
     assert.equal(backoffDelay(40, 1000, high), 300_000);
   });

@@ -80,7 +80,9 @@ describe("what the primitives render", () => {
   });
 
   test("in a form, the mask is a read-only input its label and hint point at", () => {
-    const out = html(createElement(SecretField, { id: "appSecret", label: "AppSecret", mask: "Saved ••••7654", hint: "From the MP admin", control: "input", labels }));
+    const out = html(
+      createElement(SecretField, { id: "appSecret", label: "AppSecret", mask: "Saved ••••7654", hint: "From the MP admin", control: "input", labels }),
+    );
     assert.match(out, /<label for="appSecret"/);
     assert.match(out, /<input(?=[^>]*id="appSecret")(?=[^>]*aria-describedby="appSecret-hint")(?=[^>]*readOnly)(?=[^>]*value="Saved ••••7654")/);
     assert.match(out, /id="appSecret-hint"/);
@@ -88,7 +90,12 @@ describe("what the primitives render", () => {
 
   test("a table scrolls inside its wrapper and its column headings say they are", () => {
     const out = html(
-      createElement(Table, { className: "min-w-[40rem]" }, createElement(TableHeader, null, createElement(TableRow, null, createElement(TableHead, null, "Email"))), createElement(TableBody, null, createElement(TableRow, null, createElement(TableCell, null, "a@b")))),
+      createElement(
+        Table,
+        { className: "min-w-[40rem]" },
+        createElement(TableHeader, null, createElement(TableRow, null, createElement(TableHead, null, "Email"))),
+        createElement(TableBody, null, createElement(TableRow, null, createElement(TableCell, null, "a@b"))),
+      ),
     );
     assert.match(out, /^<div[^>]*class="[^"]*overflow-x-auto[^"]*"><table/);
     assert.match(out, /<th[^>]*scope="col"[^>]*>Email<\/th>/);

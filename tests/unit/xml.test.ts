@@ -63,7 +63,12 @@ test("MsgId above 2^53 stays an exact string", () => {
   assert.equal(msg.CreateTime, "1348831860");
   // Leading zeros, signs, hex-looking and float-looking text also stay verbatim.
   assert.deepEqual(plain(parseWeChatXml("<xml><A>007</A><B>0x1F</B><C>1e3</C><D>-0</D><E>true</E><F>23.134521</F></xml>")), {
-    A: "007", B: "0x1F", C: "1e3", D: "-0", E: "true", F: "23.134521",
+    A: "007",
+    B: "0x1F",
+    C: "1e3",
+    D: "-0",
+    E: "true",
+    F: "23.134521",
   });
 });
 
@@ -113,18 +118,24 @@ test("subscribe event from a parametric QR code (qrscene_)", () => {
 
 test("plain subscribe / unsubscribe with empty EventKey", () => {
   assertParsesTo(`<xml>${HEAD("event")}<Event><![CDATA[subscribe]]></Event><EventKey><![CDATA[]]></EventKey></xml>`, {
-    ...HEAD_FIELDS("event"), Event: "subscribe", EventKey: "",
+    ...HEAD_FIELDS("event"),
+    Event: "subscribe",
+    EventKey: "",
   });
   assertParsesTo(`<xml>${HEAD("event")}<Event><![CDATA[unsubscribe]]></Event><EventKey></EventKey></xml>`, {
-    ...HEAD_FIELDS("event"), Event: "unsubscribe", EventKey: "",
+    ...HEAD_FIELDS("event"),
+    Event: "unsubscribe",
+    EventKey: "",
   });
 });
 
 test("SCAN event", () => {
-  assertParsesTo(
-    `<xml>${HEAD("event")}<Event><![CDATA[SCAN]]></Event><EventKey><![CDATA[SCENE_VALUE]]></EventKey><Ticket><![CDATA[TICKET]]></Ticket></xml>`,
-    { ...HEAD_FIELDS("event"), Event: "SCAN", EventKey: "SCENE_VALUE", Ticket: "TICKET" },
-  );
+  assertParsesTo(`<xml>${HEAD("event")}<Event><![CDATA[SCAN]]></Event><EventKey><![CDATA[SCENE_VALUE]]></EventKey><Ticket><![CDATA[TICKET]]></Ticket></xml>`, {
+    ...HEAD_FIELDS("event"),
+    Event: "SCAN",
+    EventKey: "SCENE_VALUE",
+    Ticket: "TICKET",
+  });
 });
 
 test("LOCATION event", () => {
@@ -136,7 +147,9 @@ test("LOCATION event", () => {
 
 test("CLICK and VIEW events", () => {
   assertParsesTo(`<xml>${HEAD("event")}<Event><![CDATA[CLICK]]></Event><EventKey><![CDATA[EVENTKEY]]></EventKey></xml>`, {
-    ...HEAD_FIELDS("event"), Event: "CLICK", EventKey: "EVENTKEY",
+    ...HEAD_FIELDS("event"),
+    Event: "CLICK",
+    EventKey: "EVENTKEY",
   });
   assertParsesTo(
     `<xml>${HEAD("event")}<Event><![CDATA[VIEW]]></Event><EventKey><![CDATA[https://www.qq.com/?a=1&b=2]]></EventKey><MenuId>MENUID</MenuId></xml>`,
@@ -178,27 +191,32 @@ test("pic_sysphoto: repeated PicList/item become an array; a single one stays an
 });
 
 test("unknown message types and extra elements are kept", () => {
-  assertParsesTo(
-    `<xml>${HEAD("brand_new_type")}<URL><![CDATA[http://old.example]]></URL><Whatever><Deep><Er>x</Er></Deep></Whatever></xml>`,
-    { ...HEAD_FIELDS("brand_new_type"), URL: "http://old.example", Whatever: { Deep: { Er: "x" } } },
-  );
+  assertParsesTo(`<xml>${HEAD("brand_new_type")}<URL><![CDATA[http://old.example]]></URL><Whatever><Deep><Er>x</Er></Deep></Whatever></xml>`, {
+    ...HEAD_FIELDS("brand_new_type"),
+    URL: "http://old.example",
+    Whatever: { Deep: { Er: "x" } },
+  });
 });
 
 test("safe-mode and compatible-mode envelopes", () => {
-  const encrypt = "+qdx1OKCy+5JPCBFWw70tm0fJGb2Jmeia4FCB7kao+/Q5c/ohsOzQHi8khUOb05JCpj0JB4RvQMkUyus8TPxLKJGQqcvZqzDpVzazhZv6JsXUnnR8XGT740XgXZUXQ7vJVnAG+tE8NUd4yFyjPy7GgiaviNrlCTj+l5kdfMuFUPpRSrfMZuMcp3Fn2Pede2IuQrKEYwKSqFIZoNqJ4M8EajAsjLY2km32IIjdf8YL/P50F7mStwntrA2cPDrM1kb6mOcfBgRtWygb3VIYnSeOBrebufAlr7F9mFUPAJGj04=";
+  const encrypt =
+    "+qdx1OKCy+5JPCBFWw70tm0fJGb2Jmeia4FCB7kao+/Q5c/ohsOzQHi8khUOb05JCpj0JB4RvQMkUyus8TPxLKJGQqcvZqzDpVzazhZv6JsXUnnR8XGT740XgXZUXQ7vJVnAG+tE8NUd4yFyjPy7GgiaviNrlCTj+l5kdfMuFUPpRSrfMZuMcp3Fn2Pede2IuQrKEYwKSqFIZoNqJ4M8EajAsjLY2km32IIjdf8YL/P50F7mStwntrA2cPDrM1kb6mOcfBgRtWygb3VIYnSeOBrebufAlr7F9mFUPAJGj04=";
   assertParsesTo(`<xml>\n    <ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName>\n    <Encrypt><![CDATA[${encrypt}]]></Encrypt>\n</xml>`, {
     ToUserName: "gh_97417a04a28d",
     Encrypt: encrypt,
   });
   assertParsesTo(`<xml>${HEAD("text")}<Content><![CDATA[hi]]></Content><MsgId>1</MsgId><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`, {
-    ...HEAD_FIELDS("text"), Content: "hi", MsgId: "1", Encrypt: encrypt,
+    ...HEAD_FIELDS("text"),
+    Content: "hi",
+    MsgId: "1",
+    Encrypt: encrypt,
   });
 });
 
 test("CDATA content is byte-exact: XML-looking text, whitespace, newlines, CRLF, emoji, control chars", () => {
   const contents = [
     "  leading and trailing  ",
-    "<a href=\"https://example.com\">link</a> & &lt; &amp; &#x41;",
+    '<a href="https://example.com">link</a> & &lt; &amp; &#x41;',
     "line1\nline2\n\n\tindented\n",
     "windows\r\nline\rends\r\n",
     "😀👨‍👩‍👧 中文 ",
@@ -315,7 +333,10 @@ test("malformed bodies → bad_xml", () => {
 test(`nesting is bounded at ${MAX_XML_DEPTH} levels including <xml>`, () => {
   const nest = (levels: number) => {
     const names = Array.from({ length: levels - 1 }, (_, i) => `L${i + 2}`);
-    return `<xml>${names.map((n) => `<${n}>`).join("")}x${[...names].reverse().map((n) => `</${n}>`).join("")}</xml>`;
+    return `<xml>${names.map((n) => `<${n}>`).join("")}x${[...names]
+      .reverse()
+      .map((n) => `</${n}>`)
+      .join("")}</xml>`;
   };
   assert.doesNotThrow(() => parseWeChatXml(nest(MAX_XML_DEPTH)));
   assertRefused(nest(MAX_XML_DEPTH + 1), "bad_xml");

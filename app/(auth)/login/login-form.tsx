@@ -19,10 +19,26 @@ export function LoginForm({ t, callbackUrl, initialError }: { t: Dictionary["log
         </Callout>
       ) : null}
       <Field id="email" label={t.email}>
-        <Input id="email" name="email" type="email" autoComplete="username" required autoFocus defaultValue={state?.email} aria-describedby={state?.error ? "login-error" : undefined} />
+        <Input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          autoFocus
+          defaultValue={state?.email}
+          aria-describedby={state?.error ? "login-error" : undefined}
+        />
       </Field>
       <Field id="password" label={t.password}>
-        <Input id="password" name="password" type="password" autoComplete="current-password" required aria-describedby={state?.error ? "login-error" : undefined} />
+        <Input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          aria-describedby={state?.error ? "login-error" : undefined}
+        />
       </Field>
       <SubmitButton pendingLabel={t.pending} className="w-full">
         {t.submit}

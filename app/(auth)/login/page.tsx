@@ -17,7 +17,15 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const callbackUrl = typeof params.callbackUrl === "string" ? params.callbackUrl : "/";
   // next-auth's own sign-in endpoint redirects here with ?error=…&code=… (the form's action answers in place).
   const code = typeof params.code === "string" ? params.code : null;
-  const initialError = params.error ? (code === "busy" ? t.login.busy : code === "credentials" ? t.login.invalid : code === "throttled" ? fmt(t.login.throttled, { minutes: 15 }) : t.common.error) : undefined;
+  const initialError = params.error
+    ? code === "busy"
+      ? t.login.busy
+      : code === "credentials"
+        ? t.login.invalid
+        : code === "throttled"
+          ? fmt(t.login.throttled, { minutes: 15 })
+          : t.common.error
+    : undefined;
   return (
     <main className="flex min-h-screen flex-col bg-gradient-to-b from-emerald-50/60 to-slate-50">
       <div className="flex justify-end p-4">

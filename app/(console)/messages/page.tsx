@@ -43,7 +43,13 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
       actions={
         account ? (
           <>
-            {firstPage ? <LiveRefresh src={`/api/live${filtersToSearch(filters, { scope: "messages" })}`} version={`${account.id}|${page.items[0]?.cursor ?? null}`} label={t.common.live} /> : null}
+            {firstPage ? (
+              <LiveRefresh
+                src={`/api/live${filtersToSearch(filters, { scope: "messages" })}`}
+                version={`${account.id}|${page.items[0]?.cursor ?? null}`}
+                label={t.common.live}
+              />
+            ) : null}
             <a href={`/api/messages/export${exportQuery}${sep}format=csv`} className={buttonClass("secondary", "sm")} title={m.exportHint} download>
               {m.exportCsv}
             </a>
@@ -104,7 +110,11 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
                 return (
                   <TableRow key={row.id} className="group hover:bg-slate-50">
                     <TableCell className="whitespace-nowrap align-top">
-                      <Link href={`/messages/${row.id}`} className="text-slate-700 tabular-nums hover:text-emerald-700 hover:underline" title={formatDateTime(row.receivedAt, locale, tz, { seconds: true })}>
+                      <Link
+                        href={`/messages/${row.id}`}
+                        className="text-slate-700 tabular-nums hover:text-emerald-700 hover:underline"
+                        title={formatDateTime(row.receivedAt, locale, tz, { seconds: true })}
+                      >
                         {formatWhen(row.receivedAt, locale, tz)}
                       </Link>
                     </TableCell>
@@ -115,7 +125,11 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
                       </span>
                     </TableCell>
                     <TableCell className="max-w-[14rem] align-top">
-                      <Link href={`/messages/followers/${encodeURIComponent(follower)}`} className="block truncate font-mono text-xs text-slate-600 hover:text-emerald-700 hover:underline" title={follower}>
+                      <Link
+                        href={`/messages/followers/${encodeURIComponent(follower)}`}
+                        className="block truncate font-mono text-xs text-slate-600 hover:text-emerald-700 hover:underline"
+                        title={follower}
+                      >
                         {follower}
                       </Link>
                     </TableCell>

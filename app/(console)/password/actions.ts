@@ -26,7 +26,8 @@ export const changePassword = userAction(
     const result = await changeOwnPassword(getPrisma(), user.id, { ...data, ip });
     if (!result.ok) {
       if (result.reason === "busy") return { ok: false, message: t.login.busy };
-      if (result.reason === "throttled") return { ok: false, message: fmt(t.login.throttled, { minutes: Math.max(1, Math.ceil(result.retryAfterMs / 60_000)) }) };
+      if (result.reason === "throttled")
+        return { ok: false, message: fmt(t.login.throttled, { minutes: Math.max(1, Math.ceil(result.retryAfterMs / 60_000)) }) };
       if (result.reason === "wrongCurrent") return { ok: false, message: p.errors.form, errors: { currentPassword: p.errors.current } };
       return { ok: false, message: t.common.error };
     }

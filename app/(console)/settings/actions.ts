@@ -17,7 +17,11 @@ export const saveCredentials = adminAction(
   {
     schema: ZCredentialsForm,
     invalid: (t) => t.setup.credentials.errors.form,
-    fields: ({ setup: { credentials: { errors: e } } }) => ({ appId: e.appId, appSecret: e.appSecret, token: e.token, encodingAesKey: e.encodingAesKey }),
+    fields: ({
+      setup: {
+        credentials: { errors: e },
+      },
+    }) => ({ appId: e.appId, appSecret: e.appSecret, token: e.token, encodingAesKey: e.encodingAesKey }),
   },
   async ({ user, data, t }): Promise<CredentialsState> => {
     const e = t.setup.credentials.errors;

@@ -31,21 +31,27 @@ export const refreshTokenAction = adminAction(
 export type KeyState = FormState<"name", { key: string }>;
 
 // The key's name is checked by createApiKey itself, the rule the CLI shares.
-export const createKeyAction = adminAction({ schema: z.object({ name: text }), invalid: (t) => t.token.keyNameError }, async ({ user, data, t }): Promise<KeyState> => {
-  try {
-    const created = await createApiKey(data.name);
-    log.info("api_key.created", { by: user.id, key: created.id });
-    revalidatePath("/token");
-    return { ok: true, message: fmt(t.token.keyCreated, { name: created.name }), key: created.key };
-  } catch (err) {
-    if (isAppError(err, "INVALID_INPUT")) return { ok: false, message: t.setup.credentials.errors.form, errors: { name: t.token.keyNameError } };
-    throw err;
-  }
-});
+export const createKeyAction = adminAction(
+  { schema: z.object({ name: text }), invalid: (t) => t.token.keyNameError },
+  async ({ user, data, t }): Promise<KeyState> => {
+    try {
+      const created = await createApiKey(data.name);
+      log.info("api_key.created", { by: user.id, key: created.id });
+      revalidatePath("/token");
+      return { ok: true, message: fmt(t.token.keyCreated, { name: created.name }), key: created.key };
+    } catch (err) {
+      if (isAppError(err, "INVALID_INPUT")) return { ok: false, message: t.setup.credentials.errors.form, errors: { name: t.token.keyNameError } };
+      throw err;
+    }
+  },
+);
 
-export const revokeKeyAction = adminAction({ schema: z.object({ id: text, name: text }), invalid: (t) => t.common.error }, async ({ user, data, t }): Promise<KeyState> => {
-  const revoked = await revokeApiKey(data.id);
-  log.info("api_key.revoked", { by: user.id, key: data.id, revoked });
-  revalidatePath("/token");
-  return revoked ? { ok: true, message: fmt(t.token.revoked, { name: data.name }) } : { ok: false, message: t.common.error };
-});
+export const revokeKeyAction = adminAction(
+  { schema: z.object({ id: text, name: text }), invalid: (t) => t.common.error },
+  async ({ user, data, t }): Promise<KeyState> => {
+    const revoked = await revokeApiKey(data.id);
+    log.info("api_key.revoked", { by: user.id, key: data.id, revoked });
+    revalidatePath("/token");
+    return revoked ? { ok: true, message: fmt(t.token.revoked, { name: data.name }) } : { ok: false, message: t.common.error };
+  },
+);

@@ -22,7 +22,14 @@ export function ApiKeys({ keys, t, common, canEdit }: { keys: Key[]; t: Dictiona
       {canEdit ? (
         <form action={createAction} className="flex flex-wrap items-start gap-3">
           <Field id="key-name" label={t.keyName} error={nameError} className="min-w-[14rem] flex-1">
-            <Input {...fieldIds("key-name", { error: !!nameError })} name="name" placeholder={t.keyNamePlaceholder} required maxLength={64} autoComplete="off" />
+            <Input
+              {...fieldIds("key-name", { error: !!nameError })}
+              name="name"
+              placeholder={t.keyNamePlaceholder}
+              required
+              maxLength={64}
+              autoComplete="off"
+            />
           </Field>
           {/* Level with the input, not with an error line under it: the label is 1.25rem plus the gap. */}
           <SubmitButton pendingLabel={common.saving} className="mt-6.5">

@@ -30,8 +30,16 @@ export default async function TokenPage() {
   const when = (d: Date) => formatDateTime(d, locale, tz, { seconds: true });
   return (
     <>
-      <PageHeader title={k.title} description={k.subtitle} actions={account ? <LiveRefresh src="/api/live?scope=token" version={`${account.id}|${events[0]?.id ?? null}`} label={t.common.live} /> : null} />
-      {!admin ? <Callout tone="warning" className="mb-6">{t.common.readOnly}</Callout> : null}
+      <PageHeader
+        title={k.title}
+        description={k.subtitle}
+        actions={account ? <LiveRefresh src="/api/live?scope=token" version={`${account.id}|${events[0]?.id ?? null}`} label={t.common.live} /> : null}
+      />
+      {!admin ? (
+        <Callout tone="warning" className="mb-6">
+          {t.common.readOnly}
+        </Callout>
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
         <TokenStatusCard
           status={status}

@@ -45,7 +45,9 @@ export const updateUser = adminAction(
     if (data.intent === "role") {
       const r = await changeUserRole(prisma, data.userId, data.role);
       revalidatePath("/users");
-      return r.ok ? { ok: true, message: fmt(u.roleChanged, { email: r.email, role: t.nav.roles[data.role] }) } : { ok: false, message: u.errors[r.reason as "lastAdmin" | "notFound"] };
+      return r.ok
+        ? { ok: true, message: fmt(u.roleChanged, { email: r.email, role: t.nav.roles[data.role] }) }
+        : { ok: false, message: u.errors[r.reason as "lastAdmin" | "notFound"] };
     }
     if (data.intent === "reset") {
       const r = await resetUserPassword(prisma, data.userId);

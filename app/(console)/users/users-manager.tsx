@@ -13,11 +13,20 @@ import { addUser, updateUser, type UsersState } from "./actions";
 type T = { u: Dictionary["users"]; roles: Dictionary["nav"]["roles"]; common: Dictionary["common"] };
 
 function Result({ state, t }: { state: UsersState; t: T }) {
-  const label = state?.secret && state.message !== fmt(t.u.newPassword, { email: state.secret.email }) ? fmt(t.u.newPassword, { email: state.secret.email }) : undefined;
+  const label =
+    state?.secret && state.message !== fmt(t.u.newPassword, { email: state.secret.email }) ? fmt(t.u.newPassword, { email: state.secret.email }) : undefined;
   return <ActionResult state={state && { ...state, secret: state.secret?.password }} common={t.common} secretLabel={label} secretTestId="new-password" />;
 }
 
-export function UsersManager({ t, users, currentUserId }: { t: T; users: Array<{ id: string; email: string; role: "admin" | "viewer"; created: string }>; currentUserId: string }) {
+export function UsersManager({
+  t,
+  users,
+  currentUserId,
+}: {
+  t: T;
+  users: Array<{ id: string; email: string; role: "admin" | "viewer"; created: string }>;
+  currentUserId: string;
+}) {
   const [rowState, rowAction] = useActionState(updateUser, null);
   const [addState, addAction] = useActionState(addUser, null);
   return (
@@ -95,7 +104,13 @@ export function UsersManager({ t, users, currentUserId }: { t: T; users: Array<{
             </Select>
           </Field>
           <Field id="new-password" label={t.u.password} hint={t.u.passwordHint} error={addState?.errors?.password}>
-            <Input {...fieldIds("new-password", { hint: true, error: !!addState?.errors?.password })} name="password" type="password" autoComplete="new-password" minLength={8} />
+            <Input
+              {...fieldIds("new-password", { hint: true, error: !!addState?.errors?.password })}
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              minLength={8}
+            />
           </Field>
         </div>
         <div className="mt-4 flex flex-wrap items-start gap-4">

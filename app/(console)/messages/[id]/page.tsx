@@ -38,7 +38,32 @@ const PROTOCOL_FIELDS: Array<[keyof MessageDetail, string]> = [
   ["description", "Description"],
   ["url", "Url"],
 ];
-const NORMALISED_KEYS = new Set(["ToUserName", "FromUserName", "CreateTime", "MsgType", "MsgId", "MsgID", "Event", "EventKey", "Content", "MediaId", "PicUrl", "Format", "Recognition", "ThumbMediaId", "Location_X", "Location_Y", "Latitude", "Longitude", "Scale", "Label", "Title", "Description", "Url", "Encrypt"]);
+const NORMALISED_KEYS = new Set([
+  "ToUserName",
+  "FromUserName",
+  "CreateTime",
+  "MsgType",
+  "MsgId",
+  "MsgID",
+  "Event",
+  "EventKey",
+  "Content",
+  "MediaId",
+  "PicUrl",
+  "Format",
+  "Recognition",
+  "ThumbMediaId",
+  "Location_X",
+  "Location_Y",
+  "Latitude",
+  "Longitude",
+  "Scale",
+  "Label",
+  "Title",
+  "Description",
+  "Url",
+  "Encrypt",
+]);
 
 export default async function MessagePage({ params }: { params: Promise<{ id: string }> }) {
   await requireUser();
@@ -94,7 +119,15 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
               {PROTOCOL_FIELDS.map(([key, label]) => {
                 const v = message[key];
                 if (v === null || v === undefined || v === "") return null;
-                return <Row key={key} label={label} value={String(v)} mono={key !== "content" && key !== "recognition" && key !== "label" && key !== "title" && key !== "description"} testId={key === "msgId" ? "msg-id" : undefined} />;
+                return (
+                  <Row
+                    key={key}
+                    label={label}
+                    value={String(v)}
+                    mono={key !== "content" && key !== "recognition" && key !== "label" && key !== "title" && key !== "description"}
+                    testId={key === "msgId" ? "msg-id" : undefined}
+                  />
+                );
               })}
               {createTime ? <Row label={d.createTimeLocal} value={formatDateTime(createTime, locale, tz, { seconds: true })} /> : null}
             </dl>
@@ -121,14 +154,19 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
                 )
               }
             />
-            <pre data-testid="raw-xml" className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all bg-slate-950 px-5 py-4 font-mono text-xs leading-relaxed text-emerald-100">
+            <pre
+              data-testid="raw-xml"
+              className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all bg-slate-950 px-5 py-4 font-mono text-xs leading-relaxed text-emerald-100"
+            >
               {indented ? prettyXml(message.rawXml) : message.rawXml}
             </pre>
           </Card>
           <Card>
             <CardHeader title={d.reply} />
             {message.replyXml ? (
-              <pre className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all px-5 py-4 font-mono text-xs leading-relaxed text-slate-700">{fitsPrettyXml(message.replyXml) ? prettyXml(message.replyXml) : message.replyXml}</pre>
+              <pre className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all px-5 py-4 font-mono text-xs leading-relaxed text-slate-700">
+                {fitsPrettyXml(message.replyXml) ? prettyXml(message.replyXml) : message.replyXml}
+              </pre>
             ) : (
               <CardBody>
                 <p className="text-sm text-slate-500">{d.noReply}</p>

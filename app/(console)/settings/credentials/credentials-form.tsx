@@ -28,7 +28,15 @@ export function CredentialsForm({
   t: T;
   canEdit: boolean;
   /** `token` is null for viewers: they get `tokenMask` only. */
-  account: { id: string; appId: string; token: string | null; tokenMask: string; messageMode: TMessageMode; appSecretMask: string | null; encodingAesKeyMask: string | null } | null;
+  account: {
+    id: string;
+    appId: string;
+    token: string | null;
+    tokenMask: string;
+    messageMode: TMessageMode;
+    appSecretMask: string | null;
+    encodingAesKeyMask: string | null;
+  } | null;
   kind: { accountType: TAccountType; certified: boolean };
 }) {
   const [state, action] = useActionState(saveCredentials, null);
@@ -106,9 +114,13 @@ export function CredentialsForm({
     </button>
   );
   const secretAside =
-    account?.appSecretMask && canEdit ? replaceToggle(replaceSecret, () => (setReplaceSecret((r) => !r), setAppSecret(""), setLocal((l) => ({ ...l, appSecret: undefined })))) : null;
+    account?.appSecretMask && canEdit
+      ? replaceToggle(replaceSecret, () => (setReplaceSecret((r) => !r), setAppSecret(""), setLocal((l) => ({ ...l, appSecret: undefined }))))
+      : null;
   const keyAside =
-    account?.encodingAesKeyMask && canEdit ? replaceToggle(replaceKey, () => (setReplaceKey((r) => !r), setAesKey(""), setLocal((l) => ({ ...l, encodingAesKey: undefined })))) : null;
+    account?.encodingAesKeyMask && canEdit
+      ? replaceToggle(replaceKey, () => (setReplaceKey((r) => !r), setAesKey(""), setLocal((l) => ({ ...l, encodingAesKey: undefined }))))
+      : null;
   const generateButton = (what: "token" | "encodingAesKey") => (
     <Button variant="secondary" onClick={() => generate(what)} disabled={generating}>
       {t.common.generate}
@@ -154,12 +166,28 @@ export function CredentialsForm({
               />
             </Field>
           ) : (
-            <SecretField control="input" id="appSecret" label="AppSecret" hint={t.c.appSecretHint} aside={secretAside} mask={fmt(t.c.appSecretSaved, { mask: account?.appSecretMask ?? "" })} labels={secretLabels} />
+            <SecretField
+              control="input"
+              id="appSecret"
+              label="AppSecret"
+              hint={t.c.appSecretHint}
+              aside={secretAside}
+              mask={fmt(t.c.appSecretSaved, { mask: account?.appSecretMask ?? "" })}
+              labels={secretLabels}
+            />
           )}
 
           {account && account.token === null ? (
             // A viewer: the form holds the Token's mask only.
-            <SecretField control="input" id="token" label="Token" hint={t.c.tokenHint} mask={account.tokenMask} labels={secretLabels} actions={generateButton("token")} />
+            <SecretField
+              control="input"
+              id="token"
+              label="Token"
+              hint={t.c.tokenHint}
+              mask={account.tokenMask}
+              labels={secretLabels}
+              actions={generateButton("token")}
+            />
           ) : (
             <Field id="token" label="Token" hint={t.c.tokenHint} error={errorOf("token")}>
               <div className="flex gap-2">
@@ -220,7 +248,16 @@ export function CredentialsForm({
                   )}
                 >
                   <div className="flex items-center gap-2">
-                    <input id={`mode-${m}`} type="radio" name="messageMode" value={m} checked={mode === m} onChange={() => setMode(m)} className="relative z-10 size-4 accent-emerald-600" aria-describedby={`mode-${m}-desc`} />
+                    <input
+                      id={`mode-${m}`}
+                      type="radio"
+                      name="messageMode"
+                      value={m}
+                      checked={mode === m}
+                      onChange={() => setMode(m)}
+                      className="relative z-10 size-4 accent-emerald-600"
+                      aria-describedby={`mode-${m}-desc`}
+                    />
                     <label htmlFor={`mode-${m}`} className="text-sm font-medium text-slate-900 after:absolute after:inset-0">
                       {t.c.modes[m].label}
                     </label>

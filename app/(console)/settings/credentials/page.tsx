@@ -28,7 +28,15 @@ export default async function CredentialsPage({ searchParams }: { searchParams: 
       canEdit={canEdit}
       account={
         account
-          ? { id: account.id, appId: account.appId, token, tokenMask: account.tokenMask, messageMode: account.messageMode, appSecretMask: account.appSecretMask, encodingAesKeyMask: account.encodingAesKeyMask }
+          ? {
+              id: account.id,
+              appId: account.appId,
+              token,
+              tokenMask: account.tokenMask,
+              messageMode: account.messageMode,
+              appSecretMask: account.appSecretMask,
+              encodingAesKeyMask: account.encodingAesKeyMask,
+            }
           : null
       }
       kind={kind}

@@ -40,7 +40,8 @@ export default async function ServerUrlPage() {
   if (status?.lastVerifiedAt) statusLine = { tone: "green", text: fmt(s.status.verified, { time: when(status.lastVerifiedAt) }) };
   else if (h?.reason === "bad_signature") statusLine = { tone: "red", text: fmt(s.status.badSignature, { time: when(h.at) }) };
   else if (h?.reason === "missing_params") statusLine = { tone: "amber", text: fmt(s.status.missingParams, { time: when(h.at) }) };
-  else if (h && h.outcome !== "verified") statusLine = { tone: "red", text: fmt(s.status.otherRefusal, { time: when(h.at), reason: h.reason ?? "", status: h.status }) };
+  else if (h && h.outcome !== "verified")
+    statusLine = { tone: "red", text: fmt(s.status.otherRefusal, { time: when(h.at), reason: h.reason ?? "", status: h.status }) };
   else statusLine = { tone: "neutral", text: s.status.waiting };
 
   return (
@@ -59,7 +60,11 @@ export default async function ServerUrlPage() {
                 {s.urlLabel}
               </p>
               <div className="mt-1.5 flex flex-wrap items-center gap-2">
-                <code aria-labelledby="server-url-label" data-testid="server-url" className="min-w-0 flex-1 break-all rounded-lg border border-slate-200 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900">
+                <code
+                  aria-labelledby="server-url-label"
+                  data-testid="server-url"
+                  className="min-w-0 flex-1 break-all rounded-lg border border-slate-200 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900"
+                >
                   {url}
                 </code>
                 <CopyButton value={url} label={t.common.copy} copiedLabel={t.common.copied} />
@@ -69,7 +74,13 @@ export default async function ServerUrlPage() {
             {account ? (
               <>
                 {/* Viewers get the masks only: the full values are fetched by an admin's click. */}
-                <SecretField id="server-token" label={s.tokenLabel} mask={account.tokenMask} reveal={isAdmin ? revealAccountSecret.bind(null, account.id, "token") : undefined} labels={secretLabels} />
+                <SecretField
+                  id="server-token"
+                  label={s.tokenLabel}
+                  mask={account.tokenMask}
+                  reveal={isAdmin ? revealAccountSecret.bind(null, account.id, "token") : undefined}
+                  labels={secretLabels}
+                />
                 {account.encodingAesKeyMask ? (
                   <SecretField
                     id="server-aes-key"
@@ -93,7 +104,10 @@ export default async function ServerUrlPage() {
         </Card>
         {account && status ? (
           <Card>
-            <CardHeader title={s.status.title} action={<LiveRefresh src="/api/live?scope=callback" version={`${account.id}|${status.version}`} label={t.common.live} />} />
+            <CardHeader
+              title={s.status.title}
+              action={<LiveRefresh src="/api/live?scope=callback" version={`${account.id}|${status.version}`} label={t.common.live} />}
+            />
             <CardBody className="space-y-3">
               <p role="status" data-testid="verification-status" className="flex items-start gap-2.5 text-sm leading-relaxed text-slate-800">
                 <span className="mt-1.5">

@@ -28,7 +28,13 @@ function replyText(xml: string): string {
   return /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(xml)?.[1] ?? prettyXml(xml);
 }
 
-export default async function ThreadPage({ params, searchParams }: { params: Promise<{ openid: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ThreadPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ openid: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireUser();
   const { t, locale, tz } = await getI18n();
   const th = t.thread;
@@ -53,7 +59,13 @@ export default async function ThreadPage({ params, searchParams }: { params: Pro
           <h1 className="mt-1 text-2xl font-semibold tracking-tight">{th.title}</h1>
           <p className="mt-1 break-all text-sm text-slate-500">{fmt(th.subtitle, { openid: openId })}</p>
         </div>
-        {!before ? <LiveRefresh src={`/api/live${filtersToSearch({ openid: openId }, { scope: "messages" })}`} version={`${account.id}|${thread.items.at(-1)?.cursor ?? null}`} label={t.common.live} /> : null}
+        {!before ? (
+          <LiveRefresh
+            src={`/api/live${filtersToSearch({ openid: openId }, { scope: "messages" })}`}
+            version={`${account.id}|${thread.items.at(-1)?.cursor ?? null}`}
+            label={t.common.live}
+          />
+        ) : null}
       </div>
 
       {cs.state === "no" ? (
@@ -71,7 +83,10 @@ export default async function ThreadPage({ params, searchParams }: { params: Pro
       <div className="rounded-xl border border-slate-200 bg-slate-100/60 p-4 sm:p-6">
         {thread.earlier ? (
           <div className="mb-4 text-center">
-            <Link href={`/messages/followers/${encodeURIComponent(openId)}?before=${encodeURIComponent(thread.earlier)}`} className="text-sm font-medium text-emerald-700 hover:underline">
+            <Link
+              href={`/messages/followers/${encodeURIComponent(openId)}?before=${encodeURIComponent(thread.earlier)}`}
+              className="text-sm font-medium text-emerald-700 hover:underline"
+            >
               ↑ {th.older}
             </Link>
           </div>
@@ -83,7 +98,10 @@ export default async function ThreadPage({ params, searchParams }: { params: Pro
             if (m.msgType.toLowerCase() === "event") {
               return (
                 <li key={m.id} className="flex justify-center">
-                  <Link href={`/messages/${m.id}`} className="rounded-full bg-white/80 px-3 py-1 text-xs text-slate-500 ring-1 ring-slate-200 hover:text-emerald-700">
+                  <Link
+                    href={`/messages/${m.id}`}
+                    className="rounded-full bg-white/80 px-3 py-1 text-xs text-slate-500 ring-1 ring-slate-200 hover:text-emerald-700"
+                  >
                     {formatWhen(m.receivedAt, locale, tz)} · <code>{m.event}</code>
                     {m.eventKey ? <span className="text-slate-400"> {m.eventKey}</span> : null}
                   </Link>
