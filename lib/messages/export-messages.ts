@@ -48,32 +48,8 @@ export const CSV_COLUMNS: Array<keyof MessageDetail> = [
   "encrypted",
 ];
 
-const CSV_HEADER = [
-  "id",
-  "received_at",
-  "direction",
-  "msg_type",
-  "event",
-  "event_key",
-  "from_user",
-  "to_user",
-  "msg_id",
-  "create_time",
-  "content",
-  "media_id",
-  "pic_url",
-  "format",
-  "recognition",
-  "thumb_media_id",
-  "location_x",
-  "location_y",
-  "scale",
-  "label",
-  "title",
-  "description",
-  "url",
-  "encrypted",
-];
+// The header names the columns as the database does: receivedAt → received_at.
+const CSV_HEADER = CSV_COLUMNS.map((c) => c.replace(/[A-Z]/g, (ch) => "_" + ch.toLowerCase()));
 
 // Followers write the content. A cell a spreadsheet could read as a formula gets a leading single
 // quote (OWASP's advice): one starting with = + - @ TAB or CR, also after leading whitespace

@@ -39,7 +39,7 @@ describe("UI primitives", () => {
     const found = offenders((src) =>
       [...src.matchAll(/<label[\s>]/g)]
         // A choice's label is its option text, not a field's label: it sits next to its input.
-        .filter((m) => !/type="(radio|checkbox)"/.test(src.slice(Math.max(0, m.index - 300), src.indexOf("</label>", m.index))))
+        .filter((m) => !/type="(radio|checkbox)"/.test(src.slice(Math.max(0, m.index - 600), src.indexOf("</label>", m.index))))
         .map((m) => src.slice(m.index, src.indexOf("\n", m.index)).trim()),
     );
     assert.deepEqual(found, []);
