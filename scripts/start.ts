@@ -1,11 +1,10 @@
 // `npm start`: settle configuration, start the embedded PostgreSQL when DATABASE_URL is unset,
 // migrate, seed, build if the sources changed, then serve the console and the callback with
-// scripts/lib/serve.mjs (Next behind our own HTTP server, which passes on the socket's peer
+// `next start`, preloaded with scripts/lib/peer-header.mjs (which passes on the socket's peer
 // address). On SIGINT/SIGTERM the server is stopped first, then the embedded database.
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { isAppError } from "../lib/app-error";
-import { buildApp } from "./lib/build";
+import { buildApp, nextBin } from "./lib/build";
 import { prepareRuntime, type Runtime } from "./lib/runtime";
 
 const dev = process.argv.includes("--dev");
@@ -29,9 +28,12 @@ async function main() {
     }
   }
   const port = String(runtime.env.PORT);
-  const child = spawn(process.execPath, [fileURLToPath(new URL("./lib/serve.mjs", import.meta.url)), ...(dev ? ["--dev"] : [])], {
+  // Through NODE_OPTIONS, so that a server process Next forks of its own (as `next dev` does) loads it too.
+  const preload = `--import=${new URL("./lib/peer-header.mjs", import.meta.url).href}`;
+  const nodeOptions = [runtime.childEnv.NODE_OPTIONS, preload].filter(Boolean).join(" ");
+  const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], {
     stdio: "inherit",
-    env: { ...runtime.childEnv, PORT: port, NODE_ENV: dev ? "development" : "production" },
+    env: { ...runtime.childEnv, PORT: port, NODE_ENV: dev ? "development" : "production", NODE_OPTIONS: nodeOptions },
   });
   console.log(`[mpdesk] console: http://localhost:${port}  callback: http://localhost:${port}/api/wechat`);
 

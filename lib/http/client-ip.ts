@@ -5,7 +5,7 @@ import { isIP } from "node:net";
 // it were written by the client and prove nothing, so rotating or padding them changes nothing.
 //
 // Route handlers and server actions cannot see the socket: the process that owns the HTTP server
-// (scripts/start.ts) deletes any incoming PEER_HEADER and sets it from the socket, so its value
+// (scripts/lib/peer-header.mjs, preloaded into `next start`) deletes any incoming PEER_HEADER and sets it from the socket, so its value
 // cannot come from a client.
 
 export const PEER_HEADER = "x-mpdesk-peer";

@@ -26,8 +26,11 @@ const cookiesOf = (res: RawResponse) => (res.headers["set-cookie"] ?? []).map((c
 
 export type SignInOutcome = { outcome: "ok" | "invalid" | "throttled" | "busy" | "error"; cookie: string; location: string };
 
-export async function signInOverHttp(appUrl: string, input: { email: string; password: string; from?: string; forwardedFor?: string }): Promise<SignInOutcome> {
-  const extra: Record<string, string> = input.forwardedFor !== undefined ? { "x-forwarded-for": input.forwardedFor } : {};
+export async function signInOverHttp(
+  appUrl: string,
+  input: { email: string; password: string; from?: string; forwardedFor?: string; headers?: Record<string, string> },
+): Promise<SignInOutcome> {
+  const extra: Record<string, string> = { ...input.headers, ...(input.forwardedFor !== undefined ? { "x-forwarded-for": input.forwardedFor } : {}) };
   const csrf = await rawRequest(`${appUrl}/api/auth/csrf`, { localAddress: input.from, headers: extra });
   const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
   const res = await rawRequest(`${appUrl}/api/auth/callback/credentials`, {
