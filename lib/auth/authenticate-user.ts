@@ -36,7 +36,7 @@ export async function authenticateUser(prisma: Prisma, input: { email: string; p
     return { ok: false, reason: "busy" };
   }
   if (!user || !valid) {
-    await recordLoginFailure(prisma, email);
+    await recordLoginFailure(prisma, email, input.ip);
     return { ok: false, reason: "invalid" };
   }
   await recordLoginSuccess(prisma, email, input.ip);

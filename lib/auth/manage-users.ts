@@ -112,7 +112,7 @@ export async function changeOwnPassword(
     return { ok: false, reason: "busy" };
   }
   if (!valid) {
-    await recordLoginFailure(prisma, user.email);
+    await recordLoginFailure(prisma, user.email, input.ip);
     return { ok: false, reason: "wrongCurrent" };
   }
   await recordLoginSuccess(prisma, user.email, input.ip);

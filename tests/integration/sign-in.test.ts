@@ -5,7 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { authenticateUser } from "../../lib/auth/authenticate-user";
 import { hashPassword } from "../../lib/auth/password";
 import { changeOwnPassword } from "../../lib/auth/manage-users";
-import { CEILING_PAIR_LIMIT, EMAIL_CEILING, PAIR_LIMIT } from "../../lib/auth/login-throttle";
+import { CEILING_PAIR_LIMIT, EMAIL_CEILING, IP_CEILING, PAIR_LIMIT } from "../../lib/auth/login-throttle";
 import { FAILURE_LIMIT } from "../../lib/tokens/key-failure-limit";
 import { PrismaClient } from "../../lib/generated/prisma/client";
 import { startApp, type AppServer } from "../helpers/app-server";
@@ -69,6 +69,16 @@ describe("sign-in throttle over HTTP", () => {
     assert.equal((await signInOverHttp(app.url, { email, password: PASSWORD, from: ATTACKER, forwardedFor: ADMIN_IP })).outcome, "throttled");
   });
 
+  test("the internal peer header cannot be forged: a client's own x-mpdesk-peer is replaced by its socket address", async () => {
+    const email = await newUser("forged-peer");
+    for (let i = 0; i < 5; i++) {
+      const outcome = await signInOverHttp(app.url, { email, password: `wrong ${i}`, from: ATTACKER, headers: { "x-mpdesk-peer": ADMIN_IP } });
+      assert.equal(outcome.outcome, "invalid");
+    }
+    assert.equal((await signInOverHttp(app.url, { email, password: PASSWORD, from: ADMIN_IP })).outcome, "ok");
+    assert.equal((await signInOverHttp(app.url, { email, password: PASSWORD, from: ATTACKER, headers: { "x-mpdesk-peer": ADMIN_IP } })).outcome, "throttled");
+  });
+
   test("rotating X-Forwarded-For does not bypass the throttle, directly or through the trusted proxy", async () => {
     const direct = await newUser("rotation-direct");
     for (let i = 0; i < 5; i++) await signInOverHttp(app.url, { email: direct, password: "wrong", from: "127.0.0.4", forwardedFor: `198.51.100.${i + 1}` });
@@ -126,6 +136,21 @@ describe("the per-e-mail ceiling across addresses", () => {
     assert.equal((await authenticateUser(prisma, { email, password: PASSWORD, ip: "192.0.2.1" })).ok, true);
     // And from an address that never failed, the first attempt still gets through.
     assert.equal((await authenticateUser(prisma, { email, password: PASSWORD, ip: "192.0.2.77" })).ok, true);
+  });
+
+  test("one address trying a new e-mail each time is stopped after IP_CEILING failures; its known users still get in", async () => {
+    const email = await newUser("shared-office");
+    const office = "203.0.113.77";
+    assert.equal((await authenticateUser(prisma, { email, password: PASSWORD, ip: office })).ok, true);
+    for (let i = 0; i < IP_CEILING; i++) {
+      const r = await authenticateUser(prisma, { email: `nobody-${i}-${randomBytes(3).toString("hex")}@example.com`, password: "wrong", ip: office });
+      assert.deepEqual(r, { ok: false, reason: "invalid" }, `attempt ${i}`);
+    }
+    // Every fresh e-mail is now refused before any hashing...
+    const next = await authenticateUser(prisma, { email: "one-more@example.com", password: "wrong", ip: office });
+    assert.equal(!next.ok && next.reason, "throttled");
+    // ...but a user who signed in from this address before is not locked out by the others.
+    assert.equal((await authenticateUser(prisma, { email, password: PASSWORD, ip: office })).ok, true);
   });
 
   test("what is stored stays bounded whatever the client sends", async () => {
