@@ -7,8 +7,11 @@ import { AppError } from "../app-error";
 // thread pool, never on the event loop, and through one gate: at most HASH_CONCURRENCY hashes at
 // a time (half the cores, so the other half stays free for the callback), at most
 // HASH_QUEUE_LIMIT waiting. A sign-in beyond that is refused at once ("busy, try again") instead
-// of piling up until WeChat's 5-second budget is gone. Hashes written by bcryptjs ($2a$/$2b$)
-// verify unchanged.
+// of piling up until WeChat's 5-second budget is gone. A sign-in's check also keeps its slot for as
+// long again after it has answered (a timer, no CPU), so anonymous sign-ins can keep at most half of
+// HASH_CONCURRENCY cores busy: on two cores a flood otherwise took one whole core, which the
+// callback, PostgreSQL and the proxy share with it. Hashes written by bcryptjs ($2a$/$2b$) verify
+// unchanged.
 
 const COST = 12;
 export const HASH_CONCURRENCY = Math.max(1, Math.floor(availableParallelism() / 2));
@@ -18,13 +21,19 @@ type Gate = { running: number; waiting: (() => void)[] };
 const g = globalThis as typeof globalThis & { mpdeskHashGate?: Gate };
 const gate = (): Gate => (g.mpdeskHashGate ??= { running: 0, waiting: [] });
 
+/** How many slots are taken (hashing or resting) and how many checks wait: for tests and health. */
+export function hashGateState(): { running: number; waiting: number } {
+  const s = gate();
+  return { running: s.running, waiting: s.waiting.length };
+}
+
 /** True when a sign-in arriving now would be refused: checked before any database work. */
 export function passwordGateFull(): boolean {
   const s = gate();
   return s.running >= HASH_CONCURRENCY && s.waiting.length >= HASH_QUEUE_LIMIT;
 }
 
-async function throughGate<T>(work: () => Promise<T>, opts: { refuseWhenFull: boolean }): Promise<T> {
+async function throughGate<T>(work: () => Promise<T>, opts: { refuseWhenFull: boolean; restAfter?: boolean }): Promise<T> {
   const s = gate();
   if (s.running >= HASH_CONCURRENCY) {
     if (opts.refuseWhenFull && s.waiting.length >= HASH_QUEUE_LIMIT) throw new AppError("BUSY", { message: "password hashing is at capacity" });
@@ -32,13 +41,19 @@ async function throughGate<T>(work: () => Promise<T>, opts: { refuseWhenFull: bo
   } else {
     s.running++;
   }
-  try {
-    return await work();
-  } finally {
-    // Hand the slot straight to the next waiter, so `running` never dips and lets a newcomer jump the queue.
+  // Hand the slot straight to the next waiter, so `running` never dips and lets a newcomer jump the queue.
+  const release = () => {
     const next = s.waiting.shift();
     if (next) next();
     else s.running--;
+  };
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    // The caller has its answer now; only the slot rests.
+    if (opts.restAfter) setTimeout(release, performance.now() - started);
+    else release();
   }
 }
 
@@ -49,7 +64,7 @@ export function hashPassword(password: string): Promise<string> {
 
 /** Throws AppError BUSY when the gate is full: the sign-in answers "try again" at once. A malformed stored hash verifies as false. */
 export function verifyPassword(password: string, stored: string): Promise<boolean> {
-  return throughGate(() => verify(password, stored).catch(() => false), { refuseWhenFull: true });
+  return throughGate(() => verify(password, stored).catch(() => false), { refuseWhenFull: true, restAfter: true });
 }
 
 /** 20 characters from an alphabet without look-alikes, for first-start admin passwords. */

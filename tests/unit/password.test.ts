@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
 import bcryptjs from "bcryptjs";
-import { HASH_CONCURRENCY, HASH_QUEUE_LIMIT, hashPassword, passwordGateFull, verifyPassword } from "../../lib/auth/password";
+import { HASH_CONCURRENCY, HASH_QUEUE_LIMIT, hashGateState, hashPassword, passwordGateFull, verifyPassword } from "../../lib/auth/password";
+import { eventually } from "../helpers/eventually";
 
 test("hashes written by bcryptjs ($2a$, $2b$) still verify; a malformed hash is simply wrong", async () => {
   for (const minor of ["a", "b"] as const) {
@@ -38,4 +39,16 @@ test("beyond the running and waiting checks, a sign-in is refused at once", asyn
   // Setting a password waits instead of being refused.
   const waiting = Array.from({ length: HASH_CONCURRENCY + HASH_QUEUE_LIMIT + 2 }, (_, i) => hashPassword(`p${i}`));
   assert.equal((await Promise.all(waiting)).length, HASH_CONCURRENCY + HASH_QUEUE_LIMIT + 2);
+});
+
+test("a sign-in's check rests its slot after answering, so anonymous checks keep at most half a core per slot busy", async () => {
+  const stored = await hashPassword("p");
+  await eventually(() => assert.equal(hashGateState().running, 0));
+  assert.deepEqual(
+    await Promise.all(Array.from({ length: HASH_CONCURRENCY }, () => verifyPassword("p", stored))),
+    Array.from({ length: HASH_CONCURRENCY }, () => true),
+  );
+  // Answered, but the slots are still taken: the next check waits as long as this one hashed.
+  assert.equal(hashGateState().running, HASH_CONCURRENCY);
+  await eventually(() => assert.equal(hashGateState().running, 0));
 });
