@@ -8,7 +8,7 @@ import { hashPassword } from "../../lib/auth/password";
 import { insertAccount, newSimAccount } from "./accounts";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "./app-server";
 import { cspViolations, launchBrowser, newContext } from "./browser";
-import { signInOverHttp } from "./http-session";
+import { signedInCookies } from "./sign-in";
 import { eventually } from "./eventually";
 import { createTestDatabase } from "./test-database";
 import { startMockWeChatApi, type MockWeChatApi } from "./mock-wechat-api";
@@ -99,7 +99,7 @@ export function useConsoleApp(): ConsoleFixture {
   fx.signedIn = async (who, opts = {}) => {
     const user = typeof who === "string" ? await fx.newUser(who) : who;
     const { context, page } = await fx.signedOut();
-    const cookies = (await signInOverHttp(fx.app.url, user.email, user.password)).split("; ").map((pair) => {
+    const cookies = (await signedInCookies(fx.app.url, user.email, user.password)).split("; ").map((pair) => {
       const i = pair.indexOf("=");
       return { name: pair.slice(0, i), value: pair.slice(i + 1), url: fx.app.url };
     });

@@ -24,7 +24,8 @@ export function rawRequest(
 
 const cookiesOf = (res: RawResponse) => (res.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]!);
 
-export type SignInOutcome = { outcome: "ok" | "invalid" | "throttled" | "busy" | "error"; cookie: string; location: string };
+/** `cookie` is the session cookie alone; `jar` is every cookie the flow set (CSRF included), as a browser keeps them. */
+export type SignInOutcome = { outcome: "ok" | "invalid" | "throttled" | "busy" | "error"; cookie: string; jar: string; location: string };
 
 export async function signInOverHttp(
   appUrl: string,
@@ -43,9 +44,16 @@ export async function signInOverHttp(
   const cookie = cookiesOf(res)
     .filter((c) => c.includes("session-token"))
     .join("; ");
-  if (res.status === 302 && cookie && !location.includes("error=")) return { outcome: "ok", cookie, location };
+  if (res.status === 302 && cookie && !location.includes("error=")) return { outcome: "ok", cookie, jar: [...cookiesOf(csrf), cookie].join("; "), location };
   const code = new URL(location || "/", appUrl).searchParams.get("code");
-  if (code === "credentials") return { outcome: "invalid", cookie: "", location };
-  if (code === "throttled" || code === "busy") return { outcome: code, cookie: "", location };
-  return { outcome: "error", cookie: "", location: location || `${res.status} ${res.body.slice(0, 200)}` };
+  if (code === "credentials") return { outcome: "invalid", cookie: "", jar: "", location };
+  if (code === "throttled" || code === "busy") return { outcome: code, cookie: "", jar: "", location };
+  return { outcome: "error", cookie: "", jar: "", location: location || `${res.status} ${res.body.slice(0, 200)}` };
+}
+
+/** Signs in or throws, and returns the cookie header a browser would then send: for tests that read pages over plain HTTP. */
+export async function signedInCookies(appUrl: string, email: string, password: string): Promise<string> {
+  const signedIn = await signInOverHttp(appUrl, { email, password });
+  if (signedIn.outcome !== "ok") throw new Error(`sign-in as ${email} failed: ${signedIn.outcome} ${signedIn.location}`);
+  return signedIn.jar;
 }

@@ -6,7 +6,7 @@ import pg from "pg";
 import { hashPassword } from "../../lib/auth/password";
 import { insertAccount, newSimAccount } from "../helpers/accounts";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
-import { signInOverHttp } from "../helpers/http-session";
+import { signedInCookies } from "../helpers/sign-in";
 import { startMockWeChatApi, type MockWeChatApi } from "../helpers/mock-wechat-api";
 import { createTestDatabase } from "../helpers/test-database";
 
@@ -103,8 +103,8 @@ before(async () => {
   apiKeyId = (
     await sql.query(`INSERT INTO api_key (id, name, key_hash, prefix) VALUES (gen_random_uuid(), 'billing', md5(random()::text), 'mpd_abcd') RETURNING id`)
   ).rows[0].id;
-  adminCookie = await signInOverHttp(app.url, ADMIN.email, ADMIN.password);
-  viewerCookie = await signInOverHttp(app.url, VIEWER.email, VIEWER.password);
+  adminCookie = await signedInCookies(app.url, ADMIN.email, ADMIN.password);
+  viewerCookie = await signedInCookies(app.url, VIEWER.email, VIEWER.password);
 });
 
 after(async () => {
@@ -200,7 +200,7 @@ describe("route handlers that need a session", () => {
         [accountId],
       )
     ).rows[0].id;
-    endedCookie = await signInOverHttp(app.url, ENDED.email, ENDED.password);
+    endedCookie = await signedInCookies(app.url, ENDED.email, ENDED.password);
     // The session ends on the server (as sign-out or a password change does); the cookie stays valid-looking.
     await sql.query(`UPDATE "user" SET session_version = session_version + 1 WHERE email = $1`, [ENDED.email]);
   });

@@ -7,7 +7,7 @@ import { createPool } from "../../lib/db";
 import { getDailyCounts } from "../../lib/messages/message-stats";
 import { insertAccount, newSimAccount } from "../helpers/accounts";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
-import { signInOverHttp } from "../helpers/http-session";
+import { signedInCookies } from "../helpers/sign-in";
 import { openId } from "../helpers/message-catalog";
 import { createTestDatabase } from "../helpers/test-database";
 import { bigMsgId, messageXml, postSigned, signMessage } from "../helpers/wechat-simulator";
@@ -39,8 +39,8 @@ before(async () => {
     VIEWER.email,
     await hashPassword(VIEWER.password),
   ]);
-  adminCookie = await signInOverHttp(app.url, ADMIN.email, ADMIN.password);
-  viewerCookie = await signInOverHttp(app.url, VIEWER.email, VIEWER.password);
+  adminCookie = await signedInCookies(app.url, ADMIN.email, ADMIN.password);
+  viewerCookie = await signedInCookies(app.url, VIEWER.email, VIEWER.password);
 });
 
 after(async () => {
