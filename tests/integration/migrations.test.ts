@@ -61,6 +61,21 @@ test("the generated Prisma client reads and writes every model of the migrated s
     assert.equal(message.msgId, "6054768590064713728");
     await prisma.callbackEvent.create({ data: { accountId: account.id, method: "GET", outcome: "verified", status: 200 } });
     await prisma.user.create({ data: { email: "a@b.c", passwordHash: "x", role: "admin" } });
+    const viewer = await prisma.user.create({
+      data: { email: "v@b.c", passwordHash: "x", memberships: { create: { accountId: account.id, role: "viewer" } } },
+    });
+    const key = await prisma.apiKey.create({ data: { name: "k", keyHash: "h", prefix: "mpd_", accounts: { create: { accountId: account.id } } } });
+    await prisma.account.update({ where: { id: account.id }, data: { displayName: "客服号" } });
+    const scoped = await prisma.account.findUniqueOrThrow({ where: { id: account.id }, include: { members: true, apiKeys: true } });
+    assert.equal(scoped.displayName, "客服号");
+    assert.deepEqual(
+      scoped.members.map((m) => [m.userId, m.role]),
+      [[viewer.id, "viewer"]],
+    );
+    assert.deepEqual(
+      scoped.apiKeys.map((k) => k.apiKeyId),
+      [key.id],
+    );
     const loaded = await prisma.account.findUniqueOrThrow({ where: { id: account.id }, include: { messages: true, callbackEvents: true } });
     assert.equal(loaded.messages.length, 1);
     assert.equal(loaded.callbackEvents.length, 1);
