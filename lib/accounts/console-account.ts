@@ -14,6 +14,8 @@ export const ACCOUNT_COOKIE = "mpdesk_account";
 export type ConsoleAccount = {
   id: string;
   appId: string;
+  /** The name people gave it (客服号), or null: show the AppID alone. */
+  displayName: string | null;
   tokenMask: string;
   messageMode: TMessageMode;
   accountType: TAccountType;
@@ -43,11 +45,13 @@ function maskColumn(row: { id: string } & { [C in SecretColumn]: string | null }
   }
 }
 
-export async function listConsoleAccounts(): Promise<ConsoleAccount[]> {
-  const rows = await getPrisma().account.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-  return rows.map((r, i) => ({
+type AccountRow = Awaited<ReturnType<ReturnType<typeof getPrisma>["account"]["findMany"]>>[number];
+
+function toConsoleAccount(r: AccountRow, isDefault: boolean): ConsoleAccount {
+  return {
     id: r.id,
     appId: r.appId,
+    displayName: r.displayName,
     tokenMask: maskSecret(r.token),
     messageMode: r.messageMode,
     accountType: r.accountType,
@@ -55,8 +59,17 @@ export async function listConsoleAccounts(): Promise<ConsoleAccount[]> {
     appSecretMask: maskColumn(r, "appSecretEnc"),
     encodingAesKeyMask: maskColumn(r, "encodingAesKeyEnc"),
     hasPreviousEncodingAesKey: !!r.previousEncodingAesKeyEnc,
-    isDefault: i === 0,
-  }));
+    isDefault,
+  };
+}
+
+/**
+ * The accounts, oldest first (the first is the default one the callback serves at /api/wechat).
+ * `only` keeps the accounts with these ids: those a user may see (lib/auth/account-access.ts).
+ */
+export async function listConsoleAccounts(only?: ReadonlySet<string> | ReadonlyMap<string, unknown>): Promise<ConsoleAccount[]> {
+  const rows = await getPrisma().account.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  return rows.flatMap((r, i) => (only && !only.has(r.id) ? [] : [toConsoleAccount(r, i === 0)]));
 }
 
 /** The account chosen in the header (a cookie holding its AppID), else the default one. */

@@ -1,6 +1,8 @@
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
+import { listConsoleAccounts, type ConsoleAccount } from "../accounts/console-account";
 import { AppError, errorResponse } from "../app-error";
 import { getPrisma } from "../db";
+import { accountRoles, roleAllows, type AccountRole } from "./account-access";
 import { auth } from "./auth";
 
 // The one access check. Every page, server action and protected route handler calls it on the
@@ -48,4 +50,54 @@ export async function requireUserForRoute(opts: { role?: Role } = {}): Promise<S
   if (!user) return errorResponse(new AppError("UNAUTHORIZED"), headers);
   if (opts.role === "admin" && user.role !== "admin") return errorResponse(new AppError("FORBIDDEN"), headers);
   return user;
+}
+
+/** A page, action or route about one account, for a user allowed to see it. */
+export type AccountContext = {
+  user: SessionUser;
+  account: ConsoleAccount;
+  role: AccountRole;
+  /** Every account this user may see, oldest first: for the switcher. */
+  accounts: ConsoleAccount[];
+};
+
+type AccountLookup = { ok: true; context: AccountContext } | { ok: false; code: "NOT_FOUND" | "FORBIDDEN" };
+
+async function lookUpAccount(user: SessionUser, appId: string | null | undefined, needed: AccountRole): Promise<AccountLookup> {
+  const roles = await accountRoles(user);
+  const accounts = await listConsoleAccounts(roles);
+  const account = appId ? accounts.find((a) => a.appId === appId) : accounts[0];
+  // An account one may not see answers exactly like one that does not exist: its AppID is not confirmed.
+  if (!account) return { ok: false, code: "NOT_FOUND" };
+  const role = roles.get(account.id)!;
+  if (!roleAllows(role, needed)) return { ok: false, code: "FORBIDDEN" };
+  return { ok: true, context: { user, account, role, accounts } };
+}
+
+/**
+ * For pages under /a/<AppID>/: signed out → /login; an account the user may not see (or none by
+ * that AppID) → notFound(); seen but without `role` → AppError FORBIDDEN.
+ */
+export async function requireAccount(appId: string, opts: { role?: AccountRole } = {}): Promise<AccountContext> {
+  const user = await requireUser();
+  const found = await lookUpAccount(user, appId, opts.role ?? "viewer");
+  if (found.ok) return found.context;
+  if (found.code === "NOT_FOUND") notFound();
+  throw new AppError("FORBIDDEN", { message: "forbidden" });
+}
+
+/**
+ * For route handlers about one account (`?account=<AppID>`, else the user's first account):
+ * 401 signed out, 404 `{"error":"not_found"}` for an account the user may not see, 403 without `role`.
+ */
+export async function requireAccountForRoute(appId: string | null | undefined, opts: { role?: AccountRole } = {}): Promise<AccountContext | Response> {
+  const user = await requireUserForRoute();
+  if (user instanceof Response) return user;
+  const found = await lookUpAccount(user, appId, opts.role ?? "viewer");
+  return found.ok ? found.context : errorResponse(new AppError(found.code), { "cache-control": "no-store" });
+}
+
+/** The accounts a user may see, oldest first. */
+export async function listVisibleAccounts(user: SessionUser): Promise<ConsoleAccount[]> {
+  return listConsoleAccounts(await accountRoles(user));
 }

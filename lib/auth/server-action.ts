@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import type { Dictionary, Locale } from "../i18n";
 import { getI18n } from "../i18n/server";
+import { listConsoleAccounts, type ConsoleAccount } from "../accounts/console-account";
+import { accountRoles, roleAllows, type AccountRole } from "./account-access";
 import { requireUser, type Role, type SessionUser } from "./require-user";
 
 // The prologue every server action shares, written once: the session (signed out → /login, as
@@ -53,6 +55,22 @@ function fieldErrors(issues: readonly z.core.$ZodIssue[], messages: Partial<Reco
   return errors;
 }
 
+/** Parses the form for an actor already allowed, and runs the handler on the parsed data. */
+async function runForm<Schema extends z.ZodType, State extends BaseState | null, Extra extends object>(
+  actor: Omit<Actor, "allowed"> & Extra,
+  spec: FormSpec<Schema, ErrorField<State>>,
+  handler: (ctx: ActionContext<z.output<Schema>> & Extra) => Promise<State>,
+  formData: FormData,
+): Promise<State> {
+  const parsed = spec.schema.safeParse(formData instanceof FormData ? Object.fromEntries(formData) : undefined);
+  if (!parsed.success) {
+    const fields = new Set(parsed.error.issues.map((i) => String(i.path[0] ?? "")));
+    const errors = spec.fields ? fieldErrors(parsed.error.issues, spec.fields(actor.t)) : {};
+    return { ok: false, message: spec.invalid(actor.t, fields), ...(Object.keys(errors).length ? { errors } : {}) } as State;
+  }
+  return handler({ ...actor, data: parsed.data });
+}
+
 function formAction<Schema extends z.ZodType, State extends BaseState | null>(
   role: Role | "any",
   spec: FormSpec<Schema, ErrorField<State>>,
@@ -62,13 +80,7 @@ function formAction<Schema extends z.ZodType, State extends BaseState | null>(
     const { allowed, ...actor } = await resolveActor(role);
     // Every state type keeps its extra fields optional, so the bare refusal is one of them.
     if (!allowed) return { ok: false, message: actor.t.common.forbidden } as State;
-    const parsed = spec.schema.safeParse(formData instanceof FormData ? Object.fromEntries(formData) : undefined);
-    if (!parsed.success) {
-      const fields = new Set(parsed.error.issues.map((i) => String(i.path[0] ?? "")));
-      const errors = spec.fields ? fieldErrors(parsed.error.issues, spec.fields(actor.t)) : {};
-      return { ok: false, message: spec.invalid(actor.t, fields), ...(Object.keys(errors).length ? { errors } : {}) } as State;
-    }
-    return handler({ ...actor, data: parsed.data });
+    return runForm<Schema, State, {}>(actor, spec, handler, formData);
   };
 }
 
@@ -102,5 +114,45 @@ export function adminCall<Schema extends z.ZodTuple, Result>(
     const parsed = schema.safeParse(args);
     if (!parsed.success) return null;
     return handler({ ...actor, data: parsed.data });
+  };
+}
+
+export type AccountActionContext<Data> = ActionContext<Data> & { account: ConsoleAccount; role: AccountRole };
+
+// The account an action is about travels in the form (a hidden `account` field holding the AppID
+// of the page) or as the call's first argument, and is checked here like the page checked it: an
+// account the user may not see and a role that is not enough get the same "forbidden" answer.
+async function resolveAccountActor(appId: unknown, needed: AccountRole) {
+  const { t, locale, tz } = await getI18n();
+  const user = await requireUser();
+  const roles = await accountRoles(user);
+  const account = typeof appId === "string" && appId ? (await listConsoleAccounts(roles)).find((a) => a.appId === appId) : undefined;
+  const role = account ? (roles.get(account.id) ?? null) : null;
+  return { user, t, locale, tz, account, role, allowed: !!account && roleAllows(role, needed) };
+}
+
+/** A form action on the account named by the form's `account` field, for that account's admins. */
+export function accountAdminAction<Schema extends z.ZodType, State extends BaseState | null>(
+  spec: FormSpec<Schema, ErrorField<State>>,
+  handler: (ctx: AccountActionContext<z.output<Schema>>) => Promise<State>,
+): (prev: State, formData: FormData) => Promise<State> {
+  return async (_prev, formData) => {
+    const { allowed, account, role, ...actor } = await resolveAccountActor(formData instanceof FormData ? formData.get("account") : undefined, "admin");
+    if (!allowed) return { ok: false, message: actor.t.common.forbidden } as State;
+    return runForm<Schema, State, { account: ConsoleAccount; role: AccountRole }>({ ...actor, account: account!, role: role! }, spec, handler, formData);
+  };
+}
+
+/** adminCall() on one account: the first argument is the account's AppID, checked as above. */
+export function accountAdminCall<Schema extends z.ZodTuple, Result>(
+  schema: Schema,
+  handler: (ctx: AccountActionContext<z.output<Schema>>) => Promise<Result>,
+): (appId: string, ...args: Extract<z.input<Schema>, unknown[]>) => Promise<Result | null> {
+  return async (appId, ...args) => {
+    const { allowed, account, role, ...actor } = await resolveAccountActor(appId, "admin");
+    if (!allowed) return null;
+    const parsed = schema.safeParse(args);
+    if (!parsed.success) return null;
+    return handler({ ...actor, account: account!, role: role!, data: parsed.data });
   };
 }
