@@ -58,3 +58,27 @@ export async function grantAccountRole(
   else await prisma.accountMember.upsert({ where: key, create: { userId: user.id, accountId: account.id, role: input.role }, update: { role: input.role } });
   return { ok: true, email: user.email, account, role: input.role };
 }
+
+/**
+ * A member's role on each of the given accounts at once (the Users page's row). Accounts removed
+ * meanwhile are skipped; an administrator is refused, as in grantAccountRole.
+ */
+export async function setMemberAccess(
+  prisma: Prisma,
+  userId: string,
+  roles: ReadonlyMap<string, AccountGrant>,
+): Promise<{ ok: true; email: string } | { ok: false; reason: "notFound" | "administrator" }> {
+  return prisma.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true, role: true } });
+    if (!user) return { ok: false, reason: "notFound" } as const;
+    if (user.role === "admin") return { ok: false, reason: "administrator" } as const;
+    const existing = new Set((await tx.account.findMany({ where: { id: { in: [...roles.keys()] } }, select: { id: true } })).map((a) => a.id));
+    const none = [...roles].filter(([id, role]) => existing.has(id) && role === "none").map(([id]) => id);
+    if (none.length) await tx.accountMember.deleteMany({ where: { userId, accountId: { in: none } } });
+    for (const [accountId, role] of roles) {
+      if (!existing.has(accountId) || role === "none") continue;
+      await tx.accountMember.upsert({ where: { userId_accountId: { userId, accountId } }, create: { userId, accountId, role }, update: { role } });
+    }
+    return { ok: true, email: user.email } as const;
+  });
+}
