@@ -70,6 +70,7 @@ before(async () => {
   await sql.connect();
   idB = await insertAccount(db.url, TEST_ENCRYPTION_KEY, { ...simB, appSecret: secretB });
   idA = await insertAccount(db.url, TEST_ENCRYPTION_KEY, { ...simA, appSecret: secretA });
+  await sql.query(`UPDATE account SET display_name = '客服号' WHERE id = $1`, [idA]);
   msgA = await insertMessage(idA, contentA);
   msgB = await insertMessage(idB, contentB);
   app = await startApp({ databaseUrl: db.url, env: { WECHAT_API_BASE: mock.url } });
@@ -272,5 +273,37 @@ describe("mpdesk api-key create --account", () => {
     assert.ok(row("only-a").includes(simA.appId) && !row("only-a").includes(simB.appId), row("only-a"));
     assert.match(row("every"), /\sall\s/);
     assert.equal((await sql.query(`SELECT 1 FROM api_key WHERE name = 'stray'`)).rowCount, 0);
+  });
+});
+
+describe("the Users and API keys pages", () => {
+  test("Users: per member a role per account, accounts named beside their AppIDs; administrators have every account; not for a member", async () => {
+    const page = await get("/users", adminCookie);
+    assert.equal(page.status, 200);
+    assert.ok(page.body.includes(VIEWER_A.email));
+    assert.ok(page.body.includes(`name="account:${idA}"`) && page.body.includes(`name="account:${idB}"`), "a role per account");
+    assert.ok(page.body.includes("客服号"), "the display name beside the AppID");
+    assert.ok(page.body.includes("Every account (admin)"), "an administrator's access");
+    const refused = await get("/users", viewerCookie);
+    assert.ok(refused.body.includes("Not allowed"));
+    assert.ok(!refused.body.includes(`name="account:${idA}"`));
+  });
+
+  test("API keys: each key with the accounts it covers, All when unscoped; not for a member", async () => {
+    await runMpdesk(["api-key", "create", "--name", "page-scoped", "--account", simA.appId], { databaseUrl: db.url });
+    const page = await get("/api-keys", adminCookie);
+    assert.equal(page.status, 200);
+    const cells = [...page.body.matchAll(/data-testid="key-accounts"[^>]*>(.*?)<\/td>/g)].map((m) => m[1]!);
+    assert.ok(
+      cells.some((c) => c.includes(simA.appId) && c.includes("客服号") && !c.includes(simB.appId)),
+      `scoped: ${cells.join(" | ")}`,
+    );
+    assert.ok(
+      cells.some((c) => c.includes(">All<")),
+      `unscoped: ${cells.join(" | ")}`,
+    );
+    const refused = await get("/api-keys", viewerCookie);
+    assert.ok(refused.body.includes("Not allowed"));
+    assert.ok(!refused.body.includes("page-scoped"));
   });
 });
