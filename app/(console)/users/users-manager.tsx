@@ -33,12 +33,12 @@ function AccountAccess({ user, accounts, t, action }: { user: UserView; accounts
         const name = a.displayName ? `${a.displayName} ${a.appId}` : a.appId;
         return (
           <div key={a.id} className="flex items-center justify-between gap-3">
-            <span aria-hidden className="min-w-0 truncate text-xs text-slate-700">
-              {a.displayName ? <span className="font-medium">{a.displayName} </span> : null}
-              <span className="font-mono text-slate-500">{a.appId}</span>
+            <span aria-hidden className="min-w-0 text-xs leading-tight text-slate-700">
+              {a.displayName ? <span className="block font-medium">{a.displayName}</span> : null}
+              <span className="block font-mono break-all text-slate-500">{a.appId}</span>
             </span>
             <Field id={id} label={`${name} ${user.email}`} labelHidden>
-              <Select id={id} name={`account:${a.id}`} defaultValue={user.access[a.id] ?? "none"} className="h-7 w-auto text-xs">
+              <Select id={id} name={`account:${a.id}`} defaultValue={user.access[a.id] ?? "none"} className="h-7 w-28 shrink-0 text-xs">
                 <option value="admin">{t.u.accountRoles.admin}</option>
                 <option value="viewer">{t.u.accountRoles.viewer}</option>
                 <option value="none">{t.u.accountRoles.none}</option>
@@ -63,28 +63,30 @@ export function UsersManager({ t, users, accounts, currentUserId }: { t: T; user
     <div className="space-y-6">
       <Result state={rowState} t={t} />
       <Result state={accessState} t={t} />
-      <Table wrapperClassName="rounded-xl border border-slate-200 bg-white shadow-sm" className="min-w-[48rem]">
+      <Table wrapperClassName="rounded-xl border border-slate-200 bg-white shadow-sm" className="min-w-[60rem]">
         <TableHeader className="border-b border-slate-200 bg-slate-50/70">
           <TableRow>
             <TableHead>{t.u.email}</TableHead>
             <TableHead>{t.u.role}</TableHead>
             <TableHead>{t.u.access}</TableHead>
-            <TableHead>{t.u.created}</TableHead>
             <TableHead className="text-right">{t.u.actions}</TableHead>
           </TableRow>
         </TableHeader>
         <TableBody>
           {users.map((user) => (
             <TableRow key={user.id}>
-              <TableCell className="font-medium text-slate-800">
+              <TableCell className="align-top font-medium text-slate-800">
                 {user.email} {user.id === currentUserId ? <span className="text-xs font-normal text-slate-400">({t.u.you})</span> : null}
+                <div className="mt-0.5 text-xs font-normal text-slate-500 tabular-nums">
+                  {t.u.created} {user.created}
+                </div>
               </TableCell>
-              <TableCell>
-                <form action={rowAction} className="flex items-center gap-2">
+              <TableCell className="align-top">
+                <form action={rowAction} className="flex flex-wrap items-center gap-2">
                   <input type="hidden" name="userId" value={user.id} />
                   <input type="hidden" name="intent" value="role" />
                   <Field id={`role-${user.id}`} label={`${t.u.role} ${user.email}`} labelHidden>
-                    <Select id={`role-${user.id}`} name="role" defaultValue={user.role} className="h-8 w-auto text-xs">
+                    <Select id={`role-${user.id}`} name="role" defaultValue={user.role} className="h-8 w-48 text-xs">
                       <option value="admin">{t.u.kinds.admin}</option>
                       <option value="viewer">{t.u.kinds.viewer}</option>
                     </Select>
@@ -94,11 +96,10 @@ export function UsersManager({ t, users, accounts, currentUserId }: { t: T; user
                   </Button>
                 </form>
               </TableCell>
-              <TableCell className="align-top">
+              <TableCell className="min-w-[20rem] align-top">
                 <AccountAccess user={user} accounts={accounts} t={t} action={accessAction} />
               </TableCell>
-              <TableCell className="text-slate-500 tabular-nums">{user.created}</TableCell>
-              <TableCell>
+              <TableCell className="align-top">
                 <div className="flex justify-end gap-2">
                   <form action={rowAction}>
                     <input type="hidden" name="userId" value={user.id} />
