@@ -42,16 +42,19 @@ export async function grantAccountRole(
   prisma: Prisma,
   input: { userId?: string; email?: string; accountId?: string; appId?: string; role: AccountGrant },
 ): Promise<GrantResult> {
-  const user = await prisma.user.findFirst({
-    where: input.userId ? { id: input.userId } : { email: input.email ?? "" },
-    select: { id: true, email: true, role: true },
-  });
-  if (!user || (!input.userId && !input.email)) return { ok: false, reason: "notFound" };
-  const account = await prisma.account.findFirst({
-    where: input.accountId ? { id: input.accountId } : { appId: input.appId ?? "" },
-    select: { id: true, appId: true, displayName: true },
-  });
-  if (!account || (!input.accountId && !input.appId)) return { ok: false, reason: "unknownAccount" };
+  const user = input.userId
+    ? await prisma.user.findUnique({ where: { id: input.userId }, select: { id: true, email: true, role: true } })
+    : input.email
+      ? await prisma.user.findUnique({ where: { email: input.email }, select: { id: true, email: true, role: true } })
+      : null;
+  if (!user) return { ok: false, reason: "notFound" };
+  const select = { id: true, appId: true, displayName: true } as const;
+  const account = input.accountId
+    ? await prisma.account.findUnique({ where: { id: input.accountId }, select })
+    : input.appId
+      ? await prisma.account.findUnique({ where: { appId: input.appId }, select })
+      : null;
+  if (!account) return { ok: false, reason: "unknownAccount" };
   if (user.role === "admin") return { ok: false, reason: "administrator" };
   const key = { userId_accountId: { userId: user.id, accountId: account.id } };
   if (input.role === "none") await prisma.accountMember.deleteMany({ where: { userId: user.id, accountId: account.id } });
