@@ -175,7 +175,7 @@ describe("removing an account", () => {
     for (const id of [ids.plain, ids.doomed]) await sql.query(`INSERT INTO account_member (user_id, account_id, role) VALUES ($1, $2, 'viewer')`, [user, id]);
     const [only, shared] = [randomUUID(), randomUUID()];
     for (const k of [only, shared]) {
-      await sql.query(`INSERT INTO api_key (id, name, key_hash, prefix) VALUES ($1, $1, $1, 'mpd_')`, [k]);
+      await sql.query(`INSERT INTO api_key (id, name, key_hash, prefix) VALUES ($1, $2, $3, 'mpd_')`, [k, `key ${k}`, `hash ${k}`]);
     }
     await sql.query(`INSERT INTO api_key_account (api_key_id, account_id) VALUES ($1, $3), ($2, $3), ($2, $4)`, [only, shared, ids.doomed, ids.plain]);
     const kept = { plain: await messageCount(ids.plain), safe: await messageCount(ids.safe) };
