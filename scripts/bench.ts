@@ -138,7 +138,7 @@ async function main() {
       console.log(`${ACCOUNTS} accounts configured; the callback now sends to ${target.appId} at /api/wechat/<AppID>…`);
       await run("warm-up", callback, 2);
       for (let round = 0; round < ROUNDS; round++) {
-        manyFloors.push(await run("floor    GET  /api/health/live", floor, DURATION));
+        manyFloors.push(await run(`floor    GET  /api/health/live, ${ACCOUNTS} accounts`, floor, DURATION));
         many.push(await run(`callback POST /api/wechat/<AppID> (${mode}), ${ACCOUNTS} accounts`, callback, DURATION));
       }
     }

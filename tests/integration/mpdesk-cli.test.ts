@@ -214,6 +214,14 @@ describe("account", () => {
     const tokenFor = async (appId: string) => (await fetch(`${app.url}/api/token?account=${appId}`, { headers: { authorization: `Bearer ${key}` } })).status;
     assert.equal(await tokenFor(second.appId), 200);
     assert.equal(await tokenFor(account.appId), 200);
+    // Each with its own AppSecret, token row and token.
+    assert.equal(mock.tokenCalls(second.appId), 1);
+    const rows = (await sql.query(`SELECT a.app_id, t.token_enc FROM access_token t JOIN account a ON a.id = t.account_id ORDER BY a.created_at`)).rows;
+    assert.deepEqual(
+      rows.map((r) => r.app_id),
+      [account.appId, second.appId],
+    );
+    assert.notEqual(rows[0].token_enc, rows[1].token_enc);
 
     const refused = await mpdesk(["account", "remove", "--appid", second.appId], { input: "y\n" });
     assert.equal(refused.code, 1);
