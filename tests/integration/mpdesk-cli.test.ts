@@ -47,6 +47,30 @@ function mpdesk(args: string[], opts: { env?: Record<string, string | undefined>
   });
 }
 
+/** The CLI in a terminal of its own (a pseudo-terminal by script(1)), answering `answer` once `prompt` shows. */
+function mpdeskInTerminal(args: string[], prompt: RegExp, answer: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: db.url,
+      MPDESK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      AUTH_SECRET: randomBytes(32).toString("base64"),
+    };
+    const command = [process.execPath, "--import", "tsx", "scripts/mpdesk.ts", ...args].join(" ");
+    const child = spawn("script", ["-qefc", command, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let answered = false;
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      if (!answered && prompt.test(stdout)) {
+        answered = true;
+        child.stdin.write(`${answer}\r`);
+      }
+    });
+    child.on("exit", (code) => resolve({ code, stdout, stderr: "" }));
+  });
+}
+
 const lastLine = (s: string) => s.trimEnd().split("\n").at(-1)!;
 const getToken = (key: string, base = app.url) => fetch(`${base}/api/token`, { headers: { authorization: `Bearer ${key}` } });
 
@@ -232,6 +256,11 @@ describe("account", () => {
     assert.equal((await mpdesk(["account", "remove"])).code, 2, "--appid is required");
     assert.equal((await mpdesk(["account", "remove", "--appid", "wx0000000000000000", "--yes"])).code, 1);
 
+    const declined = await mpdeskInTerminal(["account", "remove", "--appid", second.appId], /to confirm/, "y");
+    assert.equal(declined.code, 1, declined.stdout);
+    assert.match(declined.stdout, /Not removed/);
+    assert.equal((await sql.query(`SELECT count(*)::int AS n FROM account WHERE app_id = $1`, [second.appId])).rows[0].n, 1, "only the AppID confirms");
+
     const removed = await mpdesk(["account", "remove", "--appid", second.appId, "--yes"]);
     assert.equal(removed.code, 0, removed.stderr);
     assert.match(removed.stdout, new RegExp(`Removed ${second.appId}`));
@@ -241,6 +270,16 @@ describe("account", () => {
     assert.equal(await tokenFor(account.appId), 200);
     assert.equal((await verify(account.appId, "tok3n")).status, 200);
     assert.doesNotMatch((await mpdesk(["account", "list"])).stdout, new RegExp(second.appId));
+  });
+
+  test("remove in a terminal removes once the AppID is typed", async () => {
+    const third = `wx${randomBytes(8).toString("hex")}`;
+    const created = await mpdesk(["account", "create", "--appid", third, "--secret", randomBytes(16).toString("hex"), "--token", "th1rd"]);
+    assert.equal(lastLine(created.stdout), `/api/wechat/${third}`, created.stderr);
+    const removed = await mpdeskInTerminal(["account", "remove", "--appid", third], /to confirm/, third);
+    assert.equal(removed.code, 0, removed.stdout);
+    assert.match(removed.stdout, new RegExp(`Removed ${third}`));
+    assert.equal((await sql.query(`SELECT count(*)::int AS n FROM account WHERE app_id = $1`, [third])).rows[0].n, 0);
   });
 });
 
