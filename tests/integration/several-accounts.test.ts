@@ -4,8 +4,10 @@ import { after, before, describe, test } from "node:test";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { createAccount } from "../../lib/accounts/create-account";
+import { saveAccountSettings } from "../../lib/accounts/save-account-settings";
 import { removeAccount } from "../../lib/accounts/remove-account";
 import { PrismaClient } from "../../lib/generated/prisma/client";
+import { generateEncodingAesKey } from "../../lib/wechat/crypto";
 import { newSimAccount } from "../helpers/accounts";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
 import { eventually } from "../helpers/eventually";
@@ -156,6 +158,36 @@ describe("a signature made with another account's Token", () => {
       ].sort((a, b) => `${a.account_id}${a.method}`.localeCompare(`${b.account_id}${b.method}`));
       assert.deepEqual(rows, expected);
     });
+  });
+});
+
+describe("each account's own credentials", () => {
+  test("rotating one account's EncodingAESKey: it accepts the new and the previous key; the other account is untouched", async () => {
+    const fresh = generateEncodingAesKey();
+    const saved = await saveAccountSettings(
+      prisma,
+      { accountId: ids.safe, appId: safe.appId, token: safe.token, encodingAesKey: fresh, messageMode: "safe", accountType: "service", certified: true },
+      key,
+    );
+    assert.ok(saved.ok && saved.rotated);
+    const rotated = { ...safe, encodingAesKey: fresh };
+    // Until the change reaches the app, the new key is unknown: wait for it to be accepted.
+    await eventually(async () => (await postSigned(app.url, byPath(signMessage(rotated, messageXml(text("new key"))), safe.appId))).status === 200, {
+      timeoutMs: 2_000,
+      what: "the new key reaching the app",
+    });
+    for (const a of [rotated, safe]) {
+      const fields = text("either key");
+      assert.equal((await postSigned(app.url, byPath(signMessage(a, messageXml(fields)), safe.appId))).status, 200);
+      assert.deepEqual(await messagesFrom(fields.FromUserName), [{ app_id: safe.appId, encrypted: true }]);
+    }
+    // The plaintext account neither gained a key nor changed mode: an encrypted body is refused there.
+    const fields = text("not the plain account's key");
+    const forged = signMessage({ ...plain, mode: "safe", encodingAesKey: fresh }, messageXml(fields));
+    assert.equal((await postSigned(app.url, byPath(forged, plain.appId))).status, 400);
+    assert.deepEqual(await messagesFrom(fields.FromUserName), []);
+    const { rows } = await sql.query(`SELECT message_mode, encoding_aes_key_enc IS NULL AS no_key FROM account WHERE id = $1`, [ids.plain]);
+    assert.deepEqual(rows, [{ message_mode: "plain", no_key: true }]);
   });
 });
 
