@@ -4,9 +4,12 @@
 // Machine-readable where automation needs it: `api-key create` prints the key as its last line.
 import { createInterface } from "node:readline";
 import { AppError, isAppError } from "../lib/app-error";
+import { ACCOUNT_COMMANDS, ACCOUNT_USAGE, runAccountCommand } from "./lib/cli-accounts";
+import { iso, printTable } from "./lib/cli-format";
 
 const USAGE = `Usage: npm run mpdesk -- <command>
 
+${ACCOUNT_USAGE}
   api-key create --name <name>     create a key for a service calling GET /api/token (printed once, last line)
   api-key list                     list keys: name, prefix, created, last used, revoked
   api-key revoke --name <name>     revoke the active key with this name (or --id <id>)
@@ -18,7 +21,7 @@ const USAGE = `Usage: npm run mpdesk -- <command>
 
 type Args = { command: string; flags: Map<string, string | true> };
 
-const COMMANDS = ["api-key create", "api-key list", "api-key revoke", "token show", "token refresh", "user create"];
+const COMMANDS = [...ACCOUNT_COMMANDS, "api-key create", "api-key list", "api-key revoke", "token show", "token refresh", "user create"];
 
 // A usage mistake: the usage is printed and the exit code is 2.
 const usageError = (message: string) => new AppError("INVALID_INPUT", { reason: "usage", message });
@@ -97,6 +100,7 @@ async function main(): Promise<number> {
 }
 
 async function run(args: Args): Promise<number> {
+  if (ACCOUNT_COMMANDS.includes(args.command)) return runAccountCommand(args.command, { get: (name) => flag(args, name), has: (name) => args.flags.has(name) });
   const tokens = await import("../lib/tokens");
   switch (args.command) {
     case "api-key create": {
@@ -246,27 +250,12 @@ function fail(message: string): 1 {
   return 1;
 }
 
-function iso(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
 function relative(d: Date): string {
   const s = Math.round((d.getTime() - Date.now()) / 1000);
   const abs = Math.abs(s);
   const text =
     abs >= 3600 ? `${Math.floor(abs / 3600)} h ${Math.floor((abs % 3600) / 60)} min` : abs >= 60 ? `${Math.floor(abs / 60)} min ${abs % 60} s` : `${abs} s`;
   return s >= 0 ? `in ${text}` : `${text} ago`;
-}
-
-function printTable(header: string[], rows: string[][]) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [header, ...rows])
-    console.log(
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join("  ")
-        .trimEnd(),
-    );
 }
 
 main().then(
