@@ -2,9 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getConsoleAccount } from "@/lib/accounts/console-account";
 import { isAppError } from "@/lib/app-error";
-import { adminAction, type FormState } from "@/lib/auth/server-action";
+import { accountAdminAction, adminAction, type FormState } from "@/lib/auth/server-action";
 import { fmt, formatDateTime } from "@/lib/i18n";
 import { log } from "@/lib/log";
 import { createApiKey, refreshTokenNow, revokeApiKey, type TokenError } from "@/lib/tokens";
@@ -13,12 +12,10 @@ export type RefreshState = FormState<never, { error: TokenError }>;
 
 const text = z.preprocess((v) => v ?? "", z.string());
 
-/** "Test connection" (setup step 4) and "Refresh now" (API access page): ask WeChat for a token now. */
-export const refreshTokenAction = adminAction(
+/** "Test connection" (setup step 4) and "Refresh now" (API access page): ask WeChat for the form's account's token now. */
+export const refreshTokenAction = accountAdminAction(
   { schema: z.object({ intent: z.unknown() }), invalid: (t) => t.common.error },
-  async ({ user, data, t, locale, tz }): Promise<RefreshState> => {
-    const { account } = await getConsoleAccount();
-    if (!account) return { ok: false, message: t.token.noAccount };
+  async ({ user, account, data, t, locale, tz }): Promise<RefreshState> => {
     const result = await refreshTokenNow(account.id);
     log.info("token.manual_refresh", { account: account.id, by: user.id, ok: result.ok, errcode: result.ok ? undefined : result.error.errcode });
     revalidatePath("/", "layout");

@@ -5,8 +5,8 @@ import { buttonClass } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { getConsoleAccount } from "@/lib/accounts/console-account";
-import { requireUser } from "@/lib/auth/require-user";
+import { accountApiPath, accountPath } from "@/lib/accounts/account-path";
+import { requireAccount } from "@/lib/auth/require-user";
 import { getPool } from "@/lib/db";
 import { fmt, formatDateTime, formatNumber } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
@@ -65,20 +65,20 @@ const NORMALISED_KEYS = new Set([
   "Encrypt",
 ]);
 
-export default async function MessagePage({ params }: { params: Promise<{ id: string }> }) {
-  await requireUser();
+export default async function MessagePage({ params }: { params: Promise<{ appid: string; id: string }> }) {
+  const { appid, id } = await params;
+  const { account } = await requireAccount(appid);
   const { t, locale, tz } = await getI18n();
   const d = t.message;
-  const { id } = await params;
-  const { account } = await getConsoleAccount();
-  const message = account ? await getMessage(getPool(), account.id, id) : null;
+  const at = (sub: `/${string}`, search?: string) => accountPath(account.appId, sub, search);
+  const message = await getMessage(getPool(), account.id, id);
   if (!message) {
     return (
       <div className="rounded-xl border border-slate-200 bg-white">
         <EmptyState
           title={d.notFound}
           action={
-            <Link href="/messages" className={buttonClass("secondary")}>
+            <Link href={at("/messages")} className={buttonClass("secondary")}>
               {d.back}
             </Link>
           }
@@ -92,19 +92,19 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
   // A large document is shown as stored (and offered as a file) rather than re-indented.
   const indented = fitsPrettyXml(message.rawXml);
   const rawSize = `${formatNumber(Math.ceil(Buffer.byteLength(message.rawXml, "utf8") / 1024), locale)} KB`;
-  const rawHref = `/api/messages/${message.id}/raw`;
+  const rawHref = accountApiPath(`/api/messages/${message.id}/raw`, account.appId);
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="min-w-0">
-          <Link href="/messages" className="text-sm text-slate-500 hover:text-emerald-700">
+          <Link href={at("/messages")} className="text-sm text-slate-500 hover:text-emerald-700">
             ← {d.back}
           </Link>
           <h1 className="mt-1 flex flex-wrap items-center gap-2 text-2xl font-semibold tracking-tight">
             {d.title} <span className="font-mono text-base font-normal text-slate-400">#{message.id}</span>
           </h1>
         </div>
-        <Link href={`/messages/followers/${encodeURIComponent(follower)}`} className={buttonClass("secondary", "sm")}>
+        <Link href={at(`/messages/followers/${encodeURIComponent(follower)}`)} className={buttonClass("secondary", "sm")}>
           {d.thread} →
         </Link>
       </div>

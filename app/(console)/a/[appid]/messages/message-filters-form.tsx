@@ -7,12 +7,12 @@ import { ownValue } from "@/lib/own-value";
 import { EVENT_TYPES, hasFilters, MESSAGE_TYPES, type TMessageFilters } from "@/lib/messages/message-filters";
 
 // A plain GET form: the filters land in the URL, so the view is linkable and works without JS.
-export function MessageFiltersForm({ filters, t }: { filters: TMessageFilters; t: Dictionary["messages"] }) {
+export function MessageFiltersForm({ filters, t, action }: { filters: TMessageFilters; t: Dictionary["messages"]; action: string }) {
   const f = t.filters;
   const types = filters.type && !(MESSAGE_TYPES as readonly string[]).includes(filters.type) ? [...MESSAGE_TYPES, filters.type] : MESSAGE_TYPES;
   const events = filters.event && !(EVENT_TYPES as readonly string[]).includes(filters.event) ? [...EVENT_TYPES, filters.event] : EVENT_TYPES;
   return (
-    <form method="get" action="/messages" role="search" aria-label={f.label} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+    <form method="get" action={action} role="search" aria-label={f.label} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6">
         <Field id="f-q" label={f.q} className="sm:col-span-2 lg:col-span-2">
           <Input id="f-q" name="q" type="search" defaultValue={filters.q} placeholder={f.qPlaceholder} />
@@ -55,7 +55,7 @@ export function MessageFiltersForm({ filters, t }: { filters: TMessageFilters; t
         </Field>
         <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-4 lg:justify-end">
           {hasFilters(filters) ? (
-            <Link href="/messages" className={buttonClass("ghost")}>
+            <Link href={action} className={buttonClass("ghost")}>
               {f.reset}
             </Link>
           ) : null}

@@ -12,21 +12,31 @@ import { SecretField } from "@/components/ui/secret-field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { ZAppId, ZAppSecret, ZEncodingAesKey, ZToken, type TAccountType, type TMessageMode } from "@/lib/accounts/account-fields";
 import { fmt, type Dictionary } from "@/lib/i18n";
-import { generateCredential, saveCredentials, type CredentialField } from "../actions";
+import type { CredentialField, CredentialsState } from "./actions";
 
-type T = { common: Dictionary["common"]; c: Dictionary["setup"]["credentials"]; readOnly: string; next: string };
+type T = { common: Dictionary["common"]; c: Dictionary["setup"]["credentials"]; readOnly: string; next: string; name: Dictionary["accounts"]["name"] };
 
 // The same zod schemas as the server action: the hint under a field and the server's verdict agree.
 const CHECKS: Partial<Record<CredentialField, z.ZodType>> = { appId: ZAppId, appSecret: ZAppSecret, token: ZToken, encodingAesKey: ZEncodingAesKey };
 
+/**
+ * Step 2, for an account (`account` set: `save` updates it) or for a new one (`account` null:
+ * `save` creates it, with the display name asked for here too).
+ */
 export function CredentialsForm({
   t,
   canEdit,
+  save,
+  generate: generateValue,
+  links,
   account,
   kind,
 }: {
   t: T;
   canEdit: boolean;
+  save: (prev: CredentialsState, form: FormData) => Promise<CredentialsState>;
+  generate: (kind: "token" | "encodingAesKey") => Promise<string | null>;
+  links: { back: string; next: string | null };
   /** `token` is null for viewers: they get `tokenMask` only. */
   account: {
     id: string;
@@ -39,7 +49,7 @@ export function CredentialsForm({
   } | null;
   kind: { accountType: TAccountType; certified: boolean };
 }) {
-  const [state, action] = useActionState(saveCredentials, null);
+  const [state, action] = useActionState(save, null);
   const [appId, setAppId] = useState(account?.appId ?? "");
   const [token, setToken] = useState(account?.token ?? "");
   const [appSecret, setAppSecret] = useState("");
@@ -96,7 +106,7 @@ export function CredentialsForm({
 
   const generate = (kind: "token" | "encodingAesKey") =>
     startGenerating(async () => {
-      const value = await generateCredential(kind);
+      const value = await generateValue(kind);
       if (!value) return;
       if (kind === "token") setToken(value);
       else {
@@ -130,13 +140,30 @@ export function CredentialsForm({
 
   return (
     <form action={action} className="space-y-6" noValidate>
-      {account ? <input type="hidden" name="accountId" value={account.id} /> : null}
+      {account ? <input type="hidden" name="account" value={account.appId} /> : null}
       <input type="hidden" name="accountType" value={kind.accountType} />
       <input type="hidden" name="certified" value={kind.certified ? "1" : "0"} />
       <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
         <h2 className="text-base font-semibold text-slate-900">{t.c.title}</h2>
         <p className="mt-1 text-sm leading-relaxed text-slate-500">{t.c.intro}</p>
         <fieldset disabled={!canEdit} className="mt-6 grid gap-6">
+          {!account ? (
+            <Field
+              id="displayName"
+              label={t.name.label}
+              hint={t.name.hint}
+              error={errorOf("displayName")}
+              aside={<span className="text-xs text-slate-400">{t.common.optional}</span>}
+            >
+              <Input
+                {...fieldIds("displayName", { hint: true, error: !!errorOf("displayName") })}
+                name="displayName"
+                maxLength={64}
+                autoComplete="off"
+                placeholder={t.name.placeholder}
+              />
+            </Field>
+          ) : null}
           <Field id="appId" label="AppID" hint={t.c.appIdHint} error={errorOf("appId")}>
             <Input
               {...fieldIds("appId", { hint: true, error: !!errorOf("appId") })}
@@ -284,11 +311,11 @@ export function CredentialsForm({
       ) : null}
       <div className="flex flex-wrap items-center gap-3">
         {canEdit ? <SubmitButton pendingLabel={t.common.saving}>{t.common.save}</SubmitButton> : null}
-        <Link href="/settings" className={buttonClass("ghost")}>
+        <Link href={links.back} className={buttonClass("ghost")}>
           ← {t.common.back}
         </Link>
-        {account ? (
-          <Link href="/settings/server" className={buttonClass(state?.ok ? "primary" : "secondary", "md", "ml-auto")}>
+        {links.next ? (
+          <Link href={links.next} className={buttonClass(state?.ok ? "primary" : "secondary", "md", "ml-auto")}>
             {t.next} →
           </Link>
         ) : null}

@@ -15,13 +15,16 @@ const TYPES: TAccountType[] = ["subscription", "service", "miniprogram", "wecom"
 
 export function AccountKindForm({
   t,
-  accountId,
+  appId,
+  nextPath,
   initialType,
   initialCertified,
   canEdit,
 }: {
   t: Pick<Dictionary, "common"> & { account: Dictionary["setup"]["account"]; capability: Dictionary["setup"]["capability"]; readOnly: string };
-  accountId: string | null;
+  /** The account's AppID; null while adding one, whose choice travels to step 2 in the URL. */
+  appId: string | null;
+  nextPath: string;
   initialType: TAccountType;
   initialCertified: boolean;
   canEdit: boolean;
@@ -30,11 +33,11 @@ export function AccountKindForm({
   const [certified, setCertified] = useState(initialCertified);
   const [state, action] = useActionState(saveKind, null);
   const a = t.account;
-  const nextHref = `/settings/credentials?type=${type}&certified=${certified ? "1" : "0"}`;
+  const nextHref = `${nextPath}?type=${type}&certified=${certified ? "1" : "0"}`;
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,26rem)]">
       <form action={action} className="space-y-6">
-        {accountId ? <input type="hidden" name="accountId" value={accountId} /> : null}
+        {appId ? <input type="hidden" name="account" value={appId} /> : null}
         <fieldset disabled={!canEdit} className="space-y-6">
           <div>
             <legend className="text-base font-semibold text-slate-900">{a.title}</legend>
@@ -96,11 +99,11 @@ export function AccountKindForm({
           </Callout>
         ) : null}
         <div className="flex flex-wrap items-center gap-3">
-          {accountId && canEdit ? <SubmitButton pendingLabel={t.common.saving}>{t.common.save}</SubmitButton> : null}
-          <Link href={nextHref} className={buttonClass(accountId && canEdit ? "secondary" : "primary")}>
+          {appId && canEdit ? <SubmitButton pendingLabel={t.common.saving}>{t.common.save}</SubmitButton> : null}
+          <Link href={nextHref} className={buttonClass(appId && canEdit ? "secondary" : "primary")}>
             {t.common.next} →
           </Link>
-          {!accountId ? <span className="text-xs text-slate-500">{a.continueHint}</span> : null}
+          {!appId ? <span className="text-xs text-slate-500">{a.continueHint}</span> : null}
         </div>
       </form>
       <aside aria-labelledby="matrix-title" className="lg:sticky lg:top-20 lg:self-start">

@@ -8,29 +8,31 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { SecretField } from "@/components/ui/secret-field";
 import { StatusDot } from "@/components/ui/badge";
-import { getConsoleAccount } from "@/lib/accounts/console-account";
-import { callbackUrlFor, checkCallbackUrl, publicBaseUrl } from "@/lib/accounts/server-url";
-import { requireUser } from "@/lib/auth/require-user";
+import { accountApiPath, accountPath } from "@/lib/accounts/account-path";
+import { callbackUrlFor, checkCallbackUrl, pathCallbackUrlFor, publicBaseUrl } from "@/lib/accounts/server-url";
+import { requireAccount } from "@/lib/auth/require-user";
 import { getCallbackStatus } from "@/lib/callback/callback-status";
 import { getPool } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { fmt, formatDateTime } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
-import { revealAccountSecret } from "../actions";
+import { revealAccountSecret } from "../../../../_setup/actions";
 
 export const metadata: Metadata = { title: "Server URL" };
 
-export default async function ServerUrlPage() {
-  const user = await requireUser();
+export default async function ServerUrlPage({ params }: { params: Promise<{ appid: string }> }) {
+  const { account, role } = await requireAccount((await params).appid);
   const { t, locale, tz } = await getI18n();
   const s = t.setup.server;
-  const { account } = await getConsoleAccount();
   const { base, fromEnv } = publicBaseUrl(getEnv().PUBLIC_URL, await headers());
-  const url = callbackUrlFor(base, account?.appId ?? null, account?.isDefault ?? true);
+  const url = callbackUrlFor(base, account.appId, account.isDefault);
+  // The default account's own path works too; worth knowing before adding a second account.
+  const alsoUrl = account.isDefault ? pathCallbackUrlFor(base, account.appId) : null;
   const warnings = checkCallbackUrl(url);
-  const status = account ? await getCallbackStatus(getPool(), account.id) : null;
+  const status = await getCallbackStatus(getPool(), account.id);
   const when = (d: Date) => formatDateTime(d, locale, tz, { seconds: true });
-  const isAdmin = user.role === "admin";
+  const isAdmin = role === "admin";
+  const at = (sub: `/${string}`) => accountPath(account.appId, sub);
   const secretLabels = { show: t.common.show, hide: t.common.hide, copy: t.common.copy, copied: t.common.copied };
 
   // Only a verified handshake sets the status: anyone can send a refused GET, so a refusal is
@@ -48,13 +50,8 @@ export default async function ServerUrlPage() {
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
       <div className="space-y-6">
         <Card>
-          <CardHeader title={s.title} description={fmt(s.intro, { mode: t.setup.credentials.modes[account?.messageMode ?? "plain"].label })} />
+          <CardHeader title={s.title} description={fmt(s.intro, { mode: t.setup.credentials.modes[account.messageMode].label })} />
           <CardBody className="space-y-5">
-            {!account ? (
-              <Callout tone="warning">
-                <Link href="/settings/credentials">{s.noAccount}</Link>
-              </Callout>
-            ) : null}
             <div>
               <p id="server-url-label" className="text-sm font-medium text-slate-800">
                 {s.urlLabel}
@@ -70,31 +67,34 @@ export default async function ServerUrlPage() {
                 <CopyButton value={url} label={t.common.copy} copiedLabel={t.common.copied} />
               </div>
               <p className="mt-1.5 text-xs text-slate-500">{fromEnv ? s.fromEnv : s.fromRequest}</p>
+              {alsoUrl ? (
+                <p className="mt-1 text-xs text-slate-500" data-testid="server-url-also">
+                  {t.accounts.serverUrl.alsoPath} <code className="break-all font-mono text-slate-700">{alsoUrl}</code>
+                </p>
+              ) : null}
             </div>
-            {account ? (
-              <>
-                {/* Viewers get the masks only: the full values are fetched by an admin's click. */}
+            <>
+              {/* Viewers get the masks only: the full values are fetched by an admin's click. */}
+              <SecretField
+                id="server-token"
+                label={s.tokenLabel}
+                mask={account.tokenMask}
+                reveal={isAdmin ? revealAccountSecret.bind(null, account.appId, "token") : undefined}
+                labels={secretLabels}
+              />
+              {account.encodingAesKeyMask ? (
                 <SecretField
-                  id="server-token"
-                  label={s.tokenLabel}
-                  mask={account.tokenMask}
-                  reveal={isAdmin ? revealAccountSecret.bind(null, account.id, "token") : undefined}
+                  id="server-aes-key"
+                  label={s.aesKeyLabel}
+                  mask={account.encodingAesKeyMask}
+                  reveal={isAdmin ? revealAccountSecret.bind(null, account.appId, "encodingAesKey") : undefined}
                   labels={secretLabels}
                 />
-                {account.encodingAesKeyMask ? (
-                  <SecretField
-                    id="server-aes-key"
-                    label={s.aesKeyLabel}
-                    mask={account.encodingAesKeyMask}
-                    reveal={isAdmin ? revealAccountSecret.bind(null, account.id, "encodingAesKey") : undefined}
-                    labels={secretLabels}
-                  />
-                ) : (
-                  <p className="text-sm text-slate-500">{s.noAesKey}</p>
-                )}
-                <p className="-mt-3 text-xs text-slate-500">{s.secretsHint}</p>
-              </>
-            ) : null}
+              ) : (
+                <p className="text-sm text-slate-500">{s.noAesKey}</p>
+              )}
+              <p className="-mt-3 text-xs text-slate-500">{s.secretsHint}</p>
+            </>
             {warnings.map((w) => (
               <Callout key={w.kind} tone={w.kind === "http" || w.kind === "ip" ? "warning" : "danger"}>
                 {w.kind === "port" ? fmt(s.warnings.port, { port: w.port }) : s.warnings[w.kind]}
@@ -102,38 +102,42 @@ export default async function ServerUrlPage() {
             ))}
           </CardBody>
         </Card>
-        {account && status ? (
-          <Card>
-            <CardHeader
-              title={s.status.title}
-              action={<LiveRefresh src="/api/live?scope=callback" version={`${account.id}|${status.version}`} label={t.common.live} />}
-            />
-            <CardBody className="space-y-3">
-              <p role="status" data-testid="verification-status" className="flex items-start gap-2.5 text-sm leading-relaxed text-slate-800">
-                <span className="mt-1.5">
-                  <StatusDot tone={statusLine.tone} />
-                </span>
-                {statusLine.text}
-              </p>
-              <p className="flex items-start gap-2.5 text-sm text-slate-600">
-                <span className="mt-1.5">
-                  <StatusDot tone={status.lastMessageAt ? "green" : "neutral"} />
-                </span>
-                {status.lastMessageAt ? fmt(s.status.lastMessage, { time: when(status.lastMessageAt) }) : s.status.noMessages}
-              </p>
-              {status.lastMessageAt || status.lastVerifiedAt ? (
-                <Link href="/messages" className={buttonClass("secondary", "sm")}>
-                  {s.messagesLink} →
-                </Link>
-              ) : null}
-            </CardBody>
-          </Card>
-        ) : null}
+        <Card>
+          <CardHeader
+            title={s.status.title}
+            action={
+              <LiveRefresh
+                src={accountApiPath("/api/live", account.appId, "?scope=callback")}
+                version={`${account.id}|${status.version}`}
+                label={t.common.live}
+              />
+            }
+          />
+          <CardBody className="space-y-3">
+            <p role="status" data-testid="verification-status" className="flex items-start gap-2.5 text-sm leading-relaxed text-slate-800">
+              <span className="mt-1.5">
+                <StatusDot tone={statusLine.tone} />
+              </span>
+              {statusLine.text}
+            </p>
+            <p className="flex items-start gap-2.5 text-sm text-slate-600">
+              <span className="mt-1.5">
+                <StatusDot tone={status.lastMessageAt ? "green" : "neutral"} />
+              </span>
+              {status.lastMessageAt ? fmt(s.status.lastMessage, { time: when(status.lastMessageAt) }) : s.status.noMessages}
+            </p>
+            {status.lastMessageAt || status.lastVerifiedAt ? (
+              <Link href={at("/messages")} className={buttonClass("secondary", "sm")}>
+                {s.messagesLink} →
+              </Link>
+            ) : null}
+          </CardBody>
+        </Card>
         <div className="flex flex-wrap gap-3">
-          <Link href="/settings/credentials" className={buttonClass("ghost")}>
+          <Link href={at("/settings/credentials")} className={buttonClass("ghost")}>
             ← {t.common.back}
           </Link>
-          <Link href="/settings/api" className={buttonClass("secondary", "md", "ml-auto")}>
+          <Link href={at("/settings/api")} className={buttonClass("secondary", "md", "ml-auto")}>
             {fmt(t.common.nextStep, { step: t.setup.steps.api })} →
           </Link>
         </div>

@@ -6,49 +6,45 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { RefreshTokenForm } from "@/components/refresh-token-form";
 import { TokenStatusCard } from "@/components/token-status-card";
 import { capabilityOf } from "@/lib/accounts/capabilities";
-import { getConsoleAccount } from "@/lib/accounts/console-account";
-import { requireUser } from "@/lib/auth/require-user";
+import { accountPath } from "@/lib/accounts/account-path";
+import { requireAccount } from "@/lib/auth/require-user";
 import { fmt } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
 import { getTokenStatus } from "@/lib/tokens";
 
 export const metadata: Metadata = { title: "API access" };
 
-export default async function ApiAccessPage() {
-  const user = await requireUser();
+export default async function ApiAccessPage({ params }: { params: Promise<{ appid: string }> }) {
+  const { account, role } = await requireAccount((await params).appid);
   const { t, locale, tz } = await getI18n();
   const a = t.setup.api;
-  const { account } = await getConsoleAccount();
-  const capability = account ? capabilityOf(account.accountType, account.certified, "accessToken") : null;
-  const status = account ? await getTokenStatus(account.id) : null;
-  const canTest = !!account && capability?.state !== "no" && !!account.appSecretMask;
+  const capability = capabilityOf(account.accountType, account.certified, "accessToken");
+  const status = await getTokenStatus(account.id);
+  const canTest = capability.state !== "no" && !!account.appSecretMask;
+  const at = (sub: `/${string}`) => accountPath(account.appId, sub);
   return (
     <div className="space-y-6">
       <Card>
         <CardHeader title={a.title} description={a.intro} />
         <CardBody className="space-y-4">
           <Callout tone="warning">{a.whitelist}</Callout>
-          {!account ? (
-            <Callout tone="warning">
-              <Link href="/settings/credentials">{t.setup.server.noAccount}</Link>
-            </Callout>
-          ) : capability?.state === "no" ? (
+          {capability.state === "no" ? (
             <Callout tone="danger">{fmt(a.notAvailable, { reason: t.setup.capability.reasons[capability.reason!] })}</Callout>
           ) : !account.appSecretMask ? (
             <Callout tone="warning">
-              <Link href="/settings/credentials">{a.noSecret}</Link>
+              <Link href={at("/settings/credentials")}>{a.noSecret}</Link>
             </Callout>
           ) : null}
-          {account && user.role === "admin" ? (
-            <RefreshTokenForm intent="test" t={t.token} common={t.common} locale={locale} disabled={!canTest} />
-          ) : account ? (
+          {role === "admin" ? (
+            <RefreshTokenForm appId={account.appId} intent="test" t={t.token} common={t.common} locale={locale} disabled={!canTest} />
+          ) : (
             <Callout tone="tip">{t.setup.viewerNotice}</Callout>
-          ) : null}
+          )}
         </CardBody>
       </Card>
-      {account ? <TokenStatusCard status={status} dict={t} locale={locale} tz={tz} link /> : null}
+      <TokenStatusCard status={status} dict={t} locale={locale} tz={tz} link={at("/token")} />
       <div className="flex flex-wrap gap-3">
-        <Link href="/settings/server" className={buttonClass("ghost")}>
+        <Link href={at("/settings/server")} className={buttonClass("ghost")}>
           ← {t.common.back}
         </Link>
       </div>

@@ -9,9 +9,9 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { getConsoleAccount } from "@/lib/accounts/console-account";
+import { accountApiPath, accountPath } from "@/lib/accounts/account-path";
 import { callbackUrlFor, publicBaseUrl } from "@/lib/accounts/server-url";
-import { requireUser } from "@/lib/auth/require-user";
+import { requireAccount } from "@/lib/auth/require-user";
 import { getPool } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { fmt, formatDateTime, formatWhen } from "@/lib/i18n";
@@ -22,49 +22,61 @@ import { MessageFiltersForm } from "./message-filters-form";
 
 export const metadata: Metadata = { title: "Messages" };
 
-export default async function MessagesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requireUser();
+export default async function MessagesPage({
+  params: route,
+  searchParams,
+}: {
+  params: Promise<{ appid: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { account } = await requireAccount((await route).appid);
   const { t, locale, tz } = await getI18n();
   const m = t.messages;
   const params = await searchParams;
   const filters = parseMessageFilters(params);
   const cursor = parsePageCursor(params);
-  const { account } = await getConsoleAccount();
-  const page = account ? await listMessages(getPool(), { accountId: account.id, filters, cursor, tz }) : { items: [], newer: null, older: null };
+  const page = await listMessages(getPool(), { accountId: account.id, filters, cursor, tz });
+  const at = (sub: "" | `/${string}`, search?: string) => accountPath(account.appId, sub, search);
   const firstPage = !cursor.before && !cursor.after;
   const filtered = hasFilters(filters);
-  const exportQuery = filtersToSearch(filters);
-  const sep = exportQuery ? "&" : "?";
 
   const header = (
     <PageHeader
       title={m.title}
       description={m.subtitle}
       actions={
-        account ? (
-          <>
-            {firstPage ? (
-              <LiveRefresh
-                src={`/api/live${filtersToSearch(filters, { scope: "messages" })}`}
-                version={`${account.id}|${page.items[0]?.cursor ?? null}`}
-                label={t.common.live}
-              />
-            ) : null}
-            <a href={`/api/messages/export${exportQuery}${sep}format=csv`} className={buttonClass("secondary", "sm")} title={m.exportHint} download>
-              {m.exportCsv}
-            </a>
-            <a href={`/api/messages/export${exportQuery}${sep}format=ndjson`} className={buttonClass("secondary", "sm")} title={m.exportHint} download>
-              {m.exportNdjson}
-            </a>
-          </>
-        ) : null
+        <>
+          {firstPage ? (
+            <LiveRefresh
+              src={accountApiPath("/api/live", account.appId, filtersToSearch(filters, { scope: "messages" }))}
+              version={`${account.id}|${page.items[0]?.cursor ?? null}`}
+              label={t.common.live}
+            />
+          ) : null}
+          <a
+            href={accountApiPath("/api/messages/export", account.appId, filtersToSearch(filters, { format: "csv" }))}
+            className={buttonClass("secondary", "sm")}
+            title={m.exportHint}
+            download
+          >
+            {m.exportCsv}
+          </a>
+          <a
+            href={accountApiPath("/api/messages/export", account.appId, filtersToSearch(filters, { format: "ndjson" }))}
+            className={buttonClass("secondary", "sm")}
+            title={m.exportHint}
+            download
+          >
+            {m.exportNdjson}
+          </a>
+        </>
       }
     />
   );
 
   if (!page.items.length && firstPage && !filtered) {
     const { base } = publicBaseUrl(getEnv().PUBLIC_URL, await headers());
-    const url = callbackUrlFor(base, account?.appId ?? null, account?.isDefault ?? true);
+    const url = callbackUrlFor(base, account.appId, account.isDefault);
     return (
       <>
         {header}
@@ -72,8 +84,8 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
           <EmptyState
             title={m.empty.title}
             action={
-              <Link href={account ? "/settings/server" : "/settings"} className={buttonClass("primary")}>
-                {account ? m.empty.action : t.overview.noAccount.action}
+              <Link href={at("/settings/server")} className={buttonClass("primary")}>
+                {m.empty.action}
               </Link>
             }
           >
@@ -88,11 +100,11 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
     );
   }
 
-  const pageLink = (extra: Record<string, string>) => `/messages${filtersToSearch(filters, extra)}`;
+  const pageLink = (extra: Record<string, string>) => at("/messages", filtersToSearch(filters, extra));
   return (
     <>
       {header}
-      <MessageFiltersForm filters={filters} t={m} />
+      <MessageFiltersForm filters={filters} t={m} action={at("/messages")} />
       <div className="mt-4 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
         {page.items.length ? (
           <Table className="min-w-[44rem]">
@@ -111,7 +123,7 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
                   <TableRow key={row.id} className="group hover:bg-slate-50">
                     <TableCell className="whitespace-nowrap align-top">
                       <Link
-                        href={`/messages/${row.id}`}
+                        href={at(`/messages/${row.id}`)}
                         className="text-slate-700 tabular-nums hover:text-emerald-700 hover:underline"
                         title={formatDateTime(row.receivedAt, locale, tz, { seconds: true })}
                       >
@@ -126,7 +138,7 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
                     </TableCell>
                     <TableCell className="max-w-[14rem] align-top">
                       <Link
-                        href={`/messages/followers/${encodeURIComponent(follower)}`}
+                        href={at(`/messages/followers/${encodeURIComponent(follower)}`)}
                         className="block truncate font-mono text-xs text-slate-600 hover:text-emerald-700 hover:underline"
                         title={follower}
                       >
@@ -134,7 +146,7 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
                       </Link>
                     </TableCell>
                     <TableCell className="align-top">
-                      <Link href={`/messages/${row.id}`} className="line-clamp-2 break-all text-slate-800 hover:text-emerald-700">
+                      <Link href={at(`/messages/${row.id}`)} className="line-clamp-2 break-all text-slate-800 hover:text-emerald-700">
                         {row.preview ?? <span className="text-slate-400">—</span>}
                       </Link>
                       <span className="mt-0.5 flex gap-1">
@@ -151,7 +163,7 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
           <EmptyState
             title={m.empty.noMatch}
             action={
-              <Link href="/messages" className={buttonClass("secondary")}>
+              <Link href={at("/messages")} className={buttonClass("secondary")}>
                 {m.empty.clear}
               </Link>
             }

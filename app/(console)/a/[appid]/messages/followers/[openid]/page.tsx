@@ -2,11 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Callout } from "@/components/ui/callout";
 import { cn } from "@/components/ui/cn";
-import { EmptyState } from "@/components/ui/empty-state";
 import { LiveRefresh } from "@/components/live-refresh";
 import { capabilityOf } from "@/lib/accounts/capabilities";
-import { getConsoleAccount } from "@/lib/accounts/console-account";
-import { requireUser } from "@/lib/auth/require-user";
+import { accountApiPath, accountPath } from "@/lib/accounts/account-path";
+import { requireAccount } from "@/lib/auth/require-user";
 import { getPool } from "@/lib/db";
 import { ownValue } from "@/lib/own-value";
 import { fmt, formatDateTime, formatDuration, formatWhen, type Dictionary } from "@/lib/i18n";
@@ -32,16 +31,16 @@ export default async function ThreadPage({
   params,
   searchParams,
 }: {
-  params: Promise<{ openid: string }>;
+  params: Promise<{ appid: string; openid: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  await requireUser();
+  const { appid, openid } = await params;
+  const { account } = await requireAccount(appid);
   const { t, locale, tz } = await getI18n();
   const th = t.thread;
-  const openId = decodeURIComponent((await params).openid);
+  const openId = decodeURIComponent(openid);
   const { before } = parsePageCursor(await searchParams);
-  const { account } = await getConsoleAccount();
-  if (!account) return <EmptyState title={th.empty} />;
+  const at = (sub: `/${string}`, search?: string) => accountPath(account.appId, sub, search);
   const [thread, window] = await Promise.all([
     listFollowerThread(getPool(), { accountId: account.id, openId, before }),
     getServiceWindow(getPool(), account.id, openId),
@@ -53,7 +52,7 @@ export default async function ThreadPage({
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div className="min-w-0">
-          <Link href={`/messages${filtersToSearch({ openid: openId })}`} className="text-sm text-slate-500 hover:text-emerald-700">
+          <Link href={at("/messages", filtersToSearch({ openid: openId }))} className="text-sm text-slate-500 hover:text-emerald-700">
             ← {t.message.back}
           </Link>
           <h1 className="mt-1 text-2xl font-semibold tracking-tight">{th.title}</h1>
@@ -61,7 +60,7 @@ export default async function ThreadPage({
         </div>
         {!before ? (
           <LiveRefresh
-            src={`/api/live${filtersToSearch({ openid: openId }, { scope: "messages" })}`}
+            src={accountApiPath("/api/live", account.appId, filtersToSearch({ openid: openId }, { scope: "messages" }))}
             version={`${account.id}|${thread.items.at(-1)?.cursor ?? null}`}
             label={t.common.live}
           />
@@ -84,7 +83,7 @@ export default async function ThreadPage({
         {thread.earlier ? (
           <div className="mb-4 text-center">
             <Link
-              href={`/messages/followers/${encodeURIComponent(openId)}?before=${encodeURIComponent(thread.earlier)}`}
+              href={at(`/messages/followers/${encodeURIComponent(openId)}`, `?before=${encodeURIComponent(thread.earlier)}`)}
               className="text-sm font-medium text-emerald-700 hover:underline"
             >
               ↑ {th.older}
@@ -99,7 +98,7 @@ export default async function ThreadPage({
               return (
                 <li key={m.id} className="flex justify-center">
                   <Link
-                    href={`/messages/${m.id}`}
+                    href={at(`/messages/${m.id}`)}
                     className="rounded-full bg-white/80 px-3 py-1 text-xs text-slate-500 ring-1 ring-slate-200 hover:text-emerald-700"
                   >
                     {formatWhen(m.receivedAt, locale, tz)} · <code>{m.event}</code>
@@ -112,7 +111,7 @@ export default async function ThreadPage({
               <li key={m.id} className="space-y-2">
                 <div className={cn("flex", inbound ? "justify-start" : "justify-end")}>
                   <Link
-                    href={`/messages/${m.id}`}
+                    href={at(`/messages/${m.id}`)}
                     className={cn(
                       "max-w-[80%] rounded-2xl px-4 py-2 text-sm shadow-sm ring-1 transition-colors",
                       inbound ? "rounded-tl-sm bg-white ring-slate-200 hover:ring-emerald-300" : "rounded-tr-sm bg-emerald-500 text-white ring-emerald-600",

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { LiveRefresh } from "@/components/live-refresh";
 import { RefreshTokenForm } from "@/components/refresh-token-form";
 import { TokenStatusCard } from "@/components/token-status-card";
@@ -7,37 +8,42 @@ import { Callout } from "@/components/ui/callout";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { getConsoleAccount } from "@/lib/accounts/console-account";
-import { requireUser } from "@/lib/auth/require-user";
+import { accountApiPath } from "@/lib/accounts/account-path";
+import { requireAccount } from "@/lib/auth/require-user";
 import { formatDateTime } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
-import { getTokenStatus, listApiKeys, listRefreshEvents } from "@/lib/tokens";
-import { ApiKeys } from "./api-keys";
+import { getTokenStatus, listRefreshEvents } from "@/lib/tokens";
 
 export const metadata: Metadata = { title: "API access" };
 
-export default async function TokenPage() {
-  const user = await requireUser();
+// The account's access_token and its refreshes. API keys, which may cover several accounts, have their own page (/api-keys).
+export default async function TokenPage({ params }: { params: Promise<{ appid: string }> }) {
+  const { account, role, user } = await requireAccount((await params).appid);
   const { t, locale, tz } = await getI18n();
   const k = t.token;
-  const { account } = await getConsoleAccount();
-  const [status, events, keys] = await Promise.all([
-    account ? getTokenStatus(account.id) : null,
-    account ? listRefreshEvents(account.id, { limit: 50 }) : [],
-    listApiKeys(),
-  ]);
-  const admin = user.role === "admin";
+  const [status, events] = await Promise.all([getTokenStatus(account.id), listRefreshEvents(account.id, { limit: 50 })]);
+  const admin = role === "admin";
   const when = (d: Date) => formatDateTime(d, locale, tz, { seconds: true });
   return (
     <>
       <PageHeader
         title={k.title}
         description={k.subtitle}
-        actions={account ? <LiveRefresh src="/api/live?scope=token" version={`${account.id}|${events[0]?.id ?? null}`} label={t.common.live} /> : null}
+        actions={
+          <LiveRefresh
+            src={accountApiPath("/api/live", account.appId, "?scope=token")}
+            version={`${account.id}|${events[0]?.id ?? null}`}
+            label={t.common.live}
+          />
+        }
       />
       {!admin ? (
         <Callout tone="warning" className="mb-6">
           {t.common.readOnly}
+        </Callout>
+      ) : user.role === "admin" ? (
+        <Callout tone="tip" className="mb-6">
+          {t.accounts.token.keysMoved} <Link href="/api-keys">{t.accounts.nav.apiKeys} →</Link>
         </Callout>
       ) : null}
       <div className="grid gap-6 lg:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
@@ -46,7 +52,7 @@ export default async function TokenPage() {
           dict={t}
           locale={locale}
           tz={tz}
-          action={account && admin ? <RefreshTokenForm intent="refresh" t={k} common={t.common} locale={locale} /> : null}
+          action={admin ? <RefreshTokenForm appId={account.appId} intent="refresh" t={k} common={t.common} locale={locale} /> : null}
         />
         <Card>
           <CardHeader title={k.events} />
@@ -95,24 +101,6 @@ export default async function TokenPage() {
           </CardBody>
         </Card>
       </div>
-      <Card className="mt-6">
-        <CardHeader title={k.keys} description={k.keysIntro} />
-        <CardBody>
-          <ApiKeys
-            canEdit={admin}
-            t={k}
-            common={t.common}
-            keys={keys.map((key) => ({
-              id: key.id,
-              name: key.name,
-              prefix: key.prefix,
-              created: formatDateTime(key.createdAt, locale, tz),
-              lastUsed: key.lastUsedAt ? formatDateTime(key.lastUsedAt, locale, tz) : null,
-              revoked: key.revokedAt ? formatDateTime(key.revokedAt, locale, tz) : null,
-            }))}
-          />
-        </CardBody>
-      </Card>
     </>
   );
 }
