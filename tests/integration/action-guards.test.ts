@@ -47,14 +47,16 @@ function actionOf(file: string, name: string): { id: string; page: string } {
   const found = Object.entries(manifest).find(([, e]) => e.filename === file && e.exportedName === name);
   assert.ok(found, `no server action ${file}#${name} in the build`);
   const [id, entry] = found;
-  // A page that uses the action, as the path the browser posts to: route groups dropped.
-  const worker = Object.keys(entry.workers).find((w) => w.endsWith("/page") && !w.includes("["));
-  assert.ok(worker, `no static page uses ${name}`);
+  // A page that uses the action, as the path the browser posts to: route groups dropped, and an
+  // account's pages (/a/[appid]/…) at the test's account.
+  const worker = Object.keys(entry.workers).find((w) => w.endsWith("/page") && !w.replaceAll("[appid]", "").includes("["));
+  assert.ok(worker, `no page without other parameters uses ${name}`);
   const page =
     worker
       .replace(/^app/, "")
       .replace(/\/page$/, "")
-      .replace(/\/\([^)]*\)/g, "") || "/";
+      .replace(/\/\([^)]*\)/g, "")
+      .replaceAll("[appid]", sim.appId) || "/";
   return { id, page };
 }
 
@@ -100,6 +102,8 @@ before(async () => {
     ]);
   }
   otherUserId = (await sql.query(`SELECT id FROM "user" WHERE email = $1`, [ENDED.email])).rows[0].id;
+  // A viewer of the account: sees it, may change nothing of it.
+  await sql.query(`INSERT INTO account_member (user_id, account_id, role) SELECT id, $1, 'viewer' FROM "user" WHERE email = $2`, [accountId, VIEWER.email]);
   apiKeyId = (
     await sql.query(`INSERT INTO api_key (id, name, key_hash, prefix) VALUES (gen_random_uuid(), 'billing', md5(random()::text), 'mpd_abcd') RETURNING id`)
   ).rows[0].id;
@@ -115,15 +119,25 @@ after(async () => {
 });
 
 describe("a viewer replaying admin server actions", () => {
-  const SETTINGS = "app/(console)/settings/actions.ts";
+  const SETTINGS = "app/(console)/_setup/actions.ts";
   const TOKEN = "app/(console)/token/actions.ts";
   const USERS = "app/(console)/users/actions.ts";
+  const MANAGE = "app/(console)/a/[appid]/manage/actions.ts";
   const formCases = (): [string, string, Record<string, string>][] => [
-    [SETTINGS, "saveCredentials", { accountId, appId: sim.appId, token: "HijackedToken123", messageMode: "plain", accountType: "service", certified: "on" }],
-    [SETTINGS, "saveKind", { accountId, accountType: "service", certified: "on" }],
-    [TOKEN, "refreshTokenAction", { intent: "test" }],
-    [TOKEN, "createKeyAction", { name: "stolen" }],
-    [TOKEN, "revokeKeyAction", { id: apiKeyId, name: "billing" }],
+    [
+      SETTINGS,
+      "saveCredentials",
+      { account: sim.appId, appId: sim.appId, token: "HijackedToken123", messageMode: "plain", accountType: "service", certified: "on" },
+    ],
+    [
+      SETTINGS,
+      "createAccountAction",
+      { appId: "wx00000000000000ff", token: "IntruderToken123", messageMode: "plain", accountType: "service", certified: "on" },
+    ],
+    [SETTINGS, "saveKind", { account: sim.appId, accountType: "service", certified: "on" }],
+    [MANAGE, "renameAccountAction", { account: sim.appId, displayName: "hijacked" }],
+    [MANAGE, "removeAccountAction", { account: sim.appId, confirm: sim.appId }],
+    [TOKEN, "refreshTokenAction", { account: sim.appId, intent: "test" }],
     [USERS, "addUser", { email: "intruder@example.com", role: "admin", password: "intruder password" }],
     [USERS, "updateUser", { intent: "role", userId: otherUserId, role: "admin" }],
     [USERS, "updateUser", { intent: "reset", userId: otherUserId }],
@@ -131,7 +145,12 @@ describe("a viewer replaying admin server actions", () => {
   ];
 
   test("the list of actions is the build's: every other action is an admin action tested here", () => {
-    const tested = new Set([...formCases().map(([f, n]) => `${f}#${n}`), `${SETTINGS}#generateCredential`, `${SETTINGS}#revealAccountSecret`]);
+    const tested = new Set([
+      ...formCases().map(([f, n]) => `${f}#${n}`),
+      `${SETTINGS}#generateCredential`,
+      `${SETTINGS}#generateNewCredential`,
+      `${SETTINGS}#revealAccountSecret`,
+    ]);
     for (const entry of Object.values(manifest)) {
       if (!entry.filename || !entry.exportedName) continue;
       const key = `${entry.filename}#${entry.exportedName}`;
@@ -151,10 +170,10 @@ describe("a viewer replaying admin server actions", () => {
   });
 
   test("the same requests from an admin do reach the actions (the replay is a real one)", async () => {
-    const res = await postAction(TOKEN, "createKeyAction", [null, form({ name: "admin-made" })], adminCookie);
+    const res = await postAction(MANAGE, "renameAccountAction", [null, form({ account: sim.appId, displayName: "客服号" })], adminCookie);
     assert.equal(res.status, 200, res.body.slice(0, 300));
-    assert.equal((await sql.query(`SELECT count(*)::int AS n FROM api_key WHERE name = 'admin-made'`)).rows[0].n, 1);
-    const kind = await postAction(SETTINGS, "saveKind", [null, form({ accountId, accountType: "service", certified: "on" })], adminCookie);
+    assert.equal((await sql.query(`SELECT display_name FROM account WHERE id = $1`, [accountId])).rows[0].display_name, "客服号");
+    const kind = await postAction(SETTINGS, "saveKind", [null, form({ account: sim.appId, accountType: "service", certified: "on" })], adminCookie);
     assert.equal(kind.status, 200, kind.body.slice(0, 300));
     assert.deepEqual((await sql.query(`SELECT account_type, certified FROM account WHERE id = $1`, [accountId])).rows[0], {
       account_type: "service",
@@ -165,21 +184,31 @@ describe("a viewer replaying admin server actions", () => {
   test("Generate and Show give a viewer nothing", async () => {
     const token = (await sql.query(`SELECT token FROM account WHERE id = $1`, [accountId])).rows[0].token as string;
     for (const field of ["token", "encodingAesKey"]) {
-      const res = await postAction(SETTINGS, "revealAccountSecret", [accountId, field], viewerCookie);
+      const res = await postAction(SETTINGS, "revealAccountSecret", [sim.appId, field], viewerCookie);
       assert.equal(res.status, 200, res.body.slice(0, 300));
       assert.ok(!res.body.includes(token) && !res.body.includes(sim.encodingAesKey), `the viewer was shown the ${field}`);
     }
-    const asAdmin = await postAction(SETTINGS, "revealAccountSecret", [accountId, "encodingAesKey"], adminCookie);
+    const asAdmin = await postAction(SETTINGS, "revealAccountSecret", [sim.appId, "encodingAesKey"], adminCookie);
     assert.ok(asAdmin.body.includes(sim.encodingAesKey), `the admin's replay did not reveal the key: ${asAdmin.body.slice(0, 300)}`);
 
-    const generated = await postAction(SETTINGS, "generateCredential", ["token"], viewerCookie);
-    assert.equal(generated.status, 200, generated.body.slice(0, 300));
-    assert.doesNotMatch(generated.body, /"[A-Za-z0-9]{32}"/, "a viewer got a generated Token");
-    assert.match((await postAction(SETTINGS, "generateCredential", ["token"], adminCookie)).body, /"[A-Za-z0-9]{32}"/);
+    for (const [name, args] of [
+      ["generateCredential", [sim.appId, "token"]],
+      ["generateNewCredential", ["token"]],
+    ] as const) {
+      const generated = await postAction(SETTINGS, name, [...args], viewerCookie);
+      assert.equal(generated.status, 200, generated.body.slice(0, 300));
+      assert.doesNotMatch(generated.body, /"[A-Za-z0-9]{32}"/, `a viewer got a generated Token from ${name}`);
+      assert.match((await postAction(SETTINGS, name, [...args], adminCookie)).body, /"[A-Za-z0-9]{32}"/, name);
+    }
   });
 
   test("an admin's input that does not parse gets per-field messages from the dictionary", async () => {
-    const res = await postAction(SETTINGS, "saveCredentials", [null, form({ accountId, appId: "nope", token: "x", messageMode: "plain" })], adminCookie);
+    const res = await postAction(
+      SETTINGS,
+      "saveCredentials",
+      [null, form({ account: sim.appId, appId: "nope", token: "x", messageMode: "plain" })],
+      adminCookie,
+    );
     assert.equal(res.status, 200, res.body.slice(0, 300));
     assert.match(res.body, /"errors":\{[^}]*"appId":"[^"]+"/);
     assert.match(res.body, /"errors":\{[^}]*"token":"[^"]+"/);
