@@ -42,13 +42,13 @@ export function AccountSwitch({ accounts, labels, addHref }: { accounts: SwitchA
         aria-controls="account-switch-menu"
         aria-label={`${labels.label}: ${current ? (current.displayName ?? current.appId) : labels.all}`}
         onClick={() => setOpen((o) => !o)}
-        className="flex h-8 max-w-[16rem] items-center gap-2 rounded-lg border border-slate-200 bg-white px-2.5 text-slate-800 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-emerald-600"
+        className="flex h-8 max-w-[28rem] items-center gap-2 whitespace-nowrap rounded-lg border border-slate-200 bg-white px-2.5 text-slate-800 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-emerald-600"
       >
-        <span className="hidden text-slate-500 sm:inline">{labels.label}</span>
+        <span className="hidden shrink-0 text-slate-500 sm:inline">{labels.label}</span>
         {current ? (
           <span className="flex min-w-0 items-center gap-1.5">
-            {current.displayName ? <span className="truncate font-medium">{current.displayName}</span> : null}
-            <code className="truncate font-mono text-slate-600">{current.appId}</code>
+            {current.displayName ? <span className="max-w-[10rem] shrink-0 truncate font-medium">{current.displayName}</span> : null}
+            <code className={cn("min-w-0 truncate font-mono text-slate-500", current.displayName && "hidden md:inline")}>{current.appId}</code>
           </span>
         ) : (
           <span className="font-medium">{labels.all}</span>

@@ -21,19 +21,40 @@ const ICONS: Record<NavItem["icon"], React.ReactNode> = {
   users: <path d="M16 19v-1a4 4 0 0 0-4-4H7a4 4 0 0 0-4 4v1m18 0v-1a4 4 0 0 0-3-3.9M14 3.1a4 4 0 0 1 0 7.8M13.5 7a4 4 0 1 1-8 0 4 4 0 0 1 8 0Z" />,
 };
 
-export function NavLinks({ items, firstAppId, onNavigate }: { items: NavItem[]; firstAppId: string | null; onNavigate?: () => void }) {
+export function NavLinks({
+  items,
+  firstAppId,
+  accountNames,
+  onNavigate,
+}: {
+  items: NavItem[];
+  firstAppId: string | null;
+  /** With several accounts, the name of each by AppID: the account items get a caption naming the one they open. */
+  accountNames?: Record<string, string>;
+  onNavigate?: () => void;
+}) {
   const pathname = usePathname();
   const appId = appIdOfPath(pathname) ?? firstAppId;
+  const caption = appId && accountNames ? accountNames[appId] : undefined;
+  const firstAccountItem = items.findIndex((i) => i.account);
   return (
     <ul className="space-y-0.5">
-      {items.flatMap((item) => {
+      {items.flatMap((item, i) => {
         if (item.account && !appId) return [];
+        // The account's items are grouped under its name; the pages about all accounts follow, set apart.
+        const heading =
+          caption && i === firstAccountItem ? (
+            <li key="account-caption" aria-hidden className="truncate px-3 pb-1 pt-4 text-[11px] font-medium tracking-wide text-slate-400" title={caption}>
+              {caption}
+            </li>
+          ) : null;
+        const after = caption && !item.account && items[i - 1]?.account ? "!mt-4 border-t border-slate-100 pt-3" : undefined;
         const href = item.account ? accountPath(appId!, item.href as "" | `/${string}`) : item.href;
         // The overviews (/ and /a/<AppID>) are active on themselves only, the others on their sub-pages too.
         const exact = item.href === "/" || (item.account && item.href === "");
         const active = exact ? pathname === href : pathname === href || pathname.startsWith(`${href}/`);
-        return [
-          <li key={item.label}>
+        const rendered = (
+          <li key={item.label} className={after}>
             <Link
               href={href}
               onClick={onNavigate}
@@ -57,8 +78,9 @@ export function NavLinks({ items, firstAppId, onNavigate }: { items: NavItem[]; 
               </svg>
               {item.label}
             </Link>
-          </li>,
-        ];
+          </li>
+        );
+        return heading ? [heading, rendered] : [rendered];
       })}
     </ul>
   );

@@ -16,6 +16,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const admin = user.role === "admin";
   const first = accounts[0]?.appId ?? null;
   const a = t.accounts;
+  const accountNames = accounts.length > 1 ? Object.fromEntries(accounts.map((x) => [x.appId, x.displayName ?? x.appId])) : undefined;
   // The pages of one account open the account shown (or the first); the others are about all of them.
   const items: NavItem[] = [
     { href: "/", label: accounts.length > 1 ? a.nav.allAccounts : t.nav.overview, icon: "home" },
@@ -55,7 +56,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             <span className="text-[15px] font-semibold tracking-tight">mpdesk</span>
           </Link>
           <nav aria-label={t.nav.main} className="flex-1 overflow-y-auto px-3 py-4">
-            <NavLinks items={items} firstAppId={first} />
+            <NavLinks items={items} firstAppId={first} accountNames={accountNames} />
           </nav>
           <div className="border-t border-slate-200 px-4 py-3">
             <p className="truncate text-sm font-medium text-slate-800" title={user.email}>
@@ -73,7 +74,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="sticky top-0 z-10 flex h-14 items-center gap-3 border-b border-slate-200 bg-white/85 px-4 backdrop-blur sm:px-6 lg:px-8">
-          <MobileNav items={items} firstAppId={first} label={t.nav.menu} closeLabel={t.common.close} />
+          <MobileNav items={items} firstAppId={first} accountNames={accountNames} label={t.nav.menu} closeLabel={t.common.close} />
           <Link href="/" className="flex items-center gap-2 lg:hidden">
             <Logo className="size-6" />
             <span className="font-semibold">mpdesk</span>

@@ -72,7 +72,11 @@ export async function listConsoleAccounts(only?: ReadonlySet<string> | ReadonlyM
   return rows.flatMap((r, i) => (only && !only.has(r.id) ? [] : [toConsoleAccount(r, i === 0)]));
 }
 
-/** The account chosen in the header (a cookie holding its AppID), else the default one. */
+/**
+ * The account a cookie names, else the default one: how the route handlers chose before the
+ * account was in the URL. The console's pages no longer use it (they are under /a/<AppID>/, and
+ * the switcher sets no cookie); it goes once the route handlers read `?account=` instead.
+ */
 export async function getConsoleAccount(): Promise<{ account: ConsoleAccount | null; accounts: ConsoleAccount[] }> {
   const accounts = await listConsoleAccounts();
   const chosen = (await cookies()).get(ACCOUNT_COOKIE)?.value;

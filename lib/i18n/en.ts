@@ -487,7 +487,7 @@ export const en: Dictionary = {
       intro: "Change the name mpdesk shows for this account, or remove it from mpdesk.",
     },
     rename: {
-      title: "Display name",
+      title: "Rename",
       intro: "Used in mpdesk only; the account's name in WeChat does not change.",
       submit: "Save name",
       saved: "Renamed to “{name}”.",

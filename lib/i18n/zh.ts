@@ -479,7 +479,7 @@ export const zh = {
       intro: "修改这个公众号在 mpdesk 里的显示名称，或把它从 mpdesk 删除。",
     },
     rename: {
-      title: "显示名称",
+      title: "重命名",
       intro: "只在 mpdesk 里使用，不会改动微信里的公众号名称。",
       submit: "保存名称",
       saved: "已改名为「{name}」。",
