@@ -74,7 +74,9 @@ export function AccountSwitch({ accounts, labels, addHref }: { accounts: SwitchA
                   )}
                 >
                   <span className="min-w-0">
-                    <span className="block truncate font-medium text-slate-900">{a.displayName ?? a.appId}</span>
+                    <span className={cn("block truncate font-medium text-slate-900", !a.displayName && "font-mono text-[13px]")}>
+                      {a.displayName ?? a.appId}
+                    </span>
                     {a.displayName ? <code className="block truncate font-mono text-xs text-slate-500">{a.appId}</code> : null}
                   </span>
                   {a.appId === currentId ? (

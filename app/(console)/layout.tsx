@@ -20,7 +20,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   // The pages of one account open the account shown (or the first); the others are about all of them.
   const items: NavItem[] = [
     { href: "/", label: accounts.length > 1 ? a.nav.allAccounts : t.nav.overview, icon: "home" },
-    ...(accounts.length > 1 ? [{ href: "", label: a.nav.accountOverview, icon: "account", account: true } as const] : []),
+    { href: "", label: a.nav.accountOverview, icon: "account", account: true },
     { href: "/messages", label: t.nav.messages, icon: "messages", account: true },
     { href: "/settings", label: t.nav.setup, icon: "plug", account: true },
     { href: "/token", label: t.nav.token, icon: "key", account: true },

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { Callout } from "@/components/ui/callout";
+import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -89,7 +90,12 @@ export default async function OverviewPage() {
                 <TableRow key={account.id} data-testid="account-row" className="hover:bg-slate-50">
                   <TableCell>
                     <Link href={accountPath(account.appId)} className="group block min-w-0 focus-visible:outline-2 focus-visible:outline-emerald-600">
-                      <span className="block font-medium text-slate-900 group-hover:text-emerald-700 group-hover:underline">
+                      <span
+                        className={cn(
+                          "block font-medium text-slate-900 group-hover:text-emerald-700 group-hover:underline",
+                          !account.displayName && "font-mono text-[13px]",
+                        )}
+                      >
                         {account.displayName ?? account.appId}
                       </span>
                       {account.displayName ? <code className="block font-mono text-xs text-slate-500">{account.appId}</code> : null}
