@@ -4,7 +4,6 @@ import { after, afterEach, before } from "node:test";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import pg from "pg";
 import { accountPath } from "../../lib/accounts/account-path";
-import { ACCOUNT_COOKIE } from "../../lib/accounts/console-account";
 import { hashPassword } from "../../lib/auth/password";
 import { insertAccount, newSimAccount } from "./accounts";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "./app-server";
@@ -40,8 +39,7 @@ export type ConsoleFixture = {
   grant(user: User, account: SeededAccount, role: "admin" | "viewer"): Promise<void>;
   /**
    * A fresh browser context, signed in as `user` (or as a new user of that role). With `account`,
-   * a new viewer is granted that account (as a viewer), and the route handlers that still choose
-   * the account by cookie (until they read `?account=`) are pointed at it.
+   * a new viewer is granted that account, as a viewer.
    */
   signedIn(
     user: User | "admin" | "viewer",
@@ -125,7 +123,6 @@ export function useConsoleApp(): ConsoleFixture {
       const i = pair.indexOf("=");
       return { name: pair.slice(0, i), value: pair.slice(i + 1), url: fx.app.url };
     });
-    if (opts.account) cookies.push({ name: ACCOUNT_COOKIE, value: opts.account.appId, url: fx.app.url });
     await context.addCookies(cookies);
     return { context, page, user };
   };

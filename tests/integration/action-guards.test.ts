@@ -80,7 +80,7 @@ const form = (fields: Record<string, string>) => {
 
 /** Every table an admin action could change, row by row. */
 async function snapshot(): Promise<string> {
-  const tables = ["account", `"user"`, "api_key", "access_token", "token_refresh_event"];
+  const tables = ["account", `"user"`, "account_member", "api_key", "api_key_account", "access_token", "token_refresh_event"];
   const parts: unknown[] = [];
   for (const table of tables) parts.push((await sql.query(`SELECT * FROM ${table} ORDER BY 1`)).rows);
   return JSON.stringify(parts);
@@ -96,14 +96,14 @@ before(async () => {
   manifest = (JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, ManifestEntry> }).node;
   accountId = await insertAccount(db.url, TEST_ENCRYPTION_KEY, sim);
   for (const u of [VIEWER, ENDED]) {
-    await sql.query(`INSERT INTO "user" (id, email, password_hash, role) VALUES (gen_random_uuid(), $1, $2, 'viewer')`, [
+    // Members who view the account: everything they may do there is read-only.
+    const { rows } = await sql.query(`INSERT INTO "user" (id, email, password_hash, role) VALUES (gen_random_uuid(), $1, $2, 'viewer') RETURNING id`, [
       u.email,
       await hashPassword(u.password),
     ]);
+    await sql.query(`INSERT INTO account_member (user_id, account_id, role) VALUES ($1, $2, 'viewer')`, [rows[0].id, accountId]);
   }
   otherUserId = (await sql.query(`SELECT id FROM "user" WHERE email = $1`, [ENDED.email])).rows[0].id;
-  // A viewer of the account: sees it, may change nothing of it.
-  await sql.query(`INSERT INTO account_member (user_id, account_id, role) SELECT id, $1, 'viewer' FROM "user" WHERE email = $2`, [accountId, VIEWER.email]);
   apiKeyId = (
     await sql.query(`INSERT INTO api_key (id, name, key_hash, prefix) VALUES (gen_random_uuid(), 'billing', md5(random()::text), 'mpd_abcd') RETURNING id`)
   ).rows[0].id;
@@ -123,6 +123,7 @@ describe("a viewer replaying admin server actions", () => {
   const TOKEN = "app/(console)/token/actions.ts";
   const USERS = "app/(console)/users/actions.ts";
   const MANAGE = "app/(console)/a/[appid]/manage/actions.ts";
+  const API_KEYS = "app/(console)/api-keys/actions.ts";
   const formCases = (): [string, string, Record<string, string>][] => [
     [
       SETTINGS,
@@ -142,6 +143,10 @@ describe("a viewer replaying admin server actions", () => {
     [USERS, "updateUser", { intent: "role", userId: otherUserId, role: "admin" }],
     [USERS, "updateUser", { intent: "reset", userId: otherUserId }],
     [USERS, "updateUser", { intent: "remove", userId: otherUserId }],
+    [USERS, "updateAccess", { userId: otherUserId, [`account:${accountId}`]: "admin" }],
+    [API_KEYS, "createKeyAction", { name: "stolen-global" }],
+    [API_KEYS, "createKeyAction", { name: "stolen-scoped", scope: "some", [`account:${accountId}`]: "on" }],
+    [API_KEYS, "revokeKeyAction", { id: apiKeyId, name: "billing" }],
   ];
 
   test("the list of actions is the build's: every other action is an admin action tested here", () => {
@@ -170,8 +175,20 @@ describe("a viewer replaying admin server actions", () => {
   });
 
   test("the same requests from an admin do reach the actions (the replay is a real one)", async () => {
-    const res = await postAction(MANAGE, "renameAccountAction", [null, form({ account: sim.appId, displayName: "客服号" })], adminCookie);
+    const res = await postAction(API_KEYS, "createKeyAction", [null, form({ name: "admin-made", scope: "some", [`account:${accountId}`]: "on" })], adminCookie);
     assert.equal(res.status, 200, res.body.slice(0, 300));
+    const made = await sql.query(`SELECT k.id, a.account_id FROM api_key k LEFT JOIN api_key_account a ON a.api_key_id = k.id WHERE k.name = 'admin-made'`);
+    assert.deepEqual(
+      made.rows.map((r) => r.account_id),
+      [accountId],
+      "one key, scoped to the account ticked",
+    );
+    const access = await postAction(USERS, "updateAccess", [null, form({ userId: otherUserId, [`account:${accountId}`]: "admin" })], adminCookie);
+    assert.equal(access.status, 200, access.body.slice(0, 300));
+    assert.deepEqual((await sql.query(`SELECT role FROM account_member WHERE user_id = $1`, [otherUserId])).rows, [{ role: "admin" }]);
+    await sql.query(`UPDATE account_member SET role = 'viewer' WHERE user_id = $1`, [otherUserId]);
+    const renamed = await postAction(MANAGE, "renameAccountAction", [null, form({ account: sim.appId, displayName: "客服号" })], adminCookie);
+    assert.equal(renamed.status, 200, renamed.body.slice(0, 300));
     assert.equal((await sql.query(`SELECT display_name FROM account WHERE id = $1`, [accountId])).rows[0].display_name, "客服号");
     const kind = await postAction(SETTINGS, "saveKind", [null, form({ account: sim.appId, accountType: "service", certified: "on" })], adminCookie);
     assert.equal(kind.status, 200, kind.body.slice(0, 300));
