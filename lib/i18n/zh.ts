@@ -521,7 +521,7 @@ export const zh = {
       title: "删除公众号",
       intro: "只有 mpdesk 管理员可以删除公众号。删除后，它的服务器地址不再接收消息。",
       start: "删除这个公众号…",
-      confirmTitle: "删除 {appId} 会永久删除：",
+      confirmTitle: "删除 {name} 会永久删除：",
       irreversible: "此操作无法撤销。微信后台里的服务器配置不会被改动，请记得在那里停用或修改。",
       exportFirst: "删除前可以先导出全部消息：",
       exportCsv: "导出 CSV",

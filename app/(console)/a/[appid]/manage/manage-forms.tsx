@@ -46,7 +46,20 @@ export function RenameAccountForm({
 }
 
 /** Names what goes, offers the export first, and asks for the AppID typed again. */
-export function RemoveAccountForm({ appId, exportHref, deleted, t }: { appId: string; exportHref: string; deleted: string[]; t: A["remove"] }) {
+export function RemoveAccountForm({
+  appId,
+  name,
+  exportHref,
+  deleted,
+  t,
+}: {
+  appId: string;
+  /** How the account is named to whoever confirms: its display name and AppID, or the AppID. */
+  name: string;
+  exportHref: string;
+  deleted: string[];
+  t: A["remove"];
+}) {
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState("");
   const [state, action] = useActionState(removeAccountAction, null);
@@ -60,7 +73,7 @@ export function RemoveAccountForm({ appId, exportHref, deleted, t }: { appId: st
   return (
     <form action={action} className="space-y-4">
       <input type="hidden" name="account" value={appId} />
-      <Callout tone="danger" title={fmt(t.confirmTitle, { appId })}>
+      <Callout tone="danger" title={fmt(t.confirmTitle, { name })}>
         <ul className="mt-1 list-disc space-y-0.5 pl-5" data-testid="removal-counts">
           {deleted.map((line) => (
             <li key={line}>{line}</li>

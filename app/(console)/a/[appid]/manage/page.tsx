@@ -34,6 +34,7 @@ export default async function ManageAccountPage({ params }: { params: Promise<{ 
             <CardBody>
               <RemoveAccountForm
                 appId={account.appId}
+                name={account.displayName ? `${account.displayName} (${account.appId})` : account.appId}
                 exportHref={accountApiPath("/api/messages/export", account.appId, "?format=csv")}
                 t={m.remove}
                 deleted={[
