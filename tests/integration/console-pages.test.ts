@@ -217,7 +217,19 @@ describe("the account in the URL", () => {
   test("an account the user may not see answers 404 on every page of it, like an AppID that does not exist", async () => {
     const other = newSimAccount("plain");
     await insertAccount(db.url, TEST_ENCRYPTION_KEY, other);
-    for (const sub of ["", "/messages", "/settings/server", "/token", "/manage"]) {
+    const subs = [
+      "",
+      "/messages",
+      "/messages/1",
+      "/messages/followers/o_x",
+      "/settings",
+      "/settings/credentials",
+      "/settings/server",
+      "/settings/api",
+      "/token",
+      "/manage",
+    ];
+    for (const sub of subs) {
       const res = await get(`/a/${other.appId}${sub}`, viewerCookie);
       await res.text();
       assert.equal(res.status, 404, `${sub} as a viewer of another account`);
