@@ -13,9 +13,18 @@ import { RemoveAccountForm, RenameAccountForm } from "./manage-forms";
 export const metadata: Metadata = { title: "Manage account" };
 
 export default async function ManageAccountPage({ params }: { params: Promise<{ appid: string }> }) {
-  const { account, user } = await requireAccount((await params).appid, { role: "admin" });
+  const { account, user, role } = await requireAccount((await params).appid);
   const { t, locale } = await getI18n();
   const m = t.accounts;
+  // A viewer of the account is told so here rather than sent to the error page.
+  if (role !== "admin") {
+    return (
+      <>
+        <PageHeader title={m.manage.title} />
+        <Callout tone="warning">{t.common.forbidden}</Callout>
+      </>
+    );
+  }
   const removal = user.role === "admin" ? await describeAccountRemoval(getPrisma(), account.id) : null;
   const n = (v: number) => formatNumber(v, locale);
   return (
