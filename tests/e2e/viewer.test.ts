@@ -48,6 +48,9 @@ test("reads messages but sees the settings disabled", async () => {
   await vpage.getByRole("heading", { name: "接口凭证", exact: true }).waitFor();
   assert.equal(await vpage.getByRole("button", { name: "立即刷新" }).count(), 0);
   assert.equal(await vpage.getByRole("link", { name: "重命名或删除" }).count(), 0, "a viewer cannot rename or remove the account");
+  await vpage.goto(at(account, "/manage"));
+  await text(vpage, "没有权限").waitFor();
+  assert.equal(await vpage.getByRole("button", { name: "保存名称" }).count(), 0);
   await vpage.goto(at(account, "/settings/credentials"));
   await screenshot(vpage, "zh-viewer-settings");
   await vpage.setViewportSize({ width: 390, height: 844 });
