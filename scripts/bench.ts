@@ -5,14 +5,17 @@
 //   callback POST /api/wechat     — unique signed text messages, each durably stored
 // alternating for BENCH_ROUNDS rounds (3), and reports the medians; then the callback's p99 at a
 // steady 200 req/s, alone and during a flood of FLOOD_CLIENTS (24) concurrent bad sign-ins posted
-// to next-auth's credentials endpoint, as the login form's sign-in does; finally it checks that
-// every message answered 2xx is in the database.
+// to next-auth's credentials endpoint, as the login form's sign-in does; then BENCH_ACCOUNTS (50)
+// accounts are configured and floor and callback alternate again, the callback sending to one of
+// them at its own URL (/api/wechat/<AppID>); finally it checks that every message answered 2xx is
+// in the database.
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import pg from "pg";
 import { ensureDatabase, startThrowawayPostgres } from "../lib/embedded-postgres";
-import { startApp } from "../tests/helpers/app-server";
-import { messageXml, signMessage, type SimAccount } from "../tests/helpers/wechat-simulator";
+import { insertAccount, newSimAccount } from "../tests/helpers/accounts";
+import { startApp, TEST_ENCRYPTION_KEY } from "../tests/helpers/app-server";
+import { messageXml, signMessage, verificationPath, type SimAccount } from "../tests/helpers/wechat-simulator";
 import { generateEncodingAesKey, generateToken } from "../lib/wechat/crypto";
 import { buildApp } from "./lib/build";
 
@@ -21,6 +24,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const mode = (process.env.BENCH_MODE ?? "plain") as SimAccount["mode"];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FLOOD_CLIENTS = Number(process.env.BENCH_FLOOD_CLIENTS ?? 24);
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 50);
 const STEADY_RATE = 200;
 
 type Result = { name: string; rps: number; p50: number; p99: number; non2xx: number; errors: number; total: number };
@@ -57,21 +61,24 @@ async function main() {
     },
   });
   // Requests are signed before the clock starts: the load generator shares the machine's cores,
-  // and signing during the run would tax the server being measured.
-  const base = 6054768590064713728n;
-  const prepared = Array.from({ length: 150_000 }, (_, i) => {
-    const msgId = (base + BigInt(i)).toString();
-    const xml = messageXml({
-      ToUserName: "gh_bench",
-      FromUserName: `oBench${i % 1000}`,
-      CreateTime: Math.floor(Date.now() / 1000),
-      MsgType: "text",
-      Content: `bench message ${i}`,
-      MsgId: msgId,
+  // and signing during the run would tax the server being measured. One set at a time (for the
+  // account the phase sends to), each with its own MsgIds.
+  const prepare = (to: SimAccount, base: bigint, atPath: boolean) =>
+    Array.from({ length: 150_000 }, (_, i) => {
+      const msgId = (base + BigInt(i)).toString();
+      const xml = messageXml({
+        ToUserName: "gh_bench",
+        FromUserName: `oBench${i % 1000}`,
+        CreateTime: Math.floor(Date.now() / 1000),
+        MsgType: "text",
+        Content: `bench message ${i}`,
+        MsgId: msgId,
+      });
+      const req = signMessage(to, xml);
+      const path = atPath ? req.path.replace("/api/wechat?", `/api/wechat/${to.appId}?`) : req.path;
+      return { msgId, request: { method: "POST" as const, path, body: req.body, headers: { "content-type": "text/xml" } } };
     });
-    const req = signMessage(account, xml);
-    return { msgId, request: { method: "POST" as const, path: req.path, body: req.body, headers: { "content-type": "text/xml" } } };
-  });
+  let prepared = prepare(account, 6054768590064713728n, false);
   let next = 0;
   const answered = new Set<string>();
   const callback = {
@@ -111,6 +118,30 @@ async function main() {
     const flood = startSignInFlood(app.url, FLOOD_CLIENTS);
     const flooded = await run(`callback at ${STEADY_RATE} req/s, ${FLOOD_CLIENTS} concurrent bad sign-ins`, steady, DURATION);
     const signIns = await flood.stop();
+
+    // Fifty accounts configured; the callback sends to one of them (neither the first nor the last) at its own URL.
+    const many: Result[] = [];
+    const manyFloors: Result[] = [];
+    if (ACCOUNTS > 1) {
+      const mid = Math.floor((ACCOUNTS - 1) / 2);
+      const modes = ["plain", "compat", "safe"] as const;
+      const others = Array.from({ length: ACCOUNTS - 1 }, (_, i) => newSimAccount(i === mid ? mode : modes[i % 3]!));
+      for (const a of others) await insertAccount(db.urlFor("mpdesk"), TEST_ENCRYPTION_KEY, a);
+      const target = { ...others[mid]!, selectByAppId: false };
+      const check = verificationPath(target, "bench").replace("/api/wechat?", `/api/wechat/${target.appId}?`);
+      for (let tries = 0; (await fetch(app.url + check)).status !== 200; tries++) {
+        if (tries > 100) throw new Error("the added accounts did not reach the app");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      prepared = prepare(target, 7054768590064713728n, true);
+      next = 0;
+      console.log(`${ACCOUNTS} accounts configured; the callback now sends to ${target.appId} at /api/wechat/<AppID>…`);
+      await run("warm-up", callback, 2);
+      for (let round = 0; round < ROUNDS; round++) {
+        manyFloors.push(await run(`floor    GET  /api/health/live, ${ACCOUNTS} accounts`, floor, DURATION));
+        many.push(await run(`callback POST /api/wechat/<AppID> (${mode}), ${ACCOUNTS} accounts`, callback, DURATION));
+      }
+    }
     const { rows } = await query(db.urlFor("mpdesk"), "SELECT msg_id FROM message");
     const stored = new Set(rows.map((r: { msg_id: string }) => r.msg_id));
     const missing = [...answered].filter((id) => !stored.has(id)).length;
@@ -120,9 +151,20 @@ async function main() {
       for (const r of [fl, callbacks[i]!])
         console.log(`| ${r.name}, round ${i + 1} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`);
     });
-    for (const r of [f, c]) console.log(`| **median** ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | | | |`);
+    manyFloors.forEach((fl, i) => {
+      for (const r of [fl, many[i]!])
+        console.log(`| ${r.name}, round ${ROUNDS + i + 1} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`);
+    });
+    const m = many.length ? median(many) : null;
+    const mf = manyFloors.length ? median(manyFloors) : null;
+    for (const r of [f, c, ...(m && mf ? [mf, m] : [])]) console.log(`| **median** ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | | | |`);
     for (const r of [quiet, flooded]) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`);
     console.log(`\ncallback / floor = ${((c.rps / f.rps) * 100).toFixed(1)} %  (target ≥ 75 %); callback p99 = ${c.p99} ms (target ≤ 100 ms)`);
+    if (m && mf) {
+      console.log(
+        `with ${ACCOUNTS} accounts: callback / floor = ${((m.rps / mf.rps) * 100).toFixed(1)} %, callback = ${((m.rps / c.rps) * 100).toFixed(1)} % of the single-account callback; p99 ${m.p99} ms (single account ${c.p99} ms)`,
+      );
+    }
     console.log(`callback p99 at ${STEADY_RATE} req/s: ${quiet.p99} ms without sign-ins, ${flooded.p99} ms during the flood`);
     console.log(
       `sign-ins during the flood: ${Object.entries(signIns)

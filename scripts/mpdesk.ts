@@ -3,10 +3,12 @@
 // up, else it is started for the command and stopped after), same migrations, same lib/ code.
 // Machine-readable where automation needs it: `api-key create` prints the key as its last line.
 import { AppError, isAppError } from "../lib/app-error";
-import type { CliFlags } from "./lib/cli-users";
+import { ACCOUNT_COMMANDS, ACCOUNT_USAGE, runAccountCommand } from "./lib/cli-accounts";
+import { iso, printTable, type CliFlags } from "./lib/cli-format";
 
 const USAGE = `Usage: npm run mpdesk -- <command>
 
+${ACCOUNT_USAGE}
   api-key create --name <name> [--account <AppID> …]
                                    create a key for a service calling GET /api/token (printed once, last line);
                                    with --account (repeatable) it fetches tokens of those accounts only
@@ -25,11 +27,14 @@ const USAGE = `Usage: npm run mpdesk -- <command>
 // A flag may be given more than once (`--account A --account B`): each value is kept, in order.
 type Args = { command: string; flags: Map<string, Array<string | true>> };
 
-const COMMANDS = ["api-key create", "api-key list", "api-key revoke", "token show", "token refresh", "user create", "user grant"];
+const COMMANDS = [...ACCOUNT_COMMANDS, "api-key create", "api-key list", "api-key revoke", "token show", "token refresh", "user create", "user grant"];
 
 // A usage mistake: the usage is printed and the exit code is 2.
 const usageError = (message: string) => new AppError("INVALID_INPUT", { reason: "usage", message });
 const isUsageError = (err: unknown): err is AppError<"INVALID_INPUT"> => isAppError(err, "INVALID_INPUT") && err.reason === "usage";
+
+// Flags that are on or off: the word after one is never its value.
+const SWITCHES = new Set(["force", "yes", "certified", "help"]);
 
 function parseArgs(argv: string[]): Args {
   const words: string[] = [];
@@ -44,7 +49,7 @@ function parseArgs(argv: string[]): Args {
     const [name, inline] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     const next = argv[i + 1];
     if (inline !== undefined) add(name, inline);
-    else if (next !== undefined && !next.startsWith("--") && name !== "force") add(name, (i++, next));
+    else if (next !== undefined && !next.startsWith("--") && !SWITCHES.has(name)) add(name, (i++, next));
     else add(name, true);
   }
   return { command: words.join(" "), flags };
@@ -72,6 +77,7 @@ function flagValues(args: Args, name: string): string[] {
 const cliFlags = (args: Args): CliFlags => ({
   value: ((name: string, required?: boolean) => flag(args, name, required as false)) as CliFlags["value"],
   values: (name) => flagValues(args, name),
+  has: (name) => args.flags.has(name),
 });
 
 async function main(): Promise<number> {
@@ -120,6 +126,7 @@ async function main(): Promise<number> {
 }
 
 async function run(args: Args): Promise<number> {
+  if (ACCOUNT_COMMANDS.includes(args.command)) return runAccountCommand(args.command, cliFlags(args));
   const tokens = await import("../lib/tokens");
   switch (args.command) {
     case "api-key create": {
@@ -232,27 +239,12 @@ function fail(message: string): 1 {
   return 1;
 }
 
-function iso(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
 function relative(d: Date): string {
   const s = Math.round((d.getTime() - Date.now()) / 1000);
   const abs = Math.abs(s);
   const text =
     abs >= 3600 ? `${Math.floor(abs / 3600)} h ${Math.floor((abs % 3600) / 60)} min` : abs >= 60 ? `${Math.floor(abs / 60)} min ${abs % 60} s` : `${abs} s`;
   return s >= 0 ? `in ${text}` : `${text} ago`;
-}
-
-function printTable(header: string[], rows: string[][]) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [header, ...rows])
-    console.log(
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join("  ")
-        .trimEnd(),
-    );
 }
 
 main().then(

@@ -23,6 +23,13 @@ export const ZEncodingAesKey = z
   .trim()
   .regex(/^[A-Za-z0-9]{43}$/, "EncodingAESKey is exactly 43 letters and digits");
 export const ZMessageMode = z.enum(["plain", "compat", "safe"]);
+/** Shown beside the AppID (such as 客服号); blank means none. */
+export const ZDisplayName = z
+  .string()
+  .trim()
+  .max(64, "A display name is at most 64 characters")
+  .regex(/^[^\p{Cc}]*$/u, "A display name has no control characters")
+  .transform((v) => v || undefined);
 export const ZAccountType = z.enum(["subscription", "service", "miniprogram", "wecom"]);
 
 export type TMessageMode = z.infer<typeof ZMessageMode>;
@@ -37,6 +44,7 @@ export const ZAccountInput = z
     messageMode: ZMessageMode.default("plain"),
     accountType: ZAccountType.default("subscription"),
     certified: z.boolean().default(false),
+    displayName: ZDisplayName.optional(),
   })
   .refine((a) => a.messageMode === "plain" || a.encodingAesKey, {
     path: ["encodingAesKey"],

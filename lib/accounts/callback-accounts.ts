@@ -24,8 +24,10 @@ export type CallbackAccount = {
 const RELOAD_MS = 30_000;
 
 export function createAccountDirectory(opts: { pool: pg.Pool; connectionString: string; encryptionKey: Buffer }) {
-  let snapshot: { accounts: CallbackAccount[]; loadedAt: number } | null = null;
-  let loading: Promise<CallbackAccount[]> | null = null;
+  // Indexed by AppID: with dozens of accounts, each callback finds its own in one lookup.
+  type Snapshot = { accounts: CallbackAccount[]; byAppId: Map<string, CallbackAccount>; loadedAt: number };
+  let snapshot: Snapshot | null = null;
+  let loading: Promise<Snapshot> | null = null;
   let listener: DbListener | null = null;
   let listening = false;
 
@@ -41,7 +43,7 @@ export function createAccountDirectory(opts: { pool: pg.Pool; connectionString: 
     }
   }
 
-  async function load(): Promise<CallbackAccount[]> {
+  async function load(): Promise<Snapshot> {
     const rows = await rawQuery<{
       id: string;
       app_id: string;
@@ -67,30 +69,42 @@ export function createAccountDirectory(opts: { pool: pg.Pool; connectionString: 
         .filter((v): v is string => !!v)
         .map(parseEncodingAesKey),
     }));
-    snapshot = { accounts, loadedAt: Date.now() };
-    return accounts;
+    snapshot = { accounts, byAppId: new Map(accounts.map((a) => [a.appId, a])), loadedAt: Date.now() };
+    return snapshot;
   }
 
-  function reload(): Promise<CallbackAccount[]> {
-    loading ??= load().finally(() => {
+  // A change notified while a load is running may have committed after that load read the table:
+  // one more load follows it (however many notifications arrive meanwhile).
+  let queued: Promise<Snapshot> | null = null;
+  function reload(): Promise<Snapshot> {
+    if (loading) {
+      queued ??= loading
+        .catch(() => {})
+        .then(() => {
+          queued = null;
+          return reload();
+        });
+      return queued;
+    }
+    loading = load().finally(() => {
       loading = null;
     });
     return loading;
   }
 
-  async function all(): Promise<CallbackAccount[]> {
+  async function current(): Promise<Snapshot> {
     if (!snapshot) return reload();
     if (Date.now() - snapshot.loadedAt > RELOAD_MS) {
       reload().catch((err) => log.warn("accounts.reload_failed", errorFields(err)));
     }
-    return snapshot.accounts;
+    return snapshot;
   }
 
-  /** The account a callback is for: `?account=<AppID>` when given, else the first account. */
+  /** The account a callback is for: the AppID of its URL when given, else the default (oldest) account. */
   async function resolve(appId?: string | null): Promise<CallbackAccount | null> {
-    const accounts = await all();
-    if (appId) return accounts.find((a) => a.appId === appId) ?? null;
-    return accounts[0] ?? null;
+    const s = await current();
+    if (appId) return s.byAppId.get(appId) ?? null;
+    return s.accounts[0] ?? null;
   }
 
   async function listen(): Promise<void> {
@@ -109,7 +123,7 @@ export function createAccountDirectory(opts: { pool: pg.Pool; connectionString: 
     await listener?.close();
   }
 
-  return { resolve, reload, listen, close };
+  return { resolve, reload: () => reload().then((s) => s.accounts), listen, close };
 }
 
 export type AccountDirectory = ReturnType<typeof createAccountDirectory>;

@@ -2,9 +2,10 @@ import { hash, verify } from "@node-rs/bcrypt";
 import { availableParallelism } from "node:os";
 import { randomBytes } from "node:crypto";
 import { AppError } from "../app-error";
+import { onHashThread } from "./hash-threads";
 
-// bcrypt at cost 12 is about a quarter of a second of one core. It runs natively on libuv's
-// thread pool, never on the event loop, and through one gate: at most HASH_CONCURRENCY hashes at
+// bcrypt at cost 12 is about a quarter of a second of one core. It runs natively on low-priority
+// threads of its own (./hash-threads.ts), never on the event loop, and through one gate: at most HASH_CONCURRENCY hashes at
 // a time (half the cores, so the other half stays free for the callback), at most
 // HASH_QUEUE_LIMIT waiting. A sign-in beyond that is refused at once ("busy, try again") instead
 // of piling up until WeChat's 5-second budget is gone. A sign-in's check also keeps its slot for as
@@ -59,12 +60,15 @@ async function throughGate<T>(work: () => Promise<T>, opts: { refuseWhenFull: bo
 
 /** Waits for a slot however long: setting a password is an admin's or user's own deliberate act. */
 export function hashPassword(password: string): Promise<string> {
-  return throughGate(() => hash(password, COST), { refuseWhenFull: false });
+  return throughGate(() => onHashThread({ op: "hash", password, cost: COST }, HASH_CONCURRENCY, () => hash(password, COST)), { refuseWhenFull: false });
 }
 
 /** Throws AppError BUSY when the gate is full: the sign-in answers "try again" at once. A malformed stored hash verifies as false. */
 export function verifyPassword(password: string, stored: string): Promise<boolean> {
-  return throughGate(() => verify(password, stored).catch(() => false), { refuseWhenFull: true, restAfter: true });
+  return throughGate(() => onHashThread({ op: "verify", password, stored }, HASH_CONCURRENCY, () => verify(password, stored)).catch(() => false), {
+    refuseWhenFull: true,
+    restAfter: true,
+  });
 }
 
 /** 20 characters from an alphabet without look-alikes, for first-start admin passwords. */

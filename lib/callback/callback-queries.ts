@@ -18,11 +18,16 @@ export type CallbackCounter = {
   lastSourceIp: string | null;
 };
 
-/** Adds the counters to their rows, one statement for all; rows sorted by the caller, so two instances lock in one order. */
+/**
+ * Adds the counters to their rows, one statement for all; rows sorted by the caller, so two instances lock in one order.
+ * Counters of an account removed since they were counted are dropped: its foreign key would fail the whole batch.
+ */
 export async function upsertCallbackCounters(db: Queryable, rows: CallbackCounter[]): Promise<void> {
   await rawExecute(db, {
     text: `INSERT INTO callback_event (account_id, method, outcome, reason, status, minute, count, first_at, last_at, last_source_ip)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int4[], $6::timestamptz[], $7::int4[], $8::timestamptz[], $9::timestamptz[], $10::text[])
+       AS c(account_id, method, outcome, reason, status, minute, count, first_at, last_at, last_source_ip)
+      WHERE c.account_id IS NULL OR EXISTS (SELECT 1 FROM account a WHERE a.id = c.account_id)
      ON CONFLICT (minute, (COALESCE(account_id, '${NIL_UUID}'::uuid)), method, outcome, reason, status) DO UPDATE SET
        count = callback_event.count + EXCLUDED.count,
        first_at = LEAST(callback_event.first_at, EXCLUDED.first_at),

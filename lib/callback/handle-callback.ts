@@ -9,8 +9,8 @@ import { verifyMsgSignature, verifySignature } from "../wechat/signature";
 import { parseWeChatXml, type WeChatXml } from "../wechat/xml";
 import type { CallbackLog } from "./callback-log";
 
-// The callback at /api/wechat as plain functions of (query, body): no framework in here, so it
-// is unit-testable and the route handler stays a thin adapter.
+// The callback at /api/wechat and /api/wechat/<AppID> as plain functions of (query, body): no
+// framework in here, so it is unit-testable and the route handlers stay thin adapters.
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -18,6 +18,8 @@ export type BodyResult = { ok: true; text: string } | { ok: false; reason: "too_
 
 export type CallbackInput = {
   query: URLSearchParams;
+  /** The AppID in the URL's path (/api/wechat/<AppID>); else `?account=`, else the default account. */
+  pathAppId?: string | null;
   sourceIp: string | null;
   receivedAt: Date;
   /** Read only after the URL signature checks out, and bounded by MAX_BODY_BYTES. */
@@ -70,8 +72,8 @@ function checkTimestamp(timestamp: string, input: CallbackInput, deps: CallbackD
   return skew > (deps.timestampWindowS ?? DEFAULT_TIMESTAMP_WINDOW_S) ? refuse(401, "timestamp_out_of_window", { account }) : null;
 }
 
-async function resolveAccount(query: URLSearchParams, deps: CallbackDeps): Promise<CallbackAccount | CallbackResult> {
-  const wanted = query.get("account");
+async function resolveAccount(input: CallbackInput, deps: CallbackDeps): Promise<CallbackAccount | CallbackResult> {
+  const wanted = input.pathAppId ?? input.query.get("account");
   const account = await deps.accounts.resolve(wanted).catch((err) => {
     log.error("callback.accounts_unavailable", errorFields(err));
     return undefined;
@@ -90,7 +92,7 @@ export async function handleVerification(input: CallbackInput, deps: CallbackDep
     echostr = q.get("echostr");
   const result = await (async () => {
     if (!signature || !timestamp || !nonce || echostr === null) return refuse(400, "missing_params");
-    const account = await resolveAccount(q, deps);
+    const account = await resolveAccount(input, deps);
     if ("status" in account) return account;
     if (!verifySignature({ token: account.token, timestamp, nonce, signature })) {
       return refuse(401, "bad_signature", { account: account.id });
@@ -127,10 +129,12 @@ async function processMessage(input: CallbackInput, deps: CallbackDeps): Promise
   // is read, so an anonymous sender costs a hash, never a read, a parse or a decryption.
   if (!signature || !timestamp || !nonce || (encrypted && !msgSignature)) return refuse(400, "missing_params");
 
-  const account = await resolveAccount(q, deps);
+  const account = await resolveAccount(input, deps);
   if ("status" in account) return account;
   const refuseFor = (status: number, reason: string) => refuse(status, reason, { account: account.id });
 
+  // Signed with another account's Token (sent to the wrong account's URL) fails here too: counted
+  // under the account the URL names, nothing read, nothing stored.
   if (!verifySignature({ token: account.token, timestamp, nonce, signature })) return refuseFor(401, "bad_signature");
   const stale = checkTimestamp(timestamp, input, deps, account.id);
   if (stale) return stale;

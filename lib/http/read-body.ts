@@ -20,22 +20,28 @@ export async function readBodyLimited(request: Request, limit: number): Promise<
   }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
-  let size = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        reader.releaseLock();
-        return { ok: false, reason: "too_large" };
-      }
-      chunks.push(value);
+    const size = await readUpTo(reader, limit, chunks);
+    if (size === null) {
+      reader.releaseLock();
+      return { ok: false, reason: "too_large" };
     }
+    return { ok: true, text: Buffer.concat(chunks, size).toString("utf8") };
   } catch {
     return { ok: false, reason: "unreadable" };
   }
-  return { ok: true, text: Buffer.concat(chunks, size).toString("utf8") };
+}
+
+/** Reads to the end, keeping the chunks in `keep` if given: the size read, or null past `limit` bytes. */
+async function readUpTo(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number, keep?: Uint8Array[]): Promise<number | null> {
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return size;
+    size += value.byteLength;
+    if (size > limit) return null;
+    keep?.push(value);
+  }
 }
 
 /**
@@ -48,23 +54,18 @@ export async function readBodyLimited(request: Request, limit: number): Promise<
 export function drainBody(request: Request, limit: number, ms: number): boolean {
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) return false;
+  // A declared length within bounds is read whole by readBodyLimited (the usual case): once read,
+  // nothing is left to drain, and no reader or timer is paid for. A chunked body may have been
+  // left half read, so it is always drained.
+  if (declared !== null && request.bodyUsed) return true;
   const body = request.body;
   if (!body || body.locked) return true;
   const reader = body.getReader();
   const giveUp = () => void reader.cancel().catch(() => {});
   const timer = setTimeout(giveUp, ms).unref();
   void (async () => {
-    let size = 0;
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.byteLength;
-        if (size > limit) {
-          giveUp();
-          break;
-        }
-      }
+      if ((await readUpTo(reader, limit)) === null) giveUp();
     } catch {
       // The client went away: nothing left to protect.
     } finally {

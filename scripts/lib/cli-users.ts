@@ -3,13 +3,7 @@
 // the Users page; this module reads flags and prints.
 import { createInterface } from "node:readline";
 import { AppError } from "../../lib/app-error";
-
-/** What a command reads from the command line: one value of a flag, or every value of a repeated one. */
-export type CliFlags = {
-  value(name: string, required: true): string;
-  value(name: string, required?: false): string | undefined;
-  values(name: string): string[];
-};
+import type { CliFlags } from "./cli-format";
 
 // A usage mistake: the caller prints the usage and exits 2.
 const usageError = (message: string) => new AppError("INVALID_INPUT", { reason: "usage", message });

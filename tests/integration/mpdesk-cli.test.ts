@@ -12,6 +12,8 @@ import { startMockWeChatApi, TOKEN_PATHS, wechatErrmsg, type MockWeChatApi } fro
 import { createTestDatabase } from "../helpers/test-database";
 import { removeEmbeddedStandIn } from "../../lib/embedded-postgres";
 import { eventually } from "../helpers/eventually";
+import { generateEncodingAesKey } from "../../lib/wechat/crypto";
+import { computeSignature } from "../../lib/wechat/signature";
 
 // `npm run mpdesk -- …` as an operator or a deployment script runs it: a separate process on the
 // app's database, next to a running instance.
@@ -42,6 +44,30 @@ function mpdesk(args: string[], opts: { env?: Record<string, string | undefined>
     child.stderr.on("data", (d) => (stderr += d));
     child.stdin.end(opts.input ?? "");
     child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The CLI in a terminal of its own (a pseudo-terminal by script(1)), answering `answer` once `prompt` shows. */
+function mpdeskInTerminal(args: string[], prompt: RegExp, answer: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: db.url,
+      MPDESK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      AUTH_SECRET: randomBytes(32).toString("base64"),
+    };
+    const command = [process.execPath, "--import", "tsx", "scripts/mpdesk.ts", ...args].join(" ");
+    const child = spawn("script", ["-qefc", command, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let answered = false;
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      if (!answered && prompt.test(stdout)) {
+        answered = true;
+        child.stdin.write(`${answer}\r`);
+      }
+    });
+    child.on("exit", (code) => resolve({ code, stdout, stderr: "" }));
   });
 }
 
@@ -141,6 +167,119 @@ describe("token", () => {
     const r = await mpdesk(["token", "show", "--account", "wx0000000000000000"]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /No account with AppID/);
+  });
+});
+
+describe("account", () => {
+  const second = { appId: `wx${randomBytes(8).toString("hex")}`, secret: randomBytes(16).toString("hex"), token: "s3condToken" };
+  const aesKey = generateEncodingAesKey();
+  const verify = (appId: string, token: string) => {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const q = new URLSearchParams({ signature: computeSignature(token, timestamp, "7"), timestamp, nonce: "7", echostr: "hi" });
+    return fetch(`${app.url}/api/wechat/${appId}?${q}`);
+  };
+  const create = (...extra: string[]) => mpdesk(["account", "create", "--appid", second.appId, "--secret", second.secret, "--token", second.token, ...extra]);
+
+  test("create validates as the console does, naming the flag; prints the callback path last; the running app serves it at once", async () => {
+    const refused = await Promise.all([
+      mpdesk(["account", "create", "--appid", "wxNOTHEX", "--secret", second.secret, "--token", second.token]),
+      create("--mode", "safe"),
+      create("--mode", "secret"),
+      create("--aes-key", "short", "--mode", "compat"),
+      create("--type", "enterprise"),
+      mpdesk(["account", "create", "--appid", second.appId, "--token", second.token]),
+    ]);
+    assert.deepEqual(
+      refused.map((r) => r.code),
+      [1, 1, 1, 1, 1, 2],
+    );
+    assert.match(refused[0]!.stderr, /^--appid: AppID is/m);
+    assert.match(refused[1]!.stderr, /^--aes-key: Compatible and safe modes need the EncodingAESKey/m);
+    assert.match(refused[2]!.stderr, /^--mode:/m);
+    assert.match(refused[3]!.stderr, /^--aes-key: EncodingAESKey is exactly 43/m);
+    assert.match(refused[4]!.stderr, /^--type:/m);
+    assert.match(refused[5]!.stderr, /needs --secret/);
+    assert.equal((await sql.query(`SELECT count(*)::int AS n FROM account WHERE app_id = $1`, [second.appId])).rows[0].n, 0, "nothing created");
+
+    mock.addApp(second);
+    const created = await create("--aes-key", aesKey, "--mode", "safe", "--name", "客服号", "--type", "service", "--certified");
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal(lastLine(created.stdout), `/api/wechat/${second.appId}`);
+    const { rows } = await sql.query(`SELECT display_name, message_mode, account_type, certified, app_secret_enc FROM account WHERE app_id = $1`, [
+      second.appId,
+    ]);
+    assert.deepEqual(
+      { ...rows[0], app_secret_enc: undefined },
+      { display_name: "客服号", message_mode: "safe", account_type: "service", certified: true, app_secret_enc: undefined },
+    );
+    assert.ok(!rows[0].app_secret_enc.includes(second.secret), "the AppSecret is stored encrypted");
+    await eventually(async () => (await verify(second.appId, second.token)).status === 200, { timeoutMs: 2_000, what: "the new account reaching the app" });
+    assert.equal((await verify(second.appId, "tok3n")).status, 401, "with its own Token only");
+
+    const again = await create("--aes-key", aesKey, "--mode", "safe");
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /--appid: An account with AppID .* exists/);
+  });
+
+  test("list shows each account, its messages and which is the default", async () => {
+    const listed = await mpdesk(["account", "list"]);
+    assert.equal(listed.code, 0, listed.stderr);
+    const lines = listed.stdout.trimEnd().split("\n");
+    assert.match(lines[0]!, /^APPID\s+NAME\s+TYPE\s+CERTIFIED\s+MODE\s+MESSAGES\s+CREATED\s+CALLBACK$/);
+    assert.match(
+      lines[1]!,
+      new RegExp(`^${account.appId}\\s+-\\s+subscription\\s+no\\s+plain\\s+\\d+\\s+\\S+Z\\s+/api/wechat/${account.appId}, default at /api/wechat$`),
+    );
+    assert.match(lines[2]!, new RegExp(`^${second.appId}\\s+客服号\\s+service\\s+yes\\s+safe\\s+0\\s+\\S+Z\\s+/api/wechat/${second.appId}$`));
+  });
+
+  test("remove names what is deleted, refuses without --yes when stdin is not a terminal, and leaves the other account served", async () => {
+    const key = lastLine((await mpdesk(["api-key", "create", "--name", "both"])).stdout);
+    const tokenFor = async (appId: string) => (await fetch(`${app.url}/api/token?account=${appId}`, { headers: { authorization: `Bearer ${key}` } })).status;
+    assert.equal(await tokenFor(second.appId), 200);
+    assert.equal(await tokenFor(account.appId), 200);
+    // Each with its own AppSecret, token row and token.
+    assert.equal(mock.tokenCalls(second.appId), 1);
+    const rows = (await sql.query(`SELECT a.app_id, t.token_enc FROM access_token t JOIN account a ON a.id = t.account_id ORDER BY a.created_at`)).rows;
+    assert.deepEqual(
+      rows.map((r) => r.app_id),
+      [account.appId, second.appId],
+    );
+    assert.notEqual(rows[0].token_enc, rows[1].token_enc);
+
+    const refused = await mpdesk(["account", "remove", "--appid", second.appId], { input: "y\n" });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stdout, /messages\s+0/);
+    assert.match(refused.stdout, /access_token\s+yes/);
+    assert.match(refused.stderr, /Pass --yes/);
+    assert.equal((await sql.query(`SELECT count(*)::int AS n FROM account WHERE app_id = $1`, [second.appId])).rows[0].n, 1, "not removed");
+    assert.equal((await mpdesk(["account", "remove"])).code, 2, "--appid is required");
+    assert.equal((await mpdesk(["account", "remove", "--appid", "wx0000000000000000", "--yes"])).code, 1);
+
+    const declined = await mpdeskInTerminal(["account", "remove", "--appid", second.appId], /to confirm/, "y");
+    assert.equal(declined.code, 1, declined.stdout);
+    assert.match(declined.stdout, /Not removed/);
+    assert.equal((await sql.query(`SELECT count(*)::int AS n FROM account WHERE app_id = $1`, [second.appId])).rows[0].n, 1, "only the AppID confirms");
+
+    const removed = await mpdesk(["account", "remove", "--appid", second.appId, "--yes"]);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.match(removed.stdout, new RegExp(`Removed ${second.appId}`));
+    await eventually(async () => (await verify(second.appId, second.token)).status === 404, { timeoutMs: 2_000, what: "the removal reaching the app" });
+    assert.equal(await tokenFor(second.appId), 404);
+    // The first account: its token still served, its callback still answering.
+    assert.equal(await tokenFor(account.appId), 200);
+    assert.equal((await verify(account.appId, "tok3n")).status, 200);
+    assert.doesNotMatch((await mpdesk(["account", "list"])).stdout, new RegExp(second.appId));
+  });
+
+  test("remove in a terminal removes once the AppID is typed", async () => {
+    const third = `wx${randomBytes(8).toString("hex")}`;
+    const created = await mpdesk(["account", "create", "--appid", third, "--secret", randomBytes(16).toString("hex"), "--token", "th1rd"]);
+    assert.equal(lastLine(created.stdout), `/api/wechat/${third}`, created.stderr);
+    const removed = await mpdeskInTerminal(["account", "remove", "--appid", third], /to confirm/, third);
+    assert.equal(removed.code, 0, removed.stdout);
+    assert.match(removed.stdout, new RegExp(`Removed ${third}`));
+    assert.equal((await sql.query(`SELECT count(*)::int AS n FROM account WHERE app_id = $1`, [third])).rows[0].n, 0);
   });
 });
 

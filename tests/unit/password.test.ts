@@ -1,5 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
 import { performance } from "node:perf_hooks";
 import bcryptjs from "bcryptjs";
 import { HASH_CONCURRENCY, HASH_QUEUE_LIMIT, hashGateState, hashPassword, passwordGateFull, verifyPassword } from "../../lib/auth/password";
@@ -51,4 +53,27 @@ test("a sign-in's check rests its slot after answering, so anonymous checks keep
   // Answered, but the slots are still taken: the next check waits as long as this one hashed.
   assert.equal(hashGateState().running, HASH_CONCURRENCY);
   await eventually(() => assert.equal(hashGateState().running, 0));
+});
+
+/** CPU time (ms) spent so far by this process's threads whose nice value is 19. */
+function niceThreadCpuMs(): number {
+  let ticks = 0;
+  for (const tid of readdirSync("/proc/self/task")) {
+    try {
+      const f = readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      if (f[16] === "19") ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return ticks * 10;
+}
+
+test("the hashing runs on a thread at the lowest CPU priority, so under contention the event loop wins", { skip: process.platform !== "linux" }, async () => {
+  const stored = await hashPassword("p");
+  const before = niceThreadCpuMs();
+  assert.equal(await verifyPassword("p", stored), true);
+  // A cost-12 check is about 250 ms of CPU; on the shared thread pool none of it is nice 19.
+  assert.ok(niceThreadCpuMs() - before >= 100, `CPU at nice 19 during a check: ${niceThreadCpuMs() - before} ms`);
+  assert.equal(os.getPriority(), 0, "the event loop keeps its own priority");
 });
