@@ -21,6 +21,8 @@ const VIEWER = { email: "viewer@example.com", password: "viewer password 1" };
 const ENDED = { email: "ended@example.com", password: "ended password 1" };
 const FORBIDDEN_EN = "Not allowed: only admins can do this.";
 const sim = newSimAccount("safe");
+// An account the viewer is admin of: being an account's admin gives nothing on another account.
+const simOwn = newSimAccount("plain");
 
 // The form actions and argument actions of the console, by file and export. The test below
 // checks that this list is the build's whole list, so a new action cannot be left out.
@@ -31,6 +33,7 @@ let app: AppServer;
 let wechatApi: MockWeChatApi;
 let sql: pg.Client;
 let accountId: string;
+let ownAccountId: string;
 let adminCookie: string;
 let viewerCookie: string;
 let otherUserId: string;
@@ -104,6 +107,8 @@ before(async () => {
     await sql.query(`INSERT INTO account_member (user_id, account_id, role) VALUES ($1, $2, 'viewer')`, [rows[0].id, accountId]);
   }
   otherUserId = (await sql.query(`SELECT id FROM "user" WHERE email = $1`, [ENDED.email])).rows[0].id;
+  ownAccountId = await insertAccount(db.url, TEST_ENCRYPTION_KEY, simOwn);
+  await sql.query(`INSERT INTO account_member (user_id, account_id, role) SELECT id, $1, 'admin' FROM "user" WHERE email = $2`, [ownAccountId, VIEWER.email]);
   apiKeyId = (
     await sql.query(`INSERT INTO api_key (id, name, key_hash, prefix) VALUES (gen_random_uuid(), 'billing', md5(random()::text), 'mpd_abcd') RETURNING id`)
   ).rows[0].id;
@@ -196,6 +201,21 @@ describe("a viewer replaying admin server actions", () => {
       account_type: "service",
       certified: true,
     });
+  });
+
+  test("an account's admin changes that account, and is refused on the account they only view", async () => {
+    const own = await postAction(SETTINGS, "saveKind", [null, form({ account: simOwn.appId, accountType: "service", certified: "on" })], viewerCookie);
+    assert.equal(own.status, 200, own.body.slice(0, 300));
+    // The answer re-renders the page, whose dictionary holds the refusal text too: the action's own result says it ran.
+    assert.match(own.body, /"ok":true/, own.body.slice(0, 300));
+    assert.deepEqual((await sql.query(`SELECT account_type, certified FROM account WHERE id = $1`, [ownAccountId])).rows[0], {
+      account_type: "service",
+      certified: true,
+    });
+    const before = await snapshot();
+    const other = await postAction(SETTINGS, "saveKind", [null, form({ account: sim.appId, accountType: "subscription" })], viewerCookie);
+    assert.ok(other.body.includes(FORBIDDEN_EN), other.body.slice(0, 300));
+    assert.equal(await snapshot(), before);
   });
 
   test("Generate and Show give a viewer nothing", async () => {
