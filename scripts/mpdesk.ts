@@ -6,10 +6,12 @@ import { createInterface } from "node:readline";
 import { AppError, isAppError } from "../lib/app-error";
 import { ACCOUNT_COMMANDS, ACCOUNT_USAGE, runAccountCommand } from "./lib/cli-accounts";
 import { iso, printTable } from "./lib/cli-format";
+import { isRulesCommand, RULES_USAGE, runRulesCommand } from "./lib/cli-rules";
 
 const USAGE = `Usage: npm run mpdesk -- <command>
 
 ${ACCOUNT_USAGE}
+${RULES_USAGE}
   api-key create --name <name>     create a key for a service calling GET /api/token (printed once, last line)
   api-key list                     list keys: name, prefix, created, last used, revoked
   api-key revoke --name <name>     revoke the active key with this name (or --id <id>)
@@ -60,7 +62,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return args.command && args.command !== "help" ? 2 : 0;
   }
-  if (!COMMANDS.includes(args.command)) {
+  if (!COMMANDS.includes(args.command) && !isRulesCommand(args.command)) {
     console.error(`Unknown command "${args.command}".\n\n${USAGE}`);
     return 2;
   }
@@ -100,6 +102,7 @@ async function main(): Promise<number> {
 }
 
 async function run(args: Args): Promise<number> {
+  if (isRulesCommand(args.command)) return runRulesCommand(args.command, { get: (name) => flag(args, name), has: (name) => args.flags.has(name) });
   if (ACCOUNT_COMMANDS.includes(args.command)) return runAccountCommand(args.command, { get: (name) => flag(args, name), has: (name) => args.flags.has(name) });
   const tokens = await import("../lib/tokens");
   switch (args.command) {
