@@ -95,7 +95,7 @@ export async function importRuleSet(prisma: Prisma, accountId: string, file: TRu
       if (replies.length) await tx.replyMessage.createMany({ data: replies });
       if (file.timeZone) await tx.account.update({ where: { id: accountId }, data: { timeZone: file.timeZone } });
       // Delivered at commit, so no instance reloads a half-written rule set.
-      await tx.$queryRaw`SELECT pg_notify(${RULES_CHANNEL}, ${accountId})`;
+      await tx.$executeRaw`SELECT pg_notify(${RULES_CHANNEL}, ${accountId})`;
       return { created, updated, deleted };
     },
     { timeout: 30_000, maxWait: 5_000 },
