@@ -4,6 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
+import { createPool } from "../../lib/db";
+import { normalizeInbound } from "../../lib/messages/inbound-row";
+import { createReplyRules } from "../../lib/replies/reply-rules-directory";
+import { claimCooldown } from "../../lib/replies/rule-queries";
 import { decryptMessage, parseEncodingAesKey } from "../../lib/wechat/crypto";
 import { computeSignature } from "../../lib/wechat/signature";
 import { parseWeChatXml } from "../../lib/wechat/xml";
@@ -309,5 +313,55 @@ describe("rules export and import", () => {
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /wxnobody/);
     assert.equal(unknown.stdout, "");
+  });
+});
+
+describe("the engine in process, on the same database", () => {
+  const row = (from: string, content: string, msgId = bigMsgId()) =>
+    normalizeInbound(
+      parseWeChatXml(messageXml({ ToUserName: "gh", FromUserName: from, CreateTime: 1, MsgType: "text", Content: content, MsgId: msgId })),
+      "<xml/>",
+      "",
+      false,
+      new Date(),
+    );
+
+  test("the cooldown claim: a retry of the firing message is the same decision and does not move the clock", async () => {
+    const pool = createPool(db.url, 2);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        `SELECT r.id, r.account_id FROM reply_rule r JOIN account a ON a.id = r.account_id WHERE a.app_id = $1 AND r.name = 'default'`,
+        [main.appId],
+      );
+      const base = { accountId: rows[0].account_id, ruleId: rows[0].id, follower: openId(), cooldownS: 3600 };
+      const t0 = new Date("2026-12-02T00:00:00Z");
+      assert.equal(await claimCooldown(pool, { ...base, dedupeKey: "m1", at: t0 }), true);
+      assert.equal(await claimCooldown(pool, { ...base, dedupeKey: "m1", at: new Date(t0.getTime() + 60_000) }), true, "the retry");
+      assert.equal(await claimCooldown(pool, { ...base, dedupeKey: "m2", at: new Date(t0.getTime() + 3_599_000) }), false, "within the hour");
+      assert.equal(await claimCooldown(pool, { ...base, dedupeKey: "m3", at: new Date(t0.getTime() + 3_600_000) }), true, "an hour after the first");
+      const fired = await client.query(`SELECT last_fired_at, dedupe_key FROM reply_cooldown WHERE follower = $1`, [base.follower]);
+      assert.deepEqual([fired.rows[0].last_fired_at.toISOString(), fired.rows[0].dedupe_key], ["2026-12-02T01:00:00.000Z", "m3"]);
+    } finally {
+      await client.end();
+      await pool.end();
+    }
+  });
+
+  test("with the database gone, the last snapshot keeps answering, and the default rule still answers once", async () => {
+    const pool = createPool(db.url, 2);
+    const rules = createReplyRules({ pool, connectionString: db.url });
+    const { rows } = await pool.query(`SELECT id FROM account WHERE app_id = $1`, [main.appId]);
+    const accountId = rows[0].id as string;
+    await rules.reload();
+    await pool.end(); // every query from now on fails
+    await assert.rejects(rules.reload());
+    const at = (content: string, from = openId()) => ({ ...row(from, content), accountId });
+    assert.equal((await rules.decide(at("价格")))?.ruleName, "price");
+    const who = openId();
+    assert.equal((await rules.decide(at("anything", who)))?.ruleName, "default");
+    assert.equal(await rules.decide(at("anything else", who)), null);
+    await rules.close();
   });
 });
