@@ -6,6 +6,7 @@ import { getEnv } from "../env";
 import { errorFields, log } from "../log";
 import { createMessageStore } from "../messages/message-store";
 import { createReplyRules } from "../replies/reply-rules-directory";
+import { pruneReplyCooldowns } from "../replies/rule-queries";
 import { createCallbackLog, pruneCallbackEvents } from "./callback-log";
 import type { CallbackDeps } from "./handle-callback";
 
@@ -40,7 +41,8 @@ export function getCallbackRuntime(): CallbackRuntime {
     store,
     callbackLog,
     // A rule that cannot be decided answers "success": the message is still stored, and WeChat
-    // is not made to retry over a reply. A retry gets the first delivery's stored reply.
+    // is not made to retry over a reply. A retry gets the first delivery's stored reply. Reply mode
+    // "all": only the first reply goes back; the decision's `deferred` replies wait for deferred sends.
     decideReply: (row) =>
       replyRules.decide(row).then(
         (d) => d?.reply ?? null,
@@ -63,8 +65,12 @@ export function getCallbackRuntime(): CallbackRuntime {
         void pruneOnOneInstance(pool, days)
           .then((n) => n && log.info("callback.events_pruned", { deleted: n, retentionDays: days }))
           .catch((err) => log.warn("callback.prune_failed", errorFields(err)));
+      // Deleting the same expired rows twice is harmless: no lock needed between instances.
+      const pruneCooldowns = () => void pruneReplyCooldowns(pool).catch((err) => log.warn("replies.cooldown_prune_failed", errorFields(err)));
       prune();
+      pruneCooldowns();
       setInterval(prune, PRUNE_MS).unref();
+      setInterval(pruneCooldowns, PRUNE_MS).unref();
     },
   };
   return g.mpdeskCallbackRuntime;

@@ -1,4 +1,4 @@
-import { rawQuery, sql, type Queryable } from "../db";
+import { rawExecute, rawQuery, sql, type Queryable } from "../db";
 import { replyFromColumns, type ReplyColumns } from "./reply-columns";
 import type { KeywordMatch, ReplyMode, ReplyRule, Trigger } from "./rule-fields";
 
@@ -81,4 +81,13 @@ export async function claimCooldown(
       RETURNING true AS fired`,
   );
   return rows.length > 0;
+}
+
+/** Cooldowns that have run out decide nothing any more (a retry comes within seconds, not hours). */
+export async function pruneReplyCooldowns(db: Queryable): Promise<number> {
+  return rawExecute(
+    db,
+    sql`DELETE FROM reply_cooldown c USING reply_rule r
+      WHERE r.id = c.rule_id AND c.last_fired_at < now() - make_interval(secs => r.cooldown_s) - interval '1 hour'`,
+  );
 }

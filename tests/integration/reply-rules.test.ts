@@ -7,7 +7,7 @@ import pg from "pg";
 import { createPool } from "../../lib/db";
 import { normalizeInbound } from "../../lib/messages/inbound-row";
 import { createReplyRules } from "../../lib/replies/reply-rules-directory";
-import { claimCooldown } from "../../lib/replies/rule-queries";
+import { claimCooldown, pruneReplyCooldowns } from "../../lib/replies/rule-queries";
 import { decryptMessage, parseEncodingAesKey } from "../../lib/wechat/crypto";
 import { computeSignature } from "../../lib/wechat/signature";
 import { parseWeChatXml } from "../../lib/wechat/xml";
@@ -343,6 +343,14 @@ describe("the engine in process, on the same database", () => {
       assert.equal(await claimCooldown(pool, { ...base, dedupeKey: "m3", at: new Date(t0.getTime() + 3_600_000) }), true, "an hour after the first");
       const fired = await client.query(`SELECT last_fired_at, dedupe_key FROM reply_cooldown WHERE follower = $1`, [base.follower]);
       assert.deepEqual([fired.rows[0].last_fired_at.toISOString(), fired.rows[0].dedupe_key], ["2026-12-02T01:00:00.000Z", "m3"]);
+      // Expired cooldowns are pruned; a running one stays.
+      const old = { ...base, follower: openId() };
+      await claimCooldown(pool, { ...old, dedupeKey: "old", at: new Date(Date.now() - 3 * 3_600_000) });
+      await claimCooldown(pool, { ...base, follower: openId(), dedupeKey: "new", at: new Date() });
+      assert.ok((await pruneReplyCooldowns(pool)) >= 1);
+      const left = await client.query(`SELECT follower FROM reply_cooldown WHERE follower = ANY($1)`, [[old.follower]]);
+      assert.equal(left.rows.length, 0);
+      assert.equal((await client.query(`SELECT 1 FROM reply_cooldown WHERE dedupe_key = 'new'`)).rows.length, 1);
     } finally {
       await client.end();
       await pool.end();
