@@ -171,13 +171,17 @@ async function main() {
         ruled: { prepared: prepare(ruled, 8154768590064713728n, true), next: 0 },
       };
       console.log(`${RULES} reply rules on ${ruled.appId}; alternating with ${bare.appId}, which has none…`);
-      current = sets.ruled;
-      await run("warm-up", callback, 2);
+      for (const set of [sets.bare, sets.ruled]) {
+        current = set;
+        await run("warm-up", callback, 2);
+      }
+      // Which goes first alternates by round, so neither always follows the other's garbage.
       for (let round = 0; round < ROUNDS; round++) {
-        current = sets.bare;
-        withoutRules.push(await run(`callback POST /api/wechat/<AppID> (${mode}), no rules`, callback, DURATION));
-        current = sets.ruled;
-        withRules.push(await run(`callback POST /api/wechat/<AppID> (${mode}), ${RULES} rules`, callback, DURATION));
+        for (const ruledNow of round % 2 ? [true, false] : [false, true]) {
+          current = ruledNow ? sets.ruled : sets.bare;
+          if (ruledNow) withRules.push(await run(`callback POST /api/wechat/<AppID> (${mode}), ${RULES} rules`, callback, DURATION));
+          else withoutRules.push(await run(`callback POST /api/wechat/<AppID> (${mode}), no rules`, callback, DURATION));
+        }
       }
     }
     const { rows } = await query(db.urlFor("mpdesk"), "SELECT msg_id FROM message");
