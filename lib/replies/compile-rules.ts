@@ -3,7 +3,7 @@ import type { PassiveReply } from "../wechat/reply";
 import { normalizeForMatch } from "./normalize-text";
 import { compileRe2, freeRe2, type Re2 } from "./re2";
 import type { ReplyRule, RuleReply } from "./rule-fields";
-import { isInWindow, minuteOfDay } from "./time-window";
+import { DEFAULT_TIME_ZONE, isInWindow, isValidTimeZone, minuteOfDay } from "./time-window";
 
 // An account's enabled rules, compiled once per change into lookups the callback can afford on
 // every message: equal keywords and event keys are Map lookups, contain keywords a short scan,
@@ -35,6 +35,8 @@ export function sortRules(rules: ReplyRule[]): ReplyRule[] {
  * rules compiles nothing; pass the same map to every call, and call `releaseUnused` after.
  */
 export function compileRules(rules: ReplyRule[], timeZone: string, regexCache: Map<string, Re2> = new Map()): CompiledRules {
+  // A zone the runtime does not know (written by hand into the table) must not fail every message.
+  if (!isValidTimeZone(timeZone)) timeZone = DEFAULT_TIME_ZONE;
   const c: CompiledRules = { timeZone, welcome: [], defaults: [], click: new Map(), scan: new Map(), equal: new Map(), contain: [], regex: [], anyRegex: null };
   const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => (map.get(key) ?? map.set(key, []).get(key)!).push(value);
   sortRules(rules.filter((r) => r.enabled)).forEach((rule, order) => {

@@ -7,6 +7,14 @@ import type { KeywordMatch, ReplyMode, ReplyRule, Trigger } from "./rule-fields"
 
 export const RULES_CHANNEL = "mpdesk_reply_rules_changed";
 
+/** Inside the transaction that changes an account's rules: delivered at commit, so no instance reloads a half-written set. */
+export async function notifyRulesChanged(
+  tx: { $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number> },
+  accountId: string,
+): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${RULES_CHANNEL}, ${accountId})`;
+}
+
 export type AccountRules = { accountId: string; timeZone: string; rules: ReplyRule[] };
 
 /** Every account with its enabled rules, keywords and replies in order, in one statement. */

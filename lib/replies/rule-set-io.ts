@@ -4,7 +4,7 @@ import type { ReplyRuleCreateManyInput } from "../generated/prisma/models";
 import { replyFromColumns, replyToColumns } from "./reply-columns";
 import { RULE_SET_VERSION, windowFromInput, windowToInput, type TRuleInput, type TRuleSetFile } from "./rule-fields";
 import { sortRules } from "./compile-rules";
-import { RULES_CHANNEL } from "./rule-queries";
+import { notifyRulesChanged } from "./rule-queries";
 
 // An account's rules as one versioned document (`rules export` / `rules import`), and back.
 //
@@ -94,8 +94,7 @@ export async function importRuleSet(prisma: Prisma, accountId: string, file: TRu
       if (keywords.length) await tx.replyKeyword.createMany({ data: keywords });
       if (replies.length) await tx.replyMessage.createMany({ data: replies });
       if (file.timeZone) await tx.account.update({ where: { id: accountId }, data: { timeZone: file.timeZone } });
-      // Delivered at commit, so no instance reloads a half-written rule set.
-      await tx.$executeRaw`SELECT pg_notify(${RULES_CHANNEL}, ${accountId})`;
+      await notifyRulesChanged(tx, accountId);
       return { created, updated, deleted };
     },
     { timeout: 30_000, maxWait: 5_000 },

@@ -3,6 +3,9 @@
 
 export type TimeWindow = { startMin: number; endMin: number };
 
+/** account.time_zone's default, the platform's own. */
+export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {

@@ -165,6 +165,8 @@ describe("time windows", () => {
     assert.equal(named(utc, text("hi"), at), "office");
     assert.equal(named(shanghai, text("hi"), new Date("2026-12-02T00:59:00Z")), "out of office"); // 08:59
     assert.equal(named(shanghai, text("hi"), new Date("2026-12-02T01:00:00Z")), "office"); // 09:00
+    // A zone the runtime does not know falls back to the default rather than failing every message.
+    assert.equal(named(compileRules(rules, "Mars/Olympus"), text("hi"), at), "out of office");
   });
 });
 
