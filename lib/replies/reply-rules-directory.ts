@@ -44,6 +44,7 @@ export function createReplyRules(opts: { pool: pg.Pool; connectionString: string
   let loading: Promise<Snapshot> | null = null;
   let queued: Promise<Snapshot> | null = null;
   let failedAt = 0;
+  let attempted = false;
   let listener: DbListener | null = null;
   // (account, rule, follower) → when this instance last knew the rule answered them, and for which message.
   const fired = new Map<string, { at: number; dedupeKey: string }>();
@@ -58,6 +59,7 @@ export function createReplyRules(opts: { pool: pg.Pool; connectionString: string
 
   // A change notified while a load runs may have committed after that load read the tables.
   function reload(): Promise<Snapshot> {
+    attempted = true;
     if (loading) {
       queued ??= loading
         .catch(() => {})
@@ -85,11 +87,15 @@ export function createReplyRules(opts: { pool: pg.Pool; connectionString: string
       if (Date.now() - snapshot.loadedAt > RELOAD_MS && !loading && Date.now() - failedAt > COLD_RETRY_MS) reloadQuietly();
       return snapshot;
     }
-    if (Date.now() - failedAt < COLD_RETRY_MS) return null;
-    return reload().catch((err) => {
-      log.warn("replies.load_failed", errorFields(err));
-      return null;
-    });
+    // Only the very first load is waited for; after a failure the callback answers "no rule" at
+    // once while loads are retried behind it, rather than spend its budget on a database that is down.
+    if (!attempted) {
+      attempted = true;
+      return reload().catch((err) => (log.warn("replies.load_failed", errorFields(err)), null));
+    }
+    if (loading && !failedAt) return loading.catch(() => null); // the first load, still under way
+    if (!loading && Date.now() - failedAt >= COLD_RETRY_MS) reloadQuietly();
+    return null;
   }
 
   async function cooldownAllows(match: RuleMatch, row: InboundRow, at: Date): Promise<boolean> {
