@@ -1,6 +1,7 @@
 import NextAuth from "next-auth";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { authConfig } from "./auth.config";
+import { legacyAccountSubPath } from "./lib/accounts/account-path";
 import { newNonce, pageContentSecurityPolicy, strictTransportSecurity } from "./lib/http/security-headers";
 
 // Sends signed-out visitors to /login before any page renders. An optimisation and a courtesy
@@ -9,7 +10,10 @@ import { newNonce, pageContentSecurityPolicy, strictTransportSecurity } from "./
 const auth = NextAuth(() => authConfig()).auth as unknown as (request: NextRequest, event: NextFetchEvent) => Promise<Response>;
 
 export default async function proxy(request: NextRequest, event: NextFetchEvent): Promise<Response> {
-  const response = await auth(request, event);
+  const signedIn = await auth(request, event);
+  // A page from before the AppID was in the URL goes to the same page of the user's first account.
+  const legacy = signedIn.headers.get("x-middleware-next") ? legacyAccountSubPath(request.nextUrl.pathname) : null;
+  const response = legacy ? NextResponse.rewrite(new URL(`/a/first${legacy}${request.nextUrl.search}`, request.url)) : signedIn;
   if (!request.nextUrl.pathname.startsWith("/api/")) {
     const nonce = newNonce();
     const csp = pageContentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development" });

@@ -3,7 +3,19 @@
 import { useState } from "react";
 import { NavLinks, type NavItem } from "./nav-links";
 
-export function MobileNav({ items, label, closeLabel }: { items: NavItem[]; label: string; closeLabel: string }) {
+export function MobileNav({
+  items,
+  firstAppId,
+  accountNames,
+  label,
+  closeLabel,
+}: {
+  items: NavItem[];
+  firstAppId: string | null;
+  accountNames?: Record<string, string>;
+  label: string;
+  closeLabel: string;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <div className="lg:hidden">
@@ -21,7 +33,7 @@ export function MobileNav({ items, label, closeLabel }: { items: NavItem[]; labe
       </button>
       {open ? (
         <nav id="mobile-nav" aria-label={label} className="absolute inset-x-0 top-14 z-30 border-b border-slate-200 bg-white px-3 py-3 shadow-lg">
-          <NavLinks items={items} onNavigate={() => setOpen(false)} />
+          <NavLinks items={items} firstAppId={firstAppId} accountNames={accountNames} onNavigate={() => setOpen(false)} />
         </nav>
       ) : null}
     </div>

@@ -9,12 +9,14 @@ import { SubmitButton } from "./ui/submit-button";
 
 /** "Test connection" / "Refresh now": both ask WeChat for a token at once and say what happened. */
 export function RefreshTokenForm({
+  appId,
   intent,
   t,
   common,
   locale,
   disabled,
 }: {
+  appId: string;
   intent: "test" | "refresh";
   t: Dictionary["token"];
   common: Dictionary["common"];
@@ -24,6 +26,7 @@ export function RefreshTokenForm({
   const [state, action] = useActionState(refreshTokenAction, null);
   return (
     <form action={action} className="space-y-4">
+      <input type="hidden" name="account" value={appId} />
       <input type="hidden" name="intent" value={intent} />
       <SubmitButton pendingLabel={intent === "test" ? t.testing : t.refreshing} disabled={disabled} variant={intent === "test" ? "primary" : "secondary"}>
         {intent === "test" ? t.testConnection : t.refreshNow}

@@ -21,7 +21,8 @@ export function TokenStatusCard({
   dict: Dictionary;
   locale: Locale;
   tz: string;
-  link?: boolean;
+  /** Where the token's page is: the card links to it. */
+  link?: string;
   action?: React.ReactNode;
 }) {
   const t = dict.token;
@@ -66,7 +67,7 @@ export function TokenStatusCard({
         )}
         {action}
         {link ? (
-          <Link href="/token" className="inline-block text-sm font-medium text-emerald-700 hover:underline">
+          <Link href={link} className="inline-block text-sm font-medium text-emerald-700 hover:underline">
             {t.overviewLink} →
           </Link>
         ) : null}

@@ -2,36 +2,46 @@
 // (DATABASE_URL, or the embedded PostgreSQL of this checkout — the running one if `npm start` is
 // up, else it is started for the command and stopped after), same migrations, same lib/ code.
 // Machine-readable where automation needs it: `api-key create` prints the key as its last line.
-import { createInterface } from "node:readline";
 import { AppError, isAppError } from "../lib/app-error";
 import { ACCOUNT_COMMANDS, ACCOUNT_USAGE, runAccountCommand } from "./lib/cli-accounts";
-import { iso, printTable } from "./lib/cli-format";
+import { iso, printTable, type CliFlags } from "./lib/cli-format";
 import { isRulesCommand, RULES_USAGE, runRulesCommand } from "./lib/cli-rules";
 
 const USAGE = `Usage: npm run mpdesk -- <command>
 
 ${ACCOUNT_USAGE}
 ${RULES_USAGE}
-  api-key create --name <name>     create a key for a service calling GET /api/token (printed once, last line)
-  api-key list                     list keys: name, prefix, created, last used, revoked
+  api-key create --name <name> [--account <AppID> …]
+                                   create a key for a service calling GET /api/token (printed once, last line);
+                                   with --account (repeatable) it fetches tokens of those accounts only
+  api-key list                     list keys: name, prefix, accounts, created, last used, revoked
   api-key revoke --name <name>     revoke the active key with this name (or --id <id>)
   token show [--account <AppID>]   token status and expiry per account (the token itself masked)
   token refresh [--account <AppID>] [--force]
                                    ask WeChat for a token now; --force replaces a valid stable token
-  user create --email <e-mail> [--password <pw>] [--role admin|viewer]
-                                   add a console user (password prompted, or read from stdin)`;
+  user create --email <e-mail> [--password <pw>] [--role admin|viewer] [--account <AppID> …]
+                                   add a console user (password prompted, or read from stdin): with --account,
+                                   a member with --role on those accounts; else --role admin is an administrator
+                                   of mpdesk, --role viewer a viewer of every account that exists now
+  user grant --email <e-mail> --account <AppID> --role admin|viewer|none
+                                   change a member's role on one account (none: no access)`;
 
-type Args = { command: string; flags: Map<string, string | true> };
+// A flag may be given more than once (`--account A --account B`): each value is kept, in order.
+type Args = { command: string; flags: Map<string, Array<string | true>> };
 
-const COMMANDS = [...ACCOUNT_COMMANDS, "api-key create", "api-key list", "api-key revoke", "token show", "token refresh", "user create"];
+const COMMANDS = [...ACCOUNT_COMMANDS, "api-key create", "api-key list", "api-key revoke", "token show", "token refresh", "user create", "user grant"];
 
 // A usage mistake: the usage is printed and the exit code is 2.
 const usageError = (message: string) => new AppError("INVALID_INPUT", { reason: "usage", message });
 const isUsageError = (err: unknown): err is AppError<"INVALID_INPUT"> => isAppError(err, "INVALID_INPUT") && err.reason === "usage";
 
+// Flags that are on or off: the word after one is never its value.
+const SWITCHES = new Set(["force", "yes", "certified", "help"]);
+
 function parseArgs(argv: string[]): Args {
   const words: string[] = [];
-  const flags = new Map<string, string | true>();
+  const flags = new Map<string, Array<string | true>>();
+  const add = (name: string, value: string | true) => flags.set(name, [...(flags.get(name) ?? []), value]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith("--")) {
@@ -40,9 +50,9 @@ function parseArgs(argv: string[]): Args {
     }
     const [name, inline] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     const next = argv[i + 1];
-    if (inline !== undefined) flags.set(name, inline);
-    else if (next !== undefined && !next.startsWith("--") && name !== "force") flags.set(name, (i++, next));
-    else flags.set(name, true);
+    if (inline !== undefined) add(name, inline);
+    else if (next !== undefined && !next.startsWith("--") && !SWITCHES.has(name)) add(name, (i++, next));
+    else add(name, true);
   }
   return { command: words.join(" "), flags };
 }
@@ -50,11 +60,27 @@ function parseArgs(argv: string[]): Args {
 function flag(args: Args, name: string, required: true): string;
 function flag(args: Args, name: string, required?: false): string | undefined;
 function flag(args: Args, name: string, required = false): string | undefined {
-  const v = args.flags.get(name);
+  const all = args.flags.get(name) ?? [];
+  if (all.length > 1) throw usageError(`--${name} is given more than once`);
+  const v = all[0];
   if (v === true) throw usageError(`--${name} needs a value`);
   if (required && !v) throw usageError(`${args.command} needs --${name}`);
   return v;
 }
+
+/** Every value of a repeatable flag, in the order given. */
+function flagValues(args: Args, name: string): string[] {
+  return (args.flags.get(name) ?? []).map((v) => {
+    if (v === true) throw usageError(`--${name} needs a value`);
+    return v;
+  });
+}
+
+const cliFlags = (args: Args): CliFlags => ({
+  value: ((name: string, required?: boolean) => flag(args, name, required as false)) as CliFlags["value"],
+  values: (name) => flagValues(args, name),
+  has: (name) => args.flags.has(name),
+});
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
@@ -102,15 +128,22 @@ async function main(): Promise<number> {
 }
 
 async function run(args: Args): Promise<number> {
-  if (isRulesCommand(args.command)) return runRulesCommand(args.command, { get: (name) => flag(args, name), has: (name) => args.flags.has(name) });
-  if (ACCOUNT_COMMANDS.includes(args.command)) return runAccountCommand(args.command, { get: (name) => flag(args, name), has: (name) => args.flags.has(name) });
+  if (isRulesCommand(args.command)) return runRulesCommand(args.command, cliFlags(args));
+  if (ACCOUNT_COMMANDS.includes(args.command)) return runAccountCommand(args.command, cliFlags(args));
   const tokens = await import("../lib/tokens");
   switch (args.command) {
     case "api-key create": {
       const name = flag(args, "name", true);
+      const { findAccountsByAppId } = await import("../lib/auth/account-members");
+      const { getPrisma } = await import("../lib/db");
+      const scope = await findAccountsByAppId(getPrisma(), flagValues(args, "account"));
+      if (scope.missing.length) return fail(`No account with AppID ${scope.missing.join(", ")}.`);
       try {
-        const created = await tokens.createApiKey(name);
-        console.log(`Created API key "${created.name}". It is shown only now; give it to the service as \`Authorization: Bearer <key>\`:`);
+        const created = await tokens.createApiKey(name, { accountIds: scope.accounts.map((a) => a.id) });
+        const covers = scope.accounts.length
+          ? `account${scope.accounts.length > 1 ? "s" : ""} ${scope.accounts.map((a) => a.appId).join(", ")}`
+          : "every account";
+        console.log(`Created API key "${created.name}" for ${covers}. It is shown only now; give it to the service as \`Authorization: Bearer <key>\`:`);
         console.log(created.key);
         return 0;
       } catch (err) {
@@ -125,10 +158,11 @@ async function run(args: Args): Promise<number> {
         return 0;
       }
       printTable(
-        ["NAME", "PREFIX", "CREATED", "LAST USED", "STATUS"],
+        ["NAME", "PREFIX", "ACCOUNTS", "CREATED", "LAST USED", "STATUS"],
         keys.map((k) => [
           k.name,
           `${k.prefix}…`,
+          k.accounts ? k.accounts.join(",") : "all",
           iso(k.createdAt),
           k.lastUsedAt ? iso(k.lastUsedAt) : "never",
           k.revokedAt ? `revoked ${iso(k.revokedAt)}` : "active",
@@ -180,7 +214,9 @@ async function run(args: Args): Promise<number> {
       return 0;
     }
     case "user create":
-      return createUser(args);
+      return (await import("./lib/cli-users")).createUserCommand(cliFlags(args));
+    case "user grant":
+      return (await import("./lib/cli-users")).grantUserCommand(cliFlags(args));
   }
   throw usageError(`Unknown command "${args.command}"`);
 }
@@ -199,53 +235,6 @@ async function selectAccounts(appId: string | undefined, all: boolean): Promise<
     return null;
   }
   return all ? accounts : accounts.slice(0, 1);
-}
-
-async function createUser(args: Args): Promise<number> {
-  const { z } = await import("zod");
-  const { getPrisma } = await import("../lib/db");
-  const { hashPassword } = await import("../lib/auth/password");
-  const email = z.email().safeParse(flag(args, "email", true).trim().toLowerCase());
-  if (!email.success) throw usageError("--email is not an e-mail address");
-  const role = flag(args, "role") ?? "viewer";
-  if (role !== "admin" && role !== "viewer") throw usageError("--role is admin or viewer");
-  const prisma = getPrisma();
-  if (await prisma.user.findUnique({ where: { email: email.data }, select: { id: true } })) {
-    return fail(`A user ${email.data} already exists.`);
-  }
-  const password = flag(args, "password") ?? (await readPassword());
-  if (password.length < 8) return fail("The password must be at least 8 characters.");
-  await prisma.user.create({ data: { email: email.data, passwordHash: await hashPassword(password), role } });
-  console.log(`Created ${role} ${email.data}.`);
-  return 0;
-}
-
-/** Prompted without echo in a terminal; otherwise the first line of stdin (`echo "$PW" | npm run mpdesk -- user create …`). */
-async function readPassword(): Promise<string> {
-  if (!process.stdin.isTTY) {
-    const rl = createInterface({ input: process.stdin });
-    for await (const line of rl) {
-      rl.close();
-      return line;
-    }
-    throw usageError("no password: pass --password, pipe it on stdin, or run in a terminal to be asked");
-  }
-  const ask = async (prompt: string) => {
-    const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-    const out = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WriteStream };
-    let prompted = false;
-    out._writeToOutput = (s: string) => {
-      if (!prompted) out.output.write(s); // the prompt itself; the typed characters stay hidden
-      prompted = true;
-    };
-    const answer = await new Promise<string>((resolve) => rl.question(prompt, resolve));
-    rl.close();
-    process.stdout.write("\n");
-    return answer;
-  };
-  const first = await ask("Password: ");
-  if ((await ask("Repeat password: ")) !== first) throw usageError("the passwords differ");
-  return first;
 }
 
 function fail(message: string): 1 {

@@ -5,21 +5,31 @@ import { Logo } from "@/components/logo";
 import { MobileNav } from "@/components/mobile-nav";
 import { NavLinks, type NavItem } from "@/components/nav-links";
 import { Badge } from "@/components/ui/badge";
-import { getConsoleAccount } from "@/lib/accounts/console-account";
-import { requireUser } from "@/lib/auth/require-user";
+import { listVisibleAccounts, requireUser } from "@/lib/auth/require-user";
 import { getI18n } from "@/lib/i18n/server";
 import { signOutAction } from "./actions";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
   const { t, locale } = await getI18n();
-  const { account, accounts } = await getConsoleAccount();
+  const accounts = await listVisibleAccounts(user);
+  const admin = user.role === "admin";
+  const first = accounts[0]?.appId ?? null;
+  const a = t.accounts;
+  const accountNames = accounts.length > 1 ? Object.fromEntries(accounts.map((x) => [x.appId, x.displayName ?? x.appId])) : undefined;
+  // The pages of one account open the account shown (or the first); the others are about all of them.
   const items: NavItem[] = [
-    { href: "/", label: t.nav.overview, icon: "home" },
-    { href: "/messages", label: t.nav.messages, icon: "messages" },
-    { href: "/settings", label: t.nav.setup, icon: "plug" },
-    { href: "/token", label: t.nav.token, icon: "key" },
-    ...(user.role === "admin" ? [{ href: "/users", label: t.nav.users, icon: "users" } as const] : []),
+    { href: "/", label: accounts.length > 1 ? a.nav.allAccounts : t.nav.overview, icon: "home" },
+    { href: "", label: a.nav.accountOverview, icon: "account", account: true },
+    { href: "/messages", label: t.nav.messages, icon: "messages", account: true },
+    { href: "/settings", label: t.nav.setup, icon: "plug", account: true },
+    { href: "/token", label: t.nav.token, icon: "key", account: true },
+    ...(admin
+      ? ([
+          { href: "/api-keys", label: a.nav.apiKeys, icon: "lock" },
+          { href: "/users", label: t.nav.users, icon: "users" },
+        ] as const)
+      : []),
   ];
   const signOutButton = (
     <form action={signOutAction}>
@@ -46,7 +56,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             <span className="text-[15px] font-semibold tracking-tight">mpdesk</span>
           </Link>
           <nav aria-label={t.nav.main} className="flex-1 overflow-y-auto px-3 py-4">
-            <NavLinks items={items} />
+            <NavLinks items={items} firstAppId={first} accountNames={accountNames} />
           </nav>
           <div className="border-t border-slate-200 px-4 py-3">
             <p className="truncate text-sm font-medium text-slate-800" title={user.email}>
@@ -64,23 +74,26 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="sticky top-0 z-10 flex h-14 items-center gap-3 border-b border-slate-200 bg-white/85 px-4 backdrop-blur sm:px-6 lg:px-8">
-          <MobileNav items={items} label={t.nav.menu} closeLabel={t.common.close} />
+          <MobileNav items={items} firstAppId={first} accountNames={accountNames} label={t.nav.menu} closeLabel={t.common.close} />
           <Link href="/" className="flex items-center gap-2 lg:hidden">
             <Logo className="size-6" />
             <span className="font-semibold">mpdesk</span>
           </Link>
           <div className="ml-auto flex items-center gap-3">
-            {account ? (
-              accounts.length > 1 ? (
-                <AccountSwitch current={account.appId} appIds={accounts.map((a) => a.appId)} label={t.nav.account} />
-              ) : (
-                <span className="hidden items-center gap-2 text-xs text-slate-500 sm:flex">
-                  {t.nav.account}
-                  <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-700">{account.appId}</code>
-                </span>
-              )
+            {accounts.length > 1 ? (
+              <AccountSwitch
+                accounts={accounts.map(({ appId, displayName }) => ({ appId, displayName }))}
+                labels={{ label: t.nav.account, all: a.nav.allAccounts, add: admin ? a.add.action : null }}
+                addHref="/accounts/new"
+              />
+            ) : accounts[0] ? (
+              <span className="hidden items-center gap-2 text-xs text-slate-500 sm:flex">
+                {t.nav.account}
+                {accounts[0].displayName ? <span className="font-medium text-slate-800">{accounts[0].displayName}</span> : null}
+                <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-700">{accounts[0].appId}</code>
+              </span>
             ) : (
-              <Link href="/settings" className="hidden text-xs font-medium text-amber-700 hover:underline sm:inline">
+              <Link href="/" className="hidden text-xs font-medium text-amber-700 hover:underline sm:inline">
                 {t.nav.noAccount}
               </Link>
             )}

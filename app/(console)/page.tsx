@@ -1,220 +1,135 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { LiveRefresh } from "@/components/live-refresh";
-import { MessagesChart, typeColor } from "@/components/messages-chart";
-import { StatusDot } from "@/components/ui/badge";
+import { Badge, type Tone } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { Callout } from "@/components/ui/callout";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, TableBody, TableCell, TableFooter, TableRow } from "@/components/ui/table";
-import { getConsoleAccount } from "@/lib/accounts/console-account";
-import { requireUser } from "@/lib/auth/require-user";
-import { getCallbackRuntime } from "@/lib/callback/callback-runtime";
-import { getCallbackStatus } from "@/lib/callback/callback-status";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { accountPath } from "@/lib/accounts/account-path";
+import { summarizeAccounts } from "@/lib/accounts/accounts-overview";
+import { listVisibleAccounts, requireUser } from "@/lib/auth/require-user";
 import { getPool } from "@/lib/db";
-import { fmt, formatDateTime, formatNumber, formatRelative } from "@/lib/i18n";
+import { formatDateTime, formatNumber, formatRelative } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
-import { getDailyCounts } from "@/lib/messages/message-stats";
-import { getQuarantineSummary } from "@/lib/messages/quarantine";
-import { ownValue } from "@/lib/own-value";
-import { getTokenStatus } from "@/lib/tokens";
-import { TokenStatusCard } from "@/components/token-status-card";
+import type { TokenStatus } from "@/lib/tokens/types";
 
 export const metadata: Metadata = { title: "Overview" };
 
+const TOKEN_TONES: Record<TokenStatus["state"], Tone> = { none: "neutral", valid: "green", expired: "amber", error: "red" };
+
+// Every account the reader may see, one row each; the account's own overview is /a/<AppID>.
 export default async function OverviewPage() {
-  await requireUser();
+  const user = await requireUser();
   const { t, locale, tz } = await getI18n();
   const o = t.overview;
-  const { account } = await getConsoleAccount();
-  if (!account) {
+  const a = t.accounts;
+  const admin = user.role === "admin";
+  const accounts = await listVisibleAccounts(user);
+  if (!accounts.length) {
     return (
       <>
         <PageHeader title={o.title} />
         <div className="rounded-xl border border-dashed border-slate-300 bg-white">
-          <EmptyState
-            title={o.noAccount.title}
-            action={
-              <Link href="/settings" className={buttonClass("primary")}>
-                {o.noAccount.action} →
-              </Link>
-            }
-          >
-            {o.noAccount.body}
-          </EmptyState>
+          {admin ? (
+            <EmptyState
+              title={o.noAccount.title}
+              action={
+                <Link href="/accounts/new" className={buttonClass("primary")}>
+                  {o.noAccount.action} →
+                </Link>
+              }
+            >
+              {o.noAccount.body}
+            </EmptyState>
+          ) : (
+            <EmptyState title={a.overview.noAccess.title}>{a.overview.noAccess.body}</EmptyState>
+          )}
         </div>
       </>
     );
   }
-  const [status, daily, spool, token, quarantine, unreadable] = await Promise.all([
-    getCallbackStatus(getPool(), account.id),
-    getDailyCounts(getPool(), account.id, tz),
-    getCallbackRuntime()
-      .store.spoolSize()
-      .catch(() => 0),
-    getTokenStatus(account.id),
-    getQuarantineSummary(getPool()),
-    getCallbackRuntime()
-      .store.unreadableCount()
-      .catch(() => 0),
-  ]);
-  const quarantineClass = (sqlstate: string | null) => {
-    const cls = sqlstate?.slice(0, 2);
-    return cls === "22" || cls === "23" || cls === "54" ? o.quarantineClass[cls] : o.quarantineClass.other;
-  };
-  const typeLabels = t.messages.types as Record<string, string>;
-  const max = Math.max(0, ...daily.days.map((_, i) => daily.series.reduce((sum, s) => sum + s.values[i]!, 0)));
-  const when = (d: Date | null) => (d ? formatRelative(d, t) : t.common.never);
-  const exact = (d: Date | null) => (d ? formatDateTime(d, locale, tz, { seconds: true }) : undefined);
-
-  const stats: Array<{ label: string; value: string; title?: string; tone: "green" | "amber" | "red" | "neutral"; hint?: string; href?: string }> = [
-    {
-      label: o.lastMessage,
-      value: when(status.lastMessageAt),
-      title: exact(status.lastMessageAt),
-      tone: status.lastMessageAt ? "green" : "neutral",
-      href: "/messages",
-    },
-    {
-      label: o.lastVerification,
-      value: when(status.lastVerifiedAt),
-      title: exact(status.lastVerifiedAt),
-      tone: status.lastVerifiedAt ? "green" : "amber",
-      href: "/settings/server",
-    },
-    { label: o.refused24h, value: formatNumber(status.refused24h, locale), tone: status.refused24h ? "amber" : "green", hint: o.refusedHint },
-    { label: o.spool, value: formatNumber(spool, locale), tone: spool ? "amber" : "green", hint: o.spoolHint },
-  ];
-
+  const summaries = new Map(
+    (
+      await summarizeAccounts(
+        getPool(),
+        accounts.map((x) => x.id),
+      )
+    ).map((s) => [s.accountId, s]),
+  );
+  const exact = (d: Date) => formatDateTime(d, locale, tz, { seconds: true });
   return (
     <>
       <PageHeader
-        title={o.title}
-        description={o.subtitle}
-        actions={<LiveRefresh src="/api/live?scope=callback" version={`${account.id}|${status.version}`} label={t.common.live} />}
+        title={accounts.length > 1 ? a.overview.title : o.title}
+        description={a.overview.subtitle}
+        actions={
+          admin ? (
+            <Link href="/accounts/new" className={buttonClass("secondary", "sm")}>
+              + {a.add.action}
+            </Link>
+          ) : null
+        }
       />
-      {!status.lastVerifiedAt ? (
-        <Callout tone="warning" className="mb-6">
-          {o.setupIncomplete} <Link href="/settings/server">{o.continueSetup} →</Link>
+      <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+        <Table className="min-w-[44rem]" aria-label={a.overview.title}>
+          <TableHeader className="border-b border-slate-200 bg-slate-50/70">
+            <TableRow>
+              <TableHead>{a.overview.columns.account}</TableHead>
+              <TableHead>{a.overview.columns.lastMessage}</TableHead>
+              <TableHead>{a.overview.columns.verification}</TableHead>
+              <TableHead>{a.overview.columns.token}</TableHead>
+              <TableHead className="text-right">{a.overview.columns.messages24h}</TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {accounts.map((account) => {
+              const s = summaries.get(account.id);
+              return (
+                <TableRow key={account.id} data-testid="account-row" className="hover:bg-slate-50">
+                  <TableCell>
+                    <Link href={accountPath(account.appId)} className="group block min-w-0 focus-visible:outline-2 focus-visible:outline-emerald-600">
+                      <span
+                        className={cn(
+                          "block font-medium text-slate-900 group-hover:text-emerald-700 group-hover:underline",
+                          !account.displayName && "font-mono text-[13px]",
+                        )}
+                      >
+                        {account.displayName ?? account.appId}
+                      </span>
+                      {account.displayName ? <code className="block font-mono text-xs text-slate-500">{account.appId}</code> : null}
+                    </Link>
+                  </TableCell>
+                  <TableCell className="whitespace-nowrap tabular-nums text-slate-700">
+                    {s?.lastMessageAt ? <span title={exact(s.lastMessageAt)}>{formatRelative(s.lastMessageAt, t)}</span> : t.common.never}
+                  </TableCell>
+                  <TableCell>
+                    {s?.lastVerifiedAt ? (
+                      <span title={exact(s.lastVerifiedAt)}>
+                        <Badge tone="green">{a.overview.verified}</Badge>
+                      </span>
+                    ) : (
+                      <Link href={accountPath(account.appId, "/settings/server")}>
+                        <Badge tone="amber">{a.overview.notVerified}</Badge>
+                      </Link>
+                    )}
+                  </TableCell>
+                  <TableCell>
+                    <Badge tone={TOKEN_TONES[s?.tokenState ?? "none"]}>{t.token.states[s?.tokenState ?? "none"]}</Badge>
+                  </TableCell>
+                  <TableCell className="text-right font-medium tabular-nums text-slate-900">{formatNumber(s?.messages24h ?? 0, locale)}</TableCell>
+                </TableRow>
+              );
+            })}
+          </TableBody>
+        </Table>
+      </div>
+      {accounts.length === 1 ? (
+        <Callout tone="tip" className="mt-6">
+          {a.overview.oneAccount} <Link href={accountPath(accounts[0]!.appId)}>{a.overview.openAccount} →</Link>
         </Callout>
       ) : null}
-      <section aria-label={o.health}>
-        <h2 className="sr-only">{o.health}</h2>
-        <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-          {stats.map((s) => {
-            const body = (
-              <>
-                <dt className="flex items-center gap-2 text-sm text-slate-500">
-                  <StatusDot tone={s.tone} />
-                  {s.label}
-                </dt>
-                <dd className="mt-2 text-2xl font-semibold tracking-tight text-slate-900" title={s.title}>
-                  {s.value}
-                </dd>
-                {s.hint ? (
-                  <dd className="mt-1 text-xs leading-relaxed text-slate-500">{s.hint}</dd>
-                ) : s.title ? (
-                  <dd className="mt-1 text-xs text-slate-500 tabular-nums">{s.title}</dd>
-                ) : null}
-              </>
-            );
-            return (
-              <div key={s.label} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-                {s.href ? (
-                  <Link href={s.href} className="block focus-visible:outline-2 focus-visible:outline-emerald-600">
-                    {body}
-                  </Link>
-                ) : (
-                  body
-                )}
-              </div>
-            );
-          })}
-        </dl>
-      </section>
-
-      <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-        <Card className="lg:self-start">
-          <CardHeader
-            title={o.chartTitle}
-            description={daily.total ? fmt(o.chartSummary, { total: formatNumber(daily.total, locale), max: formatNumber(max, locale) }) : undefined}
-          />
-          <CardBody>
-            {daily.total ? (
-              <MessagesChart data={daily} summary={fmt(o.chartSummary, { total: daily.total, max })} labels={typeLabels} otherLabel={o.other} locale={locale} />
-            ) : (
-              <p className="py-12 text-center text-sm text-slate-500">{o.noData}</p>
-            )}
-          </CardBody>
-        </Card>
-        <div className="space-y-6">
-          <TokenStatusCard status={token} dict={t} locale={locale} tz={tz} link />
-          <Card>
-            <CardHeader
-              title={
-                <span className="flex items-center gap-2">
-                  <StatusDot tone={quarantine.total || unreadable ? "red" : "green"} />
-                  {o.quarantineTitle}
-                  <span className="tabular-nums" data-testid="quarantine-count">
-                    {formatNumber(quarantine.total, locale)}
-                  </span>
-                </span>
-              }
-              description={o.quarantineHint}
-            />
-            <CardBody className="space-y-2 text-sm">
-              {quarantine.reasons.length ? (
-                <ul className="space-y-2">
-                  {quarantine.reasons.map((r) => (
-                    <li key={`${r.sqlstate}|${r.reason}`} className="flex items-start justify-between gap-3">
-                      <span className="min-w-0">
-                        <span className="font-medium text-slate-800">{quarantineClass(r.sqlstate)}</span>
-                        {r.sqlstate ? <span className="ml-1 font-mono text-xs text-slate-500">{r.sqlstate}</span> : null}
-                        <span className="block break-words text-xs text-slate-500">{r.reason}</span>
-                      </span>
-                      <span className="font-medium tabular-nums text-slate-900">{formatNumber(r.count, locale)}</span>
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <p className="text-slate-500">{o.quarantineNone}</p>
-              )}
-              {unreadable ? <p className="text-xs text-red-700">{fmt(o.quarantineUnreadable, { count: formatNumber(unreadable, locale) })}</p> : null}
-            </CardBody>
-          </Card>
-          <Card>
-            <CardHeader id="counts-title" title={o.countsTitle} />
-            <CardBody className="p-0">
-              <Table density="compact" edge={5} aria-labelledby="counts-title">
-                <TableBody>
-                  {daily.series.map(({ type: ty, total }) => (
-                    <TableRow key={ty}>
-                      <TableCell>
-                        <Link
-                          href={`/messages?type=${encodeURIComponent(ty)}`}
-                          className="inline-flex items-center gap-2 text-slate-700 hover:text-emerald-700"
-                        >
-                          <span aria-hidden className="size-2.5 rounded-sm" style={{ background: typeColor(ty) }} />
-                          {ownValue(typeLabels, ty) ?? ty}
-                        </Link>
-                      </TableCell>
-                      <TableCell className="text-right font-medium tabular-nums text-slate-900">{formatNumber(total, locale)}</TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-                <TableFooter>
-                  <TableRow>
-                    <TableCell className="font-medium text-slate-700">{o.total}</TableCell>
-                    <TableCell className="text-right font-semibold tabular-nums">{formatNumber(daily.total, locale)}</TableCell>
-                  </TableRow>
-                </TableFooter>
-              </Table>
-            </CardBody>
-          </Card>
-        </div>
-      </div>
     </>
   );
 }

@@ -1,4 +1,3 @@
-import { cookies } from "next/headers";
 import { getPrisma } from "../db";
 import { getEnv } from "../env";
 import { decryptSecret, maskSecret, type SecretCell } from "../secrets";
@@ -8,8 +7,6 @@ import type { TAccountType, TMessageMode } from "./account-fields";
 // EncodingAESKey only ever leave the server masked (••••1234). The Token forges plaintext
 // messages and the EncodingAESKey decrypts them, so their full values come only from
 // getAccountSecret(), which callers reach after checking that the user is an admin.
-
-export const ACCOUNT_COOKIE = "mpdesk_account";
 
 export type ConsoleAccount = {
   id: string;
@@ -70,13 +67,6 @@ function toConsoleAccount(r: AccountRow, isDefault: boolean): ConsoleAccount {
 export async function listConsoleAccounts(only?: ReadonlySet<string> | ReadonlyMap<string, unknown>): Promise<ConsoleAccount[]> {
   const rows = await getPrisma().account.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   return rows.flatMap((r, i) => (only && !only.has(r.id) ? [] : [toConsoleAccount(r, i === 0)]));
-}
-
-/** The account chosen in the header (a cookie holding its AppID), else the default one. */
-export async function getConsoleAccount(): Promise<{ account: ConsoleAccount | null; accounts: ConsoleAccount[] }> {
-  const accounts = await listConsoleAccounts();
-  const chosen = (await cookies()).get(ACCOUNT_COOKIE)?.value;
-  return { account: accounts.find((a) => a.appId === chosen) ?? accounts[0] ?? null, accounts };
 }
 
 export type AccountSecretField = "token" | "encodingAesKey";

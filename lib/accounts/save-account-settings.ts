@@ -2,10 +2,12 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Prisma } from "../db";
 import { decryptSecret, encryptSecret } from "../secrets";
-import { ZAccountType, ZAppId, ZAppSecret, ZEncodingAesKey, ZMessageMode, ZToken } from "./account-fields";
+import { ZAccountType, ZAppId, ZAppSecret, ZDisplayName, ZEncodingAesKey, ZMessageMode, ZToken } from "./account-fields";
 import { notifyAccountChanged } from "./create-account";
 
-// Step 2 of the setup (and step 1 for an existing account). Secrets left empty keep their saved
+// Step 2 of the setup (and step 1 for an existing account). A new account may be given its display
+// name here; an existing one is renamed on its own (rename-account.ts), so a credentials form
+// never clears a name by leaving the field out. Secrets left empty keep their saved
 // value; a new EncodingAESKey moves the current one to previous_encoding_aes_key_enc, because
 // WeChat may go on encrypting with the old key for a while. Every save NOTIFYs all instances.
 
@@ -20,6 +22,7 @@ export const ZCredentialsForm = z.object({
   messageMode: ZMessageMode,
   accountType: ZAccountType.default("subscription"),
   certified: z.preprocess((v) => v === true || v === "true" || v === "on" || v === "1", z.boolean()),
+  displayName: ZDisplayName.optional(),
 });
 export type TCredentialsForm = z.infer<typeof ZCredentialsForm>;
 
@@ -60,7 +63,9 @@ export async function saveAccountSettings(prisma: Prisma, input: TCredentialsFor
     ...(input.appSecret ? { appSecretEnc: encryptSecret(input.appSecret, encryptionKey, "account.app_secret", id) } : {}),
     ...keyFields,
   };
-  const account = existing ? await prisma.account.update({ where: { id: existing.id }, data }) : await prisma.account.create({ data: { ...data, id } });
+  const account = existing
+    ? await prisma.account.update({ where: { id: existing.id }, data })
+    : await prisma.account.create({ data: { ...data, id, displayName: input.displayName ?? null } });
   await notifyAccountChanged(prisma);
   return { ok: true, accountId: account.id, appId: account.appId, rotated, created: !existing };
 }

@@ -12,10 +12,18 @@ export function publicBaseUrl(publicUrl: string | undefined, headers: Headers): 
   return { base: `${proto}://${host}`, fromEnv: false };
 }
 
-/** The callback URL for an account. Only the default (first) account may omit ?account=. */
+/**
+ * The callback URL to paste for an account: `/api/wechat/<AppID>`, whose path names the account
+ * (WeChat's URL check and some proxies handle a query poorly). The default (first) account keeps
+ * the bare `/api/wechat` that was pasted before a second account existed.
+ */
 export function callbackUrlFor(base: string, appId: string | null, isDefault: boolean): string {
-  const url = `${base.replace(/\/+$/, "")}/api/wechat`;
-  return appId && !isDefault ? `${url}?account=${encodeURIComponent(appId)}` : url;
+  return appId && !isDefault ? pathCallbackUrlFor(base, appId) : `${base.replace(/\/+$/, "")}/api/wechat`;
+}
+
+/** `/api/wechat/<AppID>`: served for every account, the default one included. */
+export function pathCallbackUrlFor(base: string, appId: string): string {
+  return `${base.replace(/\/+$/, "")}/api/wechat/${encodeURIComponent(appId)}`;
 }
 
 export function checkCallbackUrl(value: string): UrlWarning[] {

@@ -22,15 +22,35 @@ export async function listUsers(prisma: Prisma): Promise<UserRow[]> {
   return prisma.user.findMany({ orderBy: [{ createdAt: "asc" }, { email: "asc" }], select: { id: true, email: true, role: true, createdAt: true } });
 }
 
+/**
+ * With `accountIds`, the user is a member with `role` on those accounts only. Without: `admin` makes
+ * an administrator of mpdesk, `viewer` a member who views every account that exists now (what a
+ * viewer was before accounts had members; accounts added later are granted one by one).
+ */
 export async function createUser(
   prisma: Prisma,
   input: z.infer<typeof ZNewUser>,
-): Promise<(UserChange & { ok: false }) | { ok: true; email: string; generatedPassword?: string }> {
+  opts: { accountIds?: readonly string[] } = {},
+): Promise<(UserChange & { ok: false }) | { ok: true; email: string; administrator: boolean; accountIds: string[]; generatedPassword?: string }> {
   const password = input.password ?? generatePassword();
   const existing = await prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
   if (existing) return { ok: false, reason: "taken" };
-  await prisma.user.create({ data: { email: input.email, role: input.role, passwordHash: await hashPassword(password) } });
-  return { ok: true, email: input.email, generatedPassword: input.password ? undefined : password };
+  const administrator = input.role === "admin" && !opts.accountIds?.length;
+  const accountIds = administrator
+    ? []
+    : opts.accountIds?.length
+      ? [...new Set(opts.accountIds)]
+      : (await prisma.account.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true } })).map((a) => a.id);
+  const memberRole = opts.accountIds?.length ? input.role : "viewer";
+  await prisma.user.create({
+    data: {
+      email: input.email,
+      role: administrator ? "admin" : "viewer",
+      passwordHash: await hashPassword(password),
+      memberships: { create: accountIds.map((accountId) => ({ accountId, role: memberRole })) },
+    },
+  });
+  return { ok: true, email: input.email, administrator, accountIds, generatedPassword: input.password ? undefined : password };
 }
 
 export async function changeUserRole(prisma: Prisma, userId: string, role: "admin" | "viewer"): Promise<UserChange> {
@@ -41,6 +61,9 @@ export async function changeUserRole(prisma: Prisma, userId: string, role: "admi
     if (user.role === "admin" && role !== "admin" && (await tx.user.count({ where: { role: "admin" } })) <= 1)
       return { ok: false, reason: "lastAdmin" } as const;
     await tx.user.update({ where: { id: userId }, data: { role } });
+    // An administrator has every account; per-account rows kept from before would silently come
+    // back if they were made a member again, so a member starts from no access instead.
+    if (role !== user.role) await tx.accountMember.deleteMany({ where: { userId } });
     return { ok: true, email: user.email } as const;
   });
 }

@@ -32,14 +32,35 @@ const LAST_USED_WRITE_MS = 60_000;
 /** A name the caller can correct: an AppError INVALID_INPUT whose message says what is wrong. */
 const keyNameError = (message: string) => new AppError("INVALID_INPUT", { reason: "api_key_name", message });
 
-export type ApiKeyInfo = { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
+/** `accounts`: the AppIDs the key covers, oldest account first; null when it covers every account. */
+export type ApiKeyInfo = {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  accounts: string[] | null;
+};
+
+/** A verified key: `accountIds` are the account ids it may fetch tokens for, null for every account. */
+export type ApiKeyCaller = { id: string; name: string; accountIds: ReadonlySet<string> | null };
+
+/** Whether the key may fetch the token of this account. */
+export function keyCovers(caller: ApiKeyCaller, accountId: string): boolean {
+  return caller.accountIds === null || caller.accountIds.has(accountId);
+}
 
 export function hashApiKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
 }
 
-/** Creates a key; the only time the key itself exists outside the caller is this return value. */
-export async function createApiKey(name: string): Promise<{ id: string; name: string; key: string }> {
+/**
+ * Creates a key; the only time the key itself exists outside the caller is this return value.
+ * `accountIds` (account ids, not AppIDs) limit it to those accounts; none means every account,
+ * including the ones added later.
+ */
+export async function createApiKey(name: string, opts: { accountIds?: readonly string[] } = {}): Promise<{ id: string; name: string; key: string }> {
   const clean = name.trim();
   if (!/^[\p{L}\p{N}][\p{L}\p{N} ._:@/-]{0,63}$/u.test(clean)) {
     throw keyNameError("A key name is 1–64 letters, digits, spaces or . _ : @ / - and starts with a letter or digit");
@@ -51,17 +72,45 @@ export async function createApiKey(name: string): Promise<{ id: string; name: st
     await tx.$queryRaw`SELECT pg_advisory_xact_lock(${LOCK.apiKeys})::text`;
     const taken = await tx.apiKey.findFirst({ where: { name: clean, revokedAt: null }, select: { id: true } });
     if (taken) throw keyNameError(`An active key named "${clean}" exists; revoke it first or choose another name`);
-    return tx.apiKey.create({ data: { name: clean, keyHash: hashApiKey(key), prefix: key.slice(0, PREFIX.length + 8) } });
+    const accountIds = [...new Set(opts.accountIds ?? [])];
+    if (accountIds.length && (await tx.account.count({ where: { id: { in: accountIds } } })) !== accountIds.length) {
+      throw new AppError("NOT_FOUND", { reason: "unknown_account", message: "One of the accounts chosen for the key does not exist" });
+    }
+    return tx.apiKey.create({
+      data: {
+        name: clean,
+        keyHash: hashApiKey(key),
+        prefix: key.slice(0, PREFIX.length + 8),
+        ...(accountIds.length ? { accounts: { create: accountIds.map((accountId) => ({ accountId })) } } : {}),
+      },
+    });
   });
   await notifyApiKeysChanged();
   return { id: created.id, name: created.name, key };
 }
 
 export async function listApiKeys(): Promise<ApiKeyInfo[]> {
-  return getPrisma().apiKey.findMany({
+  const rows = await getPrisma().apiKey.findMany({
     orderBy: [{ createdAt: "desc" }, { id: "asc" }],
-    select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+    select: {
+      id: true,
+      name: true,
+      prefix: true,
+      createdAt: true,
+      lastUsedAt: true,
+      revokedAt: true,
+      accounts: { select: { account: { select: { appId: true, createdAt: true } } } },
+    },
   });
+  return rows.map(({ accounts, ...k }) => ({
+    ...k,
+    accounts: accounts.length
+      ? accounts
+          .map((a) => a.account)
+          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.appId.localeCompare(b.appId))
+          .map((a) => a.appId)
+      : null,
+  }));
 }
 
 /** Revokes the active key with this name (or id). False when there was none. */
@@ -81,7 +130,7 @@ async function notifyApiKeysChanged(): Promise<void> {
   await rawExecute(getPool(), sql`NOTIFY mpdesk_api_keys_changed`);
 }
 
-type Snapshot = { byHash: Map<string, { id: string; name: string }>; loadedAt: number };
+type Snapshot = { byHash: Map<string, ApiKeyCaller>; loadedAt: number };
 type KeyState = { snapshot: Snapshot | null; loading: Promise<Snapshot> | null; misses: Map<string, number>; lastUsedWrites: Map<string, number> };
 const g = globalThis as typeof globalThis & { mpdeskApiKeys?: KeyState };
 const keyState = (): KeyState => (g.mpdeskApiKeys ??= { snapshot: null, loading: null, misses: new Map(), lastUsedWrites: new Map() });
@@ -91,12 +140,19 @@ export function forgetApiKeys(): void {
   keyState().misses.clear();
 }
 
+// The scope travels with the key in the snapshot, so checking it costs no query either.
+const KEY_SELECT = { id: true, name: true, keyHash: true, accounts: { select: { accountId: true } } } as const;
+
+function toCaller(r: { id: string; name: string; accounts: Array<{ accountId: string }> }): ApiKeyCaller {
+  return { id: r.id, name: r.name, accountIds: r.accounts.length ? new Set(r.accounts.map((a) => a.accountId)) : null };
+}
+
 function loadSnapshot(): Promise<Snapshot> {
   const state = keyState();
   state.loading ??= getPrisma()
-    .apiKey.findMany({ where: { revokedAt: null }, select: { id: true, name: true, keyHash: true } })
+    .apiKey.findMany({ where: { revokedAt: null }, select: KEY_SELECT })
     .then((rows) => {
-      state.snapshot = { byHash: new Map(rows.map((r) => [r.keyHash, { id: r.id, name: r.name }])), loadedAt: Date.now() };
+      state.snapshot = { byHash: new Map(rows.map((r) => [r.keyHash, toCaller(r)])), loadedAt: Date.now() };
       return state.snapshot;
     })
     .finally(() => {
@@ -105,8 +161,8 @@ function loadSnapshot(): Promise<Snapshot> {
   return state.loading;
 }
 
-/** The key's owner if the presented Bearer key is active, else null. */
-export async function verifyApiKey(presented: string): Promise<{ id: string; name: string } | null> {
+/** The key's owner and scope if the presented Bearer key is active, else null. */
+export async function verifyApiKey(presented: string): Promise<ApiKeyCaller | null> {
   if (!KEY_PATTERN.test(presented)) return null;
   const hash = hashApiKey(presented);
   const snapshot = await currentSnapshot();
@@ -128,11 +184,12 @@ async function currentSnapshot(): Promise<Snapshot> {
   }
 }
 
-async function lookUpMiss(snapshot: Snapshot, hash: string): Promise<{ id: string; name: string } | null> {
+async function lookUpMiss(snapshot: Snapshot, hash: string): Promise<ApiKeyCaller | null> {
   const { misses } = keyState();
   const now = Date.now();
   if (now - (misses.get(hash) ?? 0) < MISS_MEMORY_MS) return null;
-  const found = await getPrisma().apiKey.findFirst({ where: { keyHash: hash, revokedAt: null }, select: { id: true, name: true } });
+  const row = await getPrisma().apiKey.findFirst({ where: { keyHash: hash, revokedAt: null }, select: KEY_SELECT });
+  const found = row ? toCaller(row) : null;
   if (found) {
     snapshot.byHash.set(hash, found);
   } else {

@@ -1,7 +1,7 @@
 import { AppError, isAppError, toHttpError } from "../app-error";
 import { isConnectionError } from "../db";
 import { errorFields, log } from "../log";
-import { verifyApiKey } from "./api-keys";
+import { keyCovers, verifyApiKey } from "./api-keys";
 import { getAccessToken } from "./get-access-token";
 import { keyFailureRetryAfterMs, recordKeyFailure } from "./key-failure-limit";
 
@@ -54,6 +54,9 @@ async function tokenFor(request: TokenRequest, resolveAccount: ResolveAccount): 
     log.error("token_api.accounts_unavailable", errorFields(err));
     throw new AppError("UNAVAILABLE", { reason: "accounts_unavailable", cause: err });
   }
+  // A key scoped to some accounts gets 403 for every other AppID, existing or not, so it cannot
+  // learn which other accounts this mpdesk serves; only a key covering every account sees the 404.
+  if (caller.accountIds && !(account && keyCovers(caller, account.id))) throw new AppError("FORBIDDEN");
   if (!account) throw new AppError("NOT_FOUND", { reason: request.appId ? "unknown_account" : "no_account_configured" });
   try {
     const { accessToken, expiresAt } = await getAccessToken(account.id);

@@ -1,17 +1,11 @@
 import { createInterface } from "node:readline";
 import { ZAccountInput } from "../../lib/accounts/account-fields";
 import { AppError, isAppError } from "../../lib/app-error";
-import { iso, printTable } from "./cli-format";
+import { iso, printTable, type CliFlags } from "./cli-format";
 
 // `npm run mpdesk -- account create|list|remove`: the same validation as the console's forms (the
 // zod schemas of lib/accounts/account-fields.ts) and the same lib/ functions, so an account made
 // here is served at once by every running instance.
-
-export type CliFlags = {
-  /** The flag's value; a usage error when given without one. */
-  get(name: string): string | undefined;
-  has(name: string): boolean;
-};
 
 export const ACCOUNT_COMMANDS = ["account create", "account list", "account remove"];
 
@@ -51,22 +45,16 @@ export async function runAccountCommand(command: string, flags: CliFlags): Promi
   throw usageError(`Unknown command "${command}"`);
 }
 
-function required(flags: CliFlags, name: string, command: string): string {
-  const v = flags.get(name);
-  if (!v) throw usageError(`${command} needs --${name}`);
-  return v;
-}
-
 async function createAccountCommand(flags: CliFlags): Promise<number> {
   const input = {
-    appId: required(flags, "appid", "account create"),
-    appSecret: required(flags, "secret", "account create"),
-    token: required(flags, "token", "account create"),
-    encodingAesKey: flags.get("aes-key"),
-    messageMode: flags.get("mode"),
-    accountType: flags.get("type"),
+    appId: flags.value("appid", true),
+    appSecret: flags.value("secret", true),
+    token: flags.value("token", true),
+    encodingAesKey: flags.value("aes-key"),
+    messageMode: flags.value("mode"),
+    accountType: flags.value("type"),
     certified: flags.has("certified"),
-    displayName: flags.get("name"),
+    displayName: flags.value("name"),
   };
   const parsed = ZAccountInput.safeParse(input);
   if (!parsed.success) {
@@ -125,7 +113,7 @@ async function listAccountsCommand(): Promise<number> {
 }
 
 async function removeAccountCommand(flags: CliFlags): Promise<number> {
-  const appId = required(flags, "appid", "account remove");
+  const appId = flags.value("appid", true);
   const { getPrisma } = await import("../../lib/db");
   const { describeAccountRemoval, removeAccount } = await import("../../lib/accounts/remove-account");
   const prisma = getPrisma();

@@ -1,4 +1,12 @@
-// How the operator's command line prints: UTC seconds and aligned columns.
+// How the operator's command line reads its flags and prints: UTC seconds and aligned columns.
+
+/** What a command reads from the command line: one value of a flag, every value of a repeated one, or whether a switch is on. */
+export type CliFlags = {
+  value(name: string, required: true): string;
+  value(name: string, required?: false): string | undefined;
+  values(name: string): string[];
+  has(name: string): boolean;
+};
 
 export function iso(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");

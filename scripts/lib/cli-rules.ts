@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { AppError } from "../../lib/app-error";
-import type { CliFlags } from "./cli-accounts";
+import type { CliFlags } from "./cli-format";
 
 // `npm run mpdesk -- rules export|import`: an account's reply rules as one versioned JSON document
 // (lib/replies/rule-set-io.ts). Export writes only the document on stdout, so it can be redirected
@@ -17,7 +17,7 @@ export const isRulesCommand = (command: string) => command === "rules export" ||
 
 export async function runRulesCommand(command: string, flags: CliFlags): Promise<number> {
   const [, verb, ...rest] = command.split(" ");
-  const account = await selectAccount(flags.get("account"));
+  const account = await selectAccount(flags.value("account"));
   if (!account) return 1;
   if (verb === "export") return exportCommand(account);
   if (!rest.length) throw usageError("rules import needs a FILE.json");

@@ -11,8 +11,8 @@ const text = (p: Page, s: string | RegExp) => p.getByText(s).first();
 test("a viewer changes their own password: field errors, then their other session ends and this one stays", async () => {
   const { page: vpage, user } = await fx.signedIn("viewer");
   const { page: opage } = await fx.signedIn(user);
-  await opage.goto("/messages");
-  assert.equal(new URL(opage.url()).pathname, "/messages", "the other session works before the change");
+  await opage.goto("/password");
+  assert.equal(new URL(opage.url()).pathname, "/password", "the other session works before the change");
   await vpage.goto("/password");
   const form = {
     current: vpage.getByLabel("当前密码", { exact: true }),
@@ -36,9 +36,9 @@ test("a viewer changes their own password: field errors, then their other sessio
   await form.submit.click();
   await text(vpage, "密码已修改，其他登录已失效。").waitFor();
   // This browser's session was issued afresh; the other one has ended.
-  await vpage.goto("/messages");
-  assert.equal(new URL(vpage.url()).pathname, "/messages");
-  await opage.goto("/messages");
+  await vpage.goto("/password");
+  assert.equal(new URL(vpage.url()).pathname, "/password");
+  await opage.goto("/password");
   assert.equal(new URL(opage.url()).pathname, "/login");
   // And the new password is the one that signs in.
   await fx.signedIn({ ...user, password: "a brand new password" });

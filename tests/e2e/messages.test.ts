@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Page } from "@playwright/test";
 import { screenshot } from "../helpers/browser";
-import { bigMsgId, LIVE_TIMEOUT, openId, useConsoleApp, type SeededAccount } from "../helpers/console-e2e";
+import { at, bigMsgId, LIVE_TIMEOUT, openId, useConsoleApp, type SeededAccount } from "../helpers/console-e2e";
 
 // The message log, a message's detail, a follower's thread, the export and the overview's
-// counts. Each test has an account of its own (chosen in the header, as a person would) with
+// counts. Each test has an account of its own (at its own URL, /a/<AppID>/…) with
 // the messages it needs, POSTed to the callback as WeChat sends them.
 
 const fx = useConsoleApp();
@@ -30,7 +30,7 @@ test("an encrypted message POSTed as WeChat appears in the log without a reload"
   const account = await newAccount();
   const follower = openId();
   const { page } = await fx.signedIn("admin", { account });
-  await page.goto("/messages");
+  await page.goto(at(account, "/messages"));
   await text(page, "还没有消息").waitFor();
   await screenshot(page, "zh-messages-empty");
   await fx.receive(account, { FromUserName: follower, MsgType: "text", Content: content, MsgId: bigMsgId() });
@@ -43,9 +43,9 @@ test("an encrypted message POSTed as WeChat appears in the log without a reload"
 test("the detail shows every field, the exact MsgId and the raw XML", async () => {
   const { account, follower, msgId } = await conversation();
   const { page } = await fx.signedIn("admin", { account });
-  await page.goto("/messages");
+  await page.goto(at(account, "/messages"));
   await page.getByRole("link", { name: /你好，mpdesk/ }).click();
-  await page.waitForURL((u) => /^\/messages\/\d+$/.test(u.pathname));
+  await page.waitForURL((u) => new RegExp(`^/a/${account.appId}/messages/\\d+$`).test(u.pathname));
   assert.equal((await page.getByTestId("msg-id").innerText()).trim(), msgId);
   const raw = await page.getByTestId("raw-xml").innerText();
   assert.ok(raw.includes(`<MsgId><![CDATA[${msgId}]]></MsgId>`), raw);
@@ -58,24 +58,24 @@ test("the detail shows every field, the exact MsgId and the raw XML", async () =
 test("filters and content search live in the URL", async () => {
   const { account } = await conversation();
   const { page } = await fx.signedIn("admin", { account });
-  await page.goto("/messages");
+  await page.goto(at(account, "/messages"));
   await page.getByLabel("搜索内容").fill("退款");
   await page.getByRole("button", { name: "筛选", exact: true }).click();
   await page.waitForURL((u) => u.searchParams.get("q") === "退款");
   await page.getByRole("link", { name: /你好，mpdesk/ }).waitFor();
   assert.equal(await page.getByText("MENU_HELP").count(), 0);
-  await page.goto("/messages?q=refund"); // case-insensitive
+  await page.goto(at(account, "/messages", "?q=refund")); // case-insensitive
   await page.getByRole("link", { name: /你好，mpdesk/ }).waitFor();
-  await page.goto("/messages?type=event&event=CLICK");
+  await page.goto(at(account, "/messages", "?type=event&event=CLICK"));
   await text(page, "MENU_HELP").waitFor();
-  await page.goto("/messages?q=%E4%B8%8D%E5%AD%98%E5%9C%A8");
+  await page.goto(at(account, "/messages", "?q=%E4%B8%8D%E5%AD%98%E5%9C%A8"));
   await text(page, "没有符合筛选条件的消息。").waitFor();
 });
 
 test("the follower's thread shows the 48-hour customer-service window", async () => {
   const { account, follower } = await conversation();
   const { page } = await fx.signedIn("admin", { account });
-  await page.goto(`/messages/followers/${follower}`);
+  await page.goto(at(account, `/messages/followers/${follower}`));
   await text(page, /客服消息窗口开启中/).waitFor();
   await page
     .getByText(/你好，mpdesk/)
@@ -88,14 +88,14 @@ test("exports the current filter as CSV and NDJSON, streamed", async () => {
   const { account, msgId } = await conversation();
   const { context } = await fx.signedIn("admin", { account });
   const { rows } = await fx.sql.query(`SELECT id::text FROM message WHERE account_id = $1 AND msg_type = 'text'`, [account.id]);
-  const csv = await context.request.get("/api/messages/export?format=csv&type=text");
+  const csv = await context.request.get(`/api/messages/export?account=${account.appId}&format=csv&type=text`);
   assert.equal(csv.status(), 200);
   assert.match(csv.headers()["content-disposition"] ?? "", /attachment; filename="mpdesk-messages-.*\.csv"/);
   const csvText = await csv.text();
   assert.ok(csvText.startsWith("\uFEFFid,received_at,direction"));
   assert.equal(csvText.trim().split("\r\n").length, 2, "header + the one text message");
   assert.ok(csvText.includes(msgId));
-  const nd = await context.request.get("/api/messages/export?format=ndjson");
+  const nd = await context.request.get(`/api/messages/export?account=${account.appId}&format=ndjson`);
   const lines = (await nd.text())
     .trim()
     .split("\n")
@@ -110,7 +110,7 @@ test("exports the current filter as CSV and NDJSON, streamed", async () => {
 test("the overview counts and charts them, and shows a quarantined row with its reason", async (t) => {
   const { account } = await conversation();
   const { page } = await fx.signedIn("admin", { account });
-  await page.goto("/");
+  await page.goto(at(account));
   await page.getByRole("img", { name: /最近 30 天共 2 条消息/ }).waitFor();
   // A row the database refused for good is shown with its reason, not retried in silence.
   const { rows } = await fx.sql.query(

@@ -4,13 +4,14 @@ import type { Page, Request } from "@playwright/test";
 import { decryptSecret } from "../../lib/secrets";
 import { TEST_ENCRYPTION_KEY } from "../helpers/app-server";
 import { screenshot, signIn } from "../helpers/browser";
-import { LIVE_TIMEOUT, toNewAccount, useConsoleApp } from "../helpers/console-e2e";
+import { at, LIVE_TIMEOUT, toNewAccount, useConsoleApp } from "../helpers/console-e2e";
 import { TOKEN_PATHS } from "../helpers/mock-wechat-api";
 import { verificationPath } from "../helpers/wechat-simulator";
 
-// The four setup steps, as an admin takes them. The first of them are about a console with no
-// account yet, so this file has an app of its own: every test starts with no account and
-// removes the one it made, whatever the order they run in.
+// The four setup steps, as an admin takes them. The first two are about a console with no
+// account yet (/accounts/new), so this file has an app of its own: every test starts with no
+// account and removes the one it made, whatever the order they run in. Step 2 creates the
+// account, and the steps after it are on the account's own pages (/a/<AppID>/settings/…).
 
 const fx = useConsoleApp();
 const text = (p: Page, s: string | RegExp) => p.getByText(s).first();
@@ -30,12 +31,16 @@ test("an admin signs in and lands on the overview, which asks to connect an acco
   await text(page, "欢迎使用 mpdesk").waitFor();
   await screenshot(page, "zh-overview-empty");
   await page.getByRole("link", { name: /开始接入/ }).click();
-  await page.waitForURL((u) => u.pathname === "/settings");
+  await page.waitForURL((u) => u.pathname === "/accounts/new");
+  await page.getByRole("heading", { name: "接入微信", exact: true }).waitFor();
+  // The pages of an account, from before the AppID was in the URL, lead here too while there is none.
+  await page.goto("/settings");
+  assert.equal(new URL(page.url()).pathname, "/");
 });
 
 test("step 1: the capability matrix follows the account type and certification", async () => {
   const { page } = await fx.signedIn("admin");
-  await page.goto("/settings");
+  await page.goto("/accounts/new");
   const row = (name: string) => page.locator("tr", { hasText: name });
   assert.match((await row("模板消息").innerText()) ?? "", /不可用/);
   await page.getByText("服务号", { exact: true }).click();
@@ -46,12 +51,14 @@ test("step 1: the capability matrix follows the account type and certification",
   await screenshot(page, "zh-setup-1-account");
   await page.getByRole("link", { name: /下一步/ }).click();
   // The choice travels to step 2 in the URL until the first save creates the account.
-  await page.waitForURL((u) => u.pathname === "/settings/credentials" && u.searchParams.get("type") === "service" && u.searchParams.get("certified") === "1");
+  await page.waitForURL(
+    (u) => u.pathname === "/accounts/new/credentials" && u.searchParams.get("type") === "service" && u.searchParams.get("certified") === "1",
+  );
 });
 
 test("step 2: the first Save after a wrong AppID is not lost to the error appearing under it", async () => {
   const { page } = await fx.signedIn("admin");
-  await page.goto("/settings/credentials");
+  await page.goto("/accounts/new/credentials");
   // fill() leaves the focus in the field: the blur, and the inline error, come with the
   // mousedown on Save. The error must not move Save away before the mouseup.
   await page.getByLabel("AppID").fill("wx123");
@@ -60,10 +67,10 @@ test("step 2: the first Save after a wrong AppID is not lost to the error appear
   await text(page, "AppID 应为 wx 加 16 位十六进制字符，共 18 位。").waitFor();
 });
 
-test("step 2: shows what is wrong with each field, then saves", async () => {
+test("step 2: shows what is wrong with each field, then creates the account and goes on to its step 3", async () => {
   const { page } = await fx.signedIn("admin");
   // As step 1's Next leaves it: a certified service account.
-  await page.goto("/settings/credentials?type=service&certified=1");
+  await page.goto("/accounts/new/credentials?type=service&certified=1");
   await page.getByLabel("AppID").fill("wx123");
   await page.getByLabel("Token").fill("ab");
   await page.getByRole("button", { name: "保存", exact: true }).click();
@@ -85,9 +92,12 @@ test("step 2: shows what is wrong with each field, then saves", async () => {
   await page.waitForFunction(() => (document.getElementById("encodingAesKey") as HTMLInputElement).value.length === 43);
   const token = await page.getByLabel("Token").inputValue();
   const encodingAesKey = await page.getByLabel("EncodingAESKey").inputValue();
+  await page.getByLabel("显示名称").fill("客服号");
 
   await page.getByRole("button", { name: "保存", exact: true }).click();
-  await text(page, /已保存。新的配置已立即生效/).waitFor();
+  await page.waitForURL((u) => u.pathname === `/a/${APP_ID}/settings/server`);
+  await page.getByTestId("current-account").getByText("客服号").waitFor();
+  await page.goto(`/a/${APP_ID}/settings/credentials`);
 
   // Secrets never come back to the browser: masked, with Replace.
   const html = await page.content();
@@ -104,10 +114,13 @@ test("step 2: shows what is wrong with each field, then saves", async () => {
   await page.getByRole("link", { name: /下一步.*服务器地址/ }).waitFor();
 
   const { rows } = await fx.sql.query(
-    `SELECT id, app_id, token, message_mode, account_type, certified, app_secret_enc, encoding_aes_key_enc, previous_encoding_aes_key_enc FROM account`,
+    `SELECT id, app_id, display_name, token, message_mode, account_type, certified, app_secret_enc, encoding_aes_key_enc, previous_encoding_aes_key_enc FROM account`,
   );
   assert.equal(rows.length, 1);
-  assert.deepEqual([rows[0].app_id, rows[0].token, rows[0].message_mode, rows[0].account_type, rows[0].certified], [APP_ID, token, "safe", "service", true]);
+  assert.deepEqual(
+    [rows[0].app_id, rows[0].display_name, rows[0].token, rows[0].message_mode, rows[0].account_type, rows[0].certified],
+    [APP_ID, "客服号", token, "safe", "service", true],
+  );
   const key = Buffer.from(TEST_ENCRYPTION_KEY, "base64");
   assert.equal(decryptSecret(rows[0].app_secret_enc, key, "account.app_secret", rows[0].id), APP_SECRET, "stored encrypted, kept by the second save");
   assert.equal(decryptSecret(rows[0].encoding_aes_key_enc, key, "account.encoding_aes_key", rows[0].id), encodingAesKey);
@@ -117,11 +130,12 @@ test("step 2: shows what is wrong with each field, then saves", async () => {
 test("step 3: the URL to paste, then WeChat's handshake turns the status green without a reload", async () => {
   const sim = await fx.seedAccount({ mode: "safe" });
   const { context, page } = await fx.signedIn("admin");
-  await page.goto("/settings/credentials");
+  await page.goto(at(sim, "/settings/credentials"));
   await page.getByRole("link", { name: /下一步.*服务器地址/ }).click();
-  await page.waitForURL((u) => u.pathname === "/settings/server");
-  // The only account is the default one: its URL needs no ?account=.
+  await page.waitForURL((u) => u.pathname === at(sim, "/settings/server"));
+  // The only account is the default one: its URL needs no AppID, though the one with it works too.
   assert.equal((await page.getByTestId("server-url").innerText()).trim(), `${fx.app.url}/api/wechat`);
+  assert.match(await page.getByTestId("server-url-also").innerText(), new RegExp(`${fx.app.url}/api/wechat/${sim.appId}$`));
   await text(page, /这是本机地址/).waitFor(); // 127.0.0.1 cannot be reached by WeChat: said so
   await text(page, /微信只接受 80 端口/).waitFor();
   await text(page, "还没有收到微信的验证请求。在微信后台点「提交」后，这里会自动更新。").waitFor();
@@ -163,9 +177,9 @@ test("step 3: the URL to paste, then WeChat's handshake turns the status green w
 test("step 4: Test connection names the IP to whitelist, then succeeds; both tries are logged", async () => {
   const sim = await fx.seedAccount({ accountType: "service", certified: true });
   const { page } = await fx.signedIn("admin");
-  await page.goto("/settings/server");
+  await page.goto(at(sim, "/settings/server"));
   await page.getByRole("link", { name: /下一步.*接口调用/ }).click();
-  await page.waitForURL((u) => u.pathname === "/settings/api");
+  await page.waitForURL((u) => u.pathname === at(sim, "/settings/api"));
   await text(page, /IP白名单/).waitFor();
   // WeChat refuses: this server's address is not whitelisted (40164 names it).
   fx.wechatApi.script(sim.appId, TOKEN_PATHS.stable, { errcode: 40164 });
@@ -178,45 +192,23 @@ test("step 4: Test connection names the IP to whitelist, then succeeds; both tri
   await text(page, /连接成功：已获取 access_token/).waitFor();
   await page.getByTestId("token-status").getByText("稳定版 stable_token").waitFor();
   await screenshot(page, "zh-setup-4-connected");
-  await page.goto("/token");
+  await page.goto(at(sim, "/token"));
   const events = page.getByTestId("refresh-events").locator("tbody tr");
   await events.first().waitFor();
   assert.equal(await events.count(), 2, "the two test connections");
 });
 
-test("API access: refresh events, Refresh now, and API keys shown once then revoked", async () => {
-  await fx.seedAccount({ accountType: "service", certified: true });
+test("API access: refresh events and Refresh now, on the account's own token page", async () => {
+  const sim = await fx.seedAccount({ accountType: "service", certified: true });
   const { page } = await fx.signedIn("admin");
-  await page.goto("/token");
+  await page.goto(at(sim, "/token"));
   await page.getByRole("button", { name: "立即刷新" }).waitFor();
   const before = await page.getByTestId("refresh-events").locator("tbody tr").count();
   await page.getByRole("button", { name: "立即刷新" }).click();
   await text(page, /已刷新，有效期至/).waitFor();
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="refresh-events"] tbody tr').length === n, before + 1);
-
-  // A name the server refuses: the error sits under the field and the field points at it.
-  await page.getByLabel("密钥名称").fill("-bad name");
-  await page.getByRole("button", { name: "创建密钥" }).click();
-  await page
-    .locator("#key-name-error")
-    .getByText(/名称为 1–64 个/)
-    .waitFor();
-  assert.equal(await page.getByLabel("密钥名称").getAttribute("aria-invalid"), "true");
-  assert.match((await page.getByLabel("密钥名称").getAttribute("aria-describedby")) ?? "", /\bkey-name-error\b/);
-
-  await page.getByLabel("密钥名称").fill("crm");
-  await page.getByRole("button", { name: "创建密钥" }).click();
-  const key = (await page.getByTestId("new-api-key").innerText()).trim();
-  assert.match(key, /^mpd_/);
-  const res = await fetch(`${fx.app.url}/api/token`, { headers: { authorization: `Bearer ${key}` } });
-  assert.equal(res.status, 200);
-  assert.ok(((await res.json()) as { access_token?: string }).access_token);
+  // API keys may cover several accounts: they have a page of their own.
+  assert.equal(await page.getByLabel("密钥名称").count(), 0);
+  await page.getByRole("main").getByRole("link", { name: "API 密钥" }).waitFor();
   await screenshot(page, "zh-token");
-  await page.reload();
-  assert.equal(await page.getByText(key).count(), 0, "the key is shown once only");
-  page.once("dialog", (d) => void d.accept());
-  await page.getByRole("button", { name: "吊销 crm" }).click();
-  await text(page, "已吊销「crm」。").waitFor();
-  const after = await fetch(`${fx.app.url}/api/token`, { headers: { authorization: `Bearer ${key}` } });
-  assert.equal(after.status, 401);
 });

@@ -12,7 +12,7 @@ const text = (p: Page, s: string | RegExp) => p.getByText(s).first();
 
 test("every console page redirects to /login; the API answers 401", async () => {
   const { page } = await fx.signedOut();
-  for (const path of ["/", "/messages", "/settings/credentials", "/users"]) {
+  for (const path of ["/", "/messages", "/settings/credentials", "/a/wx0123456789abcdef/messages", "/accounts/new", "/users"]) {
     await page.goto(path);
     const url = new URL(page.url());
     assert.equal(url.pathname, "/login", `${path} did not redirect`);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Page, Request } from "@playwright/test";
 import { screenshot } from "../helpers/browser";
-import { bigMsgId, openId, useConsoleApp } from "../helpers/console-e2e";
+import { at, bigMsgId, openId, useConsoleApp } from "../helpers/console-e2e";
 
 // What a viewer may and may not do. The refusals are checked where they matter, on the server:
 // an admin's own server-action request is captured in the browser and replayed with a viewer's
@@ -36,22 +36,25 @@ test("reads messages but sees the settings disabled", async () => {
   const account = await fx.seedAccount();
   await fx.receive(account, { FromUserName: openId(), MsgType: "text", Content: "你好，mpdesk！", MsgId: bigMsgId() });
   const { page: vpage } = await fx.signedIn("viewer", { account });
-  await vpage.goto("/messages");
+  await vpage.goto(at(account, "/messages"));
   await vpage.getByRole("link", { name: /你好，mpdesk/ }).waitFor();
-  await vpage.goto("/settings/credentials");
+  await vpage.goto(at(account, "/settings/credentials"));
   assert.ok(await vpage.getByLabel("AppID").isDisabled());
   assert.ok(await vpage.getByLabel("Token").isDisabled());
   assert.equal(await vpage.getByRole("button", { name: "保存", exact: true }).count(), 0);
   await text(vpage, "你是只读成员，可以查看设置但不能修改。").waitFor();
   assert.equal(await vpage.getByRole("link", { name: "成员" }).count(), 0, "no Users page in the menu");
-  await vpage.goto("/token");
+  await vpage.goto(at(account, "/token"));
   await vpage.getByRole("heading", { name: "接口凭证", exact: true }).waitFor();
   assert.equal(await vpage.getByRole("button", { name: "立即刷新" }).count(), 0);
-  assert.equal(await vpage.getByRole("button", { name: "创建密钥" }).count(), 0);
-  await vpage.goto("/settings/credentials");
+  assert.equal(await vpage.getByRole("link", { name: "重命名或删除" }).count(), 0, "a viewer cannot rename or remove the account");
+  await vpage.goto(at(account, "/manage"));
+  await text(vpage, "没有权限").waitFor();
+  assert.equal(await vpage.getByRole("button", { name: "保存名称" }).count(), 0);
+  await vpage.goto(at(account, "/settings/credentials"));
   await screenshot(vpage, "zh-viewer-settings");
   await vpage.setViewportSize({ width: 390, height: 844 });
-  await vpage.goto("/messages");
+  await vpage.goto(at(account, "/messages"));
   await vpage.getByRole("button", { name: "菜单" }).click();
   await vpage.getByRole("navigation", { name: "菜单" }).getByRole("link", { name: "消息" }).waitFor();
   await screenshot(vpage, "zh-mobile-messages");
@@ -60,7 +63,7 @@ test("reads messages but sees the settings disabled", async () => {
 test("never receives the Token or the EncodingAESKey, not even by calling the Show action", async () => {
   const sim = await fx.seedAccount({ mode: "safe" });
   const admin = await fx.signedIn("admin", { account: sim });
-  await admin.page.goto("/settings/server");
+  await admin.page.goto(at(sim, "/settings/server"));
   const reveal = await captureAction(admin.page, async () => {
     await admin.page.getByRole("button", { name: "显示 EncodingAESKey" }).click();
     await admin.page.waitForFunction((k) => document.querySelector('[data-testid="server-aes-key"]')?.textContent === k, sim.encodingAesKey);
@@ -68,13 +71,13 @@ test("never receives the Token or the EncodingAESKey, not even by calling the Sh
 
   const viewer = await fx.signedIn("viewer", { account: sim });
   const vpage = viewer.page;
-  for (const path of ["/settings/server", "/settings/credentials"]) {
+  for (const path of [at(sim, "/settings/server"), at(sim, "/settings/credentials")]) {
     await vpage.goto(path);
     const html = await vpage.content();
     assert.ok(!html.includes(sim.token), `the Token is in ${path}`);
     assert.ok(!html.includes(sim.encodingAesKey), `the EncodingAESKey is in ${path}`);
   }
-  await vpage.goto("/settings/server");
+  await vpage.goto(at(sim, "/settings/server"));
   assert.equal((await vpage.getByTestId("server-aes-key").innerText()).trim(), `••••${sim.encodingAesKey.slice(-4)}`);
   assert.equal(await vpage.getByRole("button", { name: /^显示/ }).count(), 0);
   await screenshot(vpage, "zh-viewer-server");
@@ -89,7 +92,7 @@ test("never receives the Token or the EncodingAESKey, not even by calling the Sh
 test("cannot save settings even by calling the server action directly", async () => {
   const sim = await fx.seedAccount({ mode: "safe" });
   const admin = await fx.signedIn("admin", { account: sim });
-  await admin.page.goto("/settings/credentials");
+  await admin.page.goto(at(sim, "/settings/credentials"));
   // Saving with the secrets left masked keeps them: the request to replay.
   const save = await captureAction(admin.page, async () => {
     await admin.page.getByRole("button", { name: "保存", exact: true }).click();

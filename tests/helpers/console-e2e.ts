@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { after, afterEach, before } from "node:test";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import pg from "pg";
-import { ACCOUNT_COOKIE } from "../../lib/accounts/console-account";
+import { accountPath } from "../../lib/accounts/account-path";
 import { hashPassword } from "../../lib/auth/password";
 import { insertAccount, newSimAccount } from "./accounts";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "./app-server";
@@ -35,13 +35,24 @@ export type ConsoleFixture = {
   newUser(role: "admin" | "viewer"): Promise<User>;
   /** An account with every credential set, known to WeChat's mocked API, in safe mode unless told. */
   seedAccount(opts?: { mode?: SimAccount["mode"]; accountType?: "subscription" | "service"; certified?: boolean }): Promise<SeededAccount>;
-  /** A fresh browser context, signed in as `user` (or as a new user of that role), with `account` chosen in the header. */
-  signedIn(user: User | "admin" | "viewer", opts?: { account?: SeededAccount }): Promise<{ context: BrowserContext; page: Page; user: User }>;
-  /** A fresh signed-out context. */
-  signedOut(): Promise<{ context: BrowserContext; page: Page }>;
+  /** Gives a member (a user of role viewer) this role on the account, as an administrator would on the Users page. */
+  grant(user: User, account: SeededAccount, role: "admin" | "viewer"): Promise<void>;
+  /**
+   * A fresh browser context, signed in as `user` (or as a new user of that role). With `account`,
+   * a new viewer is granted that account, as a viewer.
+   */
+  signedIn(
+    user: User | "admin" | "viewer",
+    opts?: { account?: SeededAccount; locale?: "zh-CN" | "en-US" },
+  ): Promise<{ context: BrowserContext; page: Page; user: User }>;
+  /** A fresh signed-out context, whose browser asks for `locale` (Chinese unless told). */
+  signedOut(opts?: { locale?: "zh-CN" | "en-US" }): Promise<{ context: BrowserContext; page: Page }>;
   /** A message as WeChat would POST it to the callback, to this account, from this follower. */
   receive(account: SeededAccount, fields: Record<string, unknown>): Promise<void>;
 };
+
+/** An account's page, as the console links it: `/a/<AppID>` then `sub`. */
+export const at = (account: { appId: string }, sub: "" | `/${string}` = "", search = "") => accountPath(account.appId, sub, search);
 
 /** Registers the file's before/after hooks; the fixture is ready inside tests. */
 export function useConsoleApp(): ConsoleFixture {
@@ -90,20 +101,28 @@ export function useConsoleApp(): ConsoleFixture {
     return { ...sim, id, appSecret };
   };
 
-  fx.signedOut = async () => {
-    const context = await newContext(fx.browser, fx.app.url);
+  fx.signedOut = async (opts = {}) => {
+    const context = await newContext(fx.browser, fx.app.url, opts.locale);
     contexts.push(context);
     return { context, page: await context.newPage() };
   };
 
+  fx.grant = async (user, account, role) => {
+    await fx.sql.query(
+      `INSERT INTO account_member (user_id, account_id, role) SELECT id, $2, $3 FROM "user" WHERE email = $1
+       ON CONFLICT (user_id, account_id) DO UPDATE SET role = EXCLUDED.role`,
+      [user.email, account.id, role],
+    );
+  };
+
   fx.signedIn = async (who, opts = {}) => {
     const user = typeof who === "string" ? await fx.newUser(who) : who;
-    const { context, page } = await fx.signedOut();
+    if (who === "viewer" && opts.account) await fx.grant(user, opts.account, "viewer");
+    const { context, page } = await fx.signedOut({ locale: opts.locale });
     const cookies = (await signedInCookies(fx.app.url, user.email, user.password)).split("; ").map((pair) => {
       const i = pair.indexOf("=");
       return { name: pair.slice(0, i), value: pair.slice(i + 1), url: fx.app.url };
     });
-    if (opts.account) cookies.push({ name: ACCOUNT_COOKIE, value: opts.account.appId, url: fx.app.url });
     await context.addCookies(cookies);
     return { context, page, user };
   };

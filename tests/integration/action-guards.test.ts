@@ -47,14 +47,16 @@ function actionOf(file: string, name: string): { id: string; page: string } {
   const found = Object.entries(manifest).find(([, e]) => e.filename === file && e.exportedName === name);
   assert.ok(found, `no server action ${file}#${name} in the build`);
   const [id, entry] = found;
-  // A page that uses the action, as the path the browser posts to: route groups dropped.
-  const worker = Object.keys(entry.workers).find((w) => w.endsWith("/page") && !w.includes("["));
-  assert.ok(worker, `no static page uses ${name}`);
+  // A page that uses the action, as the path the browser posts to: route groups dropped, and an
+  // account's pages (/a/[appid]/…) at the test's account.
+  const worker = Object.keys(entry.workers).find((w) => w.endsWith("/page") && !w.replaceAll("[appid]", "").includes("["));
+  assert.ok(worker, `no page without other parameters uses ${name}`);
   const page =
     worker
       .replace(/^app/, "")
       .replace(/\/page$/, "")
-      .replace(/\/\([^)]*\)/g, "") || "/";
+      .replace(/\/\([^)]*\)/g, "")
+      .replaceAll("[appid]", sim.appId) || "/";
   return { id, page };
 }
 
@@ -78,7 +80,7 @@ const form = (fields: Record<string, string>) => {
 
 /** Every table an admin action could change, row by row. */
 async function snapshot(): Promise<string> {
-  const tables = ["account", `"user"`, "api_key", "access_token", "token_refresh_event"];
+  const tables = ["account", `"user"`, "account_member", "api_key", "api_key_account", "access_token", "token_refresh_event"];
   const parts: unknown[] = [];
   for (const table of tables) parts.push((await sql.query(`SELECT * FROM ${table} ORDER BY 1`)).rows);
   return JSON.stringify(parts);
@@ -94,10 +96,12 @@ before(async () => {
   manifest = (JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, ManifestEntry> }).node;
   accountId = await insertAccount(db.url, TEST_ENCRYPTION_KEY, sim);
   for (const u of [VIEWER, ENDED]) {
-    await sql.query(`INSERT INTO "user" (id, email, password_hash, role) VALUES (gen_random_uuid(), $1, $2, 'viewer')`, [
+    // Members who view the account: everything they may do there is read-only.
+    const { rows } = await sql.query(`INSERT INTO "user" (id, email, password_hash, role) VALUES (gen_random_uuid(), $1, $2, 'viewer') RETURNING id`, [
       u.email,
       await hashPassword(u.password),
     ]);
+    await sql.query(`INSERT INTO account_member (user_id, account_id, role) VALUES ($1, $2, 'viewer')`, [rows[0].id, accountId]);
   }
   otherUserId = (await sql.query(`SELECT id FROM "user" WHERE email = $1`, [ENDED.email])).rows[0].id;
   apiKeyId = (
@@ -115,23 +119,43 @@ after(async () => {
 });
 
 describe("a viewer replaying admin server actions", () => {
-  const SETTINGS = "app/(console)/settings/actions.ts";
+  const SETTINGS = "app/(console)/_setup/actions.ts";
   const TOKEN = "app/(console)/token/actions.ts";
   const USERS = "app/(console)/users/actions.ts";
+  const MANAGE = "app/(console)/a/[appid]/manage/actions.ts";
+  const API_KEYS = "app/(console)/api-keys/actions.ts";
   const formCases = (): [string, string, Record<string, string>][] => [
-    [SETTINGS, "saveCredentials", { accountId, appId: sim.appId, token: "HijackedToken123", messageMode: "plain", accountType: "service", certified: "on" }],
-    [SETTINGS, "saveKind", { accountId, accountType: "service", certified: "on" }],
-    [TOKEN, "refreshTokenAction", { intent: "test" }],
-    [TOKEN, "createKeyAction", { name: "stolen" }],
-    [TOKEN, "revokeKeyAction", { id: apiKeyId, name: "billing" }],
+    [
+      SETTINGS,
+      "saveCredentials",
+      { account: sim.appId, appId: sim.appId, token: "HijackedToken123", messageMode: "plain", accountType: "service", certified: "on" },
+    ],
+    [
+      SETTINGS,
+      "createAccountAction",
+      { appId: "wx00000000000000ff", token: "IntruderToken123", messageMode: "plain", accountType: "service", certified: "on" },
+    ],
+    [SETTINGS, "saveKind", { account: sim.appId, accountType: "service", certified: "on" }],
+    [MANAGE, "renameAccountAction", { account: sim.appId, displayName: "hijacked" }],
+    [MANAGE, "removeAccountAction", { account: sim.appId, confirm: sim.appId }],
+    [TOKEN, "refreshTokenAction", { account: sim.appId, intent: "test" }],
     [USERS, "addUser", { email: "intruder@example.com", role: "admin", password: "intruder password" }],
     [USERS, "updateUser", { intent: "role", userId: otherUserId, role: "admin" }],
     [USERS, "updateUser", { intent: "reset", userId: otherUserId }],
     [USERS, "updateUser", { intent: "remove", userId: otherUserId }],
+    [USERS, "updateAccess", { userId: otherUserId, [`account:${accountId}`]: "admin" }],
+    [API_KEYS, "createKeyAction", { name: "stolen-global" }],
+    [API_KEYS, "createKeyAction", { name: "stolen-scoped", scope: "some", [`account:${accountId}`]: "on" }],
+    [API_KEYS, "revokeKeyAction", { id: apiKeyId, name: "billing" }],
   ];
 
   test("the list of actions is the build's: every other action is an admin action tested here", () => {
-    const tested = new Set([...formCases().map(([f, n]) => `${f}#${n}`), `${SETTINGS}#generateCredential`, `${SETTINGS}#revealAccountSecret`]);
+    const tested = new Set([
+      ...formCases().map(([f, n]) => `${f}#${n}`),
+      `${SETTINGS}#generateCredential`,
+      `${SETTINGS}#generateNewCredential`,
+      `${SETTINGS}#revealAccountSecret`,
+    ]);
     for (const entry of Object.values(manifest)) {
       if (!entry.filename || !entry.exportedName) continue;
       const key = `${entry.filename}#${entry.exportedName}`;
@@ -151,10 +175,22 @@ describe("a viewer replaying admin server actions", () => {
   });
 
   test("the same requests from an admin do reach the actions (the replay is a real one)", async () => {
-    const res = await postAction(TOKEN, "createKeyAction", [null, form({ name: "admin-made" })], adminCookie);
+    const res = await postAction(API_KEYS, "createKeyAction", [null, form({ name: "admin-made", scope: "some", [`account:${accountId}`]: "on" })], adminCookie);
     assert.equal(res.status, 200, res.body.slice(0, 300));
-    assert.equal((await sql.query(`SELECT count(*)::int AS n FROM api_key WHERE name = 'admin-made'`)).rows[0].n, 1);
-    const kind = await postAction(SETTINGS, "saveKind", [null, form({ accountId, accountType: "service", certified: "on" })], adminCookie);
+    const made = await sql.query(`SELECT k.id, a.account_id FROM api_key k LEFT JOIN api_key_account a ON a.api_key_id = k.id WHERE k.name = 'admin-made'`);
+    assert.deepEqual(
+      made.rows.map((r) => r.account_id),
+      [accountId],
+      "one key, scoped to the account ticked",
+    );
+    const access = await postAction(USERS, "updateAccess", [null, form({ userId: otherUserId, [`account:${accountId}`]: "admin" })], adminCookie);
+    assert.equal(access.status, 200, access.body.slice(0, 300));
+    assert.deepEqual((await sql.query(`SELECT role FROM account_member WHERE user_id = $1`, [otherUserId])).rows, [{ role: "admin" }]);
+    await sql.query(`UPDATE account_member SET role = 'viewer' WHERE user_id = $1`, [otherUserId]);
+    const renamed = await postAction(MANAGE, "renameAccountAction", [null, form({ account: sim.appId, displayName: "客服号" })], adminCookie);
+    assert.equal(renamed.status, 200, renamed.body.slice(0, 300));
+    assert.equal((await sql.query(`SELECT display_name FROM account WHERE id = $1`, [accountId])).rows[0].display_name, "客服号");
+    const kind = await postAction(SETTINGS, "saveKind", [null, form({ account: sim.appId, accountType: "service", certified: "on" })], adminCookie);
     assert.equal(kind.status, 200, kind.body.slice(0, 300));
     assert.deepEqual((await sql.query(`SELECT account_type, certified FROM account WHERE id = $1`, [accountId])).rows[0], {
       account_type: "service",
@@ -165,21 +201,31 @@ describe("a viewer replaying admin server actions", () => {
   test("Generate and Show give a viewer nothing", async () => {
     const token = (await sql.query(`SELECT token FROM account WHERE id = $1`, [accountId])).rows[0].token as string;
     for (const field of ["token", "encodingAesKey"]) {
-      const res = await postAction(SETTINGS, "revealAccountSecret", [accountId, field], viewerCookie);
+      const res = await postAction(SETTINGS, "revealAccountSecret", [sim.appId, field], viewerCookie);
       assert.equal(res.status, 200, res.body.slice(0, 300));
       assert.ok(!res.body.includes(token) && !res.body.includes(sim.encodingAesKey), `the viewer was shown the ${field}`);
     }
-    const asAdmin = await postAction(SETTINGS, "revealAccountSecret", [accountId, "encodingAesKey"], adminCookie);
+    const asAdmin = await postAction(SETTINGS, "revealAccountSecret", [sim.appId, "encodingAesKey"], adminCookie);
     assert.ok(asAdmin.body.includes(sim.encodingAesKey), `the admin's replay did not reveal the key: ${asAdmin.body.slice(0, 300)}`);
 
-    const generated = await postAction(SETTINGS, "generateCredential", ["token"], viewerCookie);
-    assert.equal(generated.status, 200, generated.body.slice(0, 300));
-    assert.doesNotMatch(generated.body, /"[A-Za-z0-9]{32}"/, "a viewer got a generated Token");
-    assert.match((await postAction(SETTINGS, "generateCredential", ["token"], adminCookie)).body, /"[A-Za-z0-9]{32}"/);
+    for (const [name, args] of [
+      ["generateCredential", [sim.appId, "token"]],
+      ["generateNewCredential", ["token"]],
+    ] as const) {
+      const generated = await postAction(SETTINGS, name, [...args], viewerCookie);
+      assert.equal(generated.status, 200, generated.body.slice(0, 300));
+      assert.doesNotMatch(generated.body, /"[A-Za-z0-9]{32}"/, `a viewer got a generated Token from ${name}`);
+      assert.match((await postAction(SETTINGS, name, [...args], adminCookie)).body, /"[A-Za-z0-9]{32}"/, name);
+    }
   });
 
   test("an admin's input that does not parse gets per-field messages from the dictionary", async () => {
-    const res = await postAction(SETTINGS, "saveCredentials", [null, form({ accountId, appId: "nope", token: "x", messageMode: "plain" })], adminCookie);
+    const res = await postAction(
+      SETTINGS,
+      "saveCredentials",
+      [null, form({ account: sim.appId, appId: "nope", token: "x", messageMode: "plain" })],
+      adminCookie,
+    );
     assert.equal(res.status, 200, res.body.slice(0, 300));
     assert.match(res.body, /"errors":\{[^}]*"appId":"[^"]+"/);
     assert.match(res.body, /"errors":\{[^}]*"token":"[^"]+"/);

@@ -7,6 +7,8 @@ import { authenticateUser } from "../../lib/auth/authenticate-user";
 import { changeUserRole, createUser, removeUser, resetUserPassword } from "../../lib/auth/manage-users";
 import { hashPassword } from "../../lib/auth/password";
 import { saveAccountSettings, type TCredentialsForm } from "../../lib/accounts/save-account-settings";
+import { summarizeAccounts } from "../../lib/accounts/accounts-overview";
+import { renameAccount, ZRenameForm } from "../../lib/accounts/rename-account";
 import { createPool } from "../../lib/db";
 import { PrismaClient } from "../../lib/generated/prisma/client";
 import { exportMessages } from "../../lib/messages/export-messages";
@@ -254,6 +256,55 @@ describe("account settings", () => {
   test("refuses an AppID another account uses", async () => {
     const r = await saveAccountSettings(prisma, { ...base, appId: "wx00000000000000aa" }, KEY);
     assert.deepEqual(r, { ok: false, field: "appId", reason: "taken" });
+  });
+
+  test("a new account takes its display name from step 2; a later save of the credentials keeps it; rename changes or clears it", async () => {
+    const created = await saveAccountSettings(prisma, { ...base, appId: "wx00000000000000c1", displayName: "客服号" }, KEY);
+    assert.ok(created.ok);
+    const id = created.ok ? created.accountId : "";
+    const name = async () => (await prisma.account.findUniqueOrThrow({ where: { id } })).displayName;
+    assert.equal(await name(), "客服号");
+    assert.ok((await saveAccountSettings(prisma, { ...base, appId: "wx00000000000000c1", accountId: id, displayName: "ignored" }, KEY)).ok);
+    assert.equal(await name(), "客服号", "the credentials form does not rename");
+    assert.ok(await renameAccount(prisma, id, ZRenameForm.parse({ displayName: "  订阅号  " }).displayName));
+    assert.equal(await name(), "订阅号");
+    assert.ok(await renameAccount(prisma, id, ZRenameForm.parse({ displayName: "" }).displayName));
+    assert.equal(await name(), null, "blank clears it");
+    assert.equal(ZRenameForm.safeParse({ displayName: "x".repeat(65) }).success, false);
+    assert.equal(ZRenameForm.safeParse({ displayName: "a\u0007b" }).success, false);
+    assert.equal(await renameAccount(prisma, randomUUID(), "nobody"), false);
+  });
+});
+
+describe("the overview of all accounts", () => {
+  test("one statement gives each account its last message, verification, token state and 24-hour count, in the order asked", async () => {
+    const quiet = randomUUID();
+    const busy = randomUUID();
+    await pool.query(`INSERT INTO account (id, app_id, token) VALUES ($1, 'wx00000000000000d1', 'tok'), ($2, 'wx00000000000000d2', 'tok')`, [quiet, busy]);
+    const now = Date.now();
+    for (const [i, hoursAgo] of [1, 5, 23, 30].entries()) {
+      await pool.query(
+        `INSERT INTO message (account_id, direction, msg_type, from_user, to_user, raw_xml, fields, dedupe_key, received_at)
+         VALUES ($1, 'inbound', 'text', 'o1', 'gh_1', '<xml/>', '{}', $2, $3)`,
+        [busy, `d-${i}`, new Date(now - hoursAgo * 3600_000)],
+      );
+    }
+    await pool.query(
+      `INSERT INTO callback_event (account_id, method, outcome, reason, status, minute, count, first_at, last_at)
+       VALUES ($1, 'GET', 'verified', '', 200, date_trunc('minute', now()), 1, now(), now())`,
+      [busy],
+    );
+    await pool.query(`INSERT INTO access_token (account_id, token_enc, expires_at) VALUES ($1, 'sealed', now() + interval '1 hour')`, [busy]);
+    const ghost = randomUUID();
+    const [b, q] = await summarizeAccounts(pool, [busy, ghost, quiet]);
+    assert.equal(b?.accountId, busy);
+    assert.equal(q?.accountId, quiet, "an id with no account is left out, the order kept");
+    assert.equal(b!.messages24h, 3, "the message 30 hours old is not counted");
+    assert.ok(b!.lastMessageAt && Math.abs(b!.lastMessageAt.getTime() - (now - 3600_000)) < 1000);
+    assert.ok(b!.lastVerifiedAt);
+    assert.equal(b!.tokenState, "valid");
+    assert.deepEqual(q, { accountId: quiet, lastMessageAt: null, lastVerifiedAt: null, messages24h: 0, tokenState: "none" });
+    assert.deepEqual(await summarizeAccounts(pool, []), []);
   });
 });
 

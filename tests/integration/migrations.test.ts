@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { after, before, test } from "node:test";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
@@ -116,5 +118,49 @@ test("reply rules: a rule with keywords, replies and a cooldown; names unique pe
     assert.equal(await prisma.replyCooldown.count({ where: { accountId: account.id } }), 0);
   } finally {
     await prisma.$disconnect();
+  }
+});
+
+test("per-account access: viewers from before keep viewing the accounts that existed; administrators get no rows", async () => {
+  // A database as the release before per-account access left it: every migration up to that one.
+  const admin = process.env.MPDESK_TEST_PG_URL!;
+  const name = `mpdesk_t_${randomBytes(6).toString("hex")}`;
+  const server = new pg.Client({ connectionString: admin });
+  await server.connect();
+  await server.query(`CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const dir = mkdtempSync(path.join(os.tmpdir(), "mpdesk-migrations-"));
+  const client = new pg.Client({ connectionString: url.toString() });
+  try {
+    const all = readdirSync("prisma/migrations", { withFileTypes: true }).filter((d) => d.isDirectory());
+    const access = all.findIndex((d) => d.name.endsWith("_account_access"));
+    assert.ok(access > 0, "the per-account access migration exists");
+    for (const d of all.slice(0, access)) cpSync(path.join("prisma/migrations", d.name), path.join(dir, d.name), { recursive: true });
+    await applyMigrations(url.toString(), dir);
+
+    await client.connect();
+    const accounts = (
+      await client.query(
+        `INSERT INTO account (id, app_id, token) VALUES (gen_random_uuid(), 'wx00000000000000a1', 't'), (gen_random_uuid(), 'wx00000000000000a2', 't') RETURNING id`,
+      )
+    ).rows.map((r) => r.id as string);
+    const users = await client.query(
+      `INSERT INTO "user" (id, email, password_hash, role) VALUES (gen_random_uuid(), 'old-viewer@example.com', 'x', 'viewer'), (gen_random_uuid(), 'old-admin@example.com', 'x', 'admin') RETURNING id, role`,
+    );
+    const viewerId = users.rows.find((r) => r.role === "viewer")!.id as string;
+
+    const rest = await applyMigrations(url.toString());
+    assert.ok(rest.applied.includes(all[access]!.name), `applied ${rest.applied.join(", ")}`);
+    const { rows } = await client.query(`SELECT user_id, account_id, role FROM account_member ORDER BY account_id`);
+    assert.deepEqual(
+      rows.map((r) => [r.user_id, r.account_id, r.role]),
+      [...accounts].sort().map((a) => [viewerId, a, "viewer"]),
+    );
+  } finally {
+    await client.end().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+    await server.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await server.end();
   }
 });

@@ -15,7 +15,7 @@ import { insertAccount, newSimAccount } from "../helpers/accounts";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
 import { eventually } from "../helpers/eventually";
 import { openId } from "../helpers/message-catalog";
-import { runMpdesk } from "../helpers/mpdesk-cli";
+import { runMpdesk } from "../helpers/run-mpdesk";
 import { createTestDatabase } from "../helpers/test-database";
 import { bigMsgId, messageXml, postSigned, signMessage, type SimAccount } from "../helpers/wechat-simulator";
 
@@ -108,7 +108,7 @@ before(async () => {
   });
   await insertAccount(db.url, TEST_ENCRYPTION_KEY, safe);
   await insertAccount(db.url, TEST_ENCRYPTION_KEY, other);
-  const imported = await runMpdesk(db.url, ["rules", "import", writeJson("rules.json", RULES)]);
+  const imported = await runMpdesk(["rules", "import", writeJson("rules.json", RULES)], { databaseUrl: db.url });
   assert.equal(imported.code, 0, imported.stderr);
   assert.match(imported.stdout, new RegExp(`${main.appId}: 8 rules imported: 8 created, 0 updated, 0 deleted`));
 });
@@ -194,7 +194,7 @@ describe("rules answer in the callback", () => {
   });
 
   test("in safe mode the reply is encrypted and signed, for the account at its own URL", async () => {
-    const imported = await runMpdesk(db.url, ["rules", "import", writeJson("safe.json", RULES), "--account", safe.appId]);
+    const imported = await runMpdesk(["rules", "import", writeJson("safe.json", RULES), "--account", safe.appId], { databaseUrl: db.url });
     assert.equal(imported.code, 0, imported.stderr);
     const res = await eventually(async () => {
       const r = await send(safe, textFrom(openId(), "价格"));
@@ -216,7 +216,7 @@ describe("rules answer in the callback", () => {
       ...RULES,
       rules: RULES.rules.filter((r) => r.name !== "refund").map((r) => (r.name === "price" ? { ...r, replies: [{ type: "text", content: "88 元" }] } : r)),
     };
-    const imported = await runMpdesk(db.url, ["rules", "import", writeJson("changed.json", changed)]);
+    const imported = await runMpdesk(["rules", "import", writeJson("changed.json", changed)], { databaseUrl: db.url });
     assert.equal(imported.code, 0, imported.stderr);
     assert.match(imported.stdout, /0 created, 7 updated, 1 deleted/);
     // Well inside the 30-second periodic reload: only the notification can make this in time.
@@ -227,7 +227,7 @@ describe("rules answer in the callback", () => {
 
 describe("rules export and import", () => {
   test("export → import into another account → export gives the same rules", async () => {
-    const exported = await runMpdesk(db.url, ["rules", "export"]);
+    const exported = await runMpdesk(["rules", "export"], { databaseUrl: db.url });
     assert.equal(exported.code, 0, exported.stderr);
     const doc = JSON.parse(exported.stdout);
     assert.equal(doc.version, 1);
@@ -249,10 +249,10 @@ describe("rules export and import", () => {
         },
       ],
     };
-    const into = await runMpdesk(db.url, ["rules", "import", writeJson("copy.json", withWindow), "--account", other.appId]);
+    const into = await runMpdesk(["rules", "import", writeJson("copy.json", withWindow), "--account", other.appId], { databaseUrl: db.url });
     assert.equal(into.code, 0, into.stderr);
     assert.match(into.stdout, new RegExp(`exported from ${main.appId}`));
-    const back = await runMpdesk(db.url, ["rules", "export", "--account", other.appId]);
+    const back = await runMpdesk(["rules", "export", "--account", other.appId], { databaseUrl: db.url });
     assert.equal(back.code, 0, back.stderr);
     const copy = JSON.parse(back.stdout);
     assert.equal(copy.account, other.appId);
@@ -293,23 +293,23 @@ describe("rules export and import", () => {
         { name: "x", trigger: "click", replies: [] },
       ],
     };
-    const refused = await runMpdesk(db.url, ["rules", "import", writeJson("bad.json", bad), "--account", other.appId]);
+    const refused = await runMpdesk(["rules", "import", writeJson("bad.json", bad), "--account", other.appId], { databaseUrl: db.url });
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /^rules\[2\]\.keywords\[0\]\.pattern: not a valid RE2 regex: .+$/m);
     assert.match(refused.stderr, /^rules\[3\]\.eventKey: /m);
     assert.match(refused.stderr, /^rules\[3\]\.replies: /m);
-    const still = JSON.parse((await runMpdesk(db.url, ["rules", "export", "--account", other.appId])).stdout);
+    const still = JSON.parse((await runMpdesk(["rules", "export", "--account", other.appId], { databaseUrl: db.url })).stdout);
     assert.equal(still.rules.length, 8, "nothing imported");
 
     const broken = path.join(dir, "broken.json");
     writeFileSync(broken, "{ not json");
-    const notJson = await runMpdesk(db.url, ["rules", "import", broken]);
+    const notJson = await runMpdesk(["rules", "import", broken], { databaseUrl: db.url });
     assert.equal(notJson.code, 1);
     assert.match(notJson.stderr, /broken\.json: not JSON: /);
-    const nobody = await runMpdesk(db.url, ["rules", "import", writeJson("fine.json", RULES), "--account", "wxnobody"]);
+    const nobody = await runMpdesk(["rules", "import", writeJson("fine.json", RULES), "--account", "wxnobody"], { databaseUrl: db.url });
     assert.equal(nobody.code, 1);
     assert.match(nobody.stderr, /No account with AppID wxnobody/);
-    const unknown = await runMpdesk(db.url, ["rules", "export", "--account", "wxnobody"]);
+    const unknown = await runMpdesk(["rules", "export", "--account", "wxnobody"], { databaseUrl: db.url });
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /wxnobody/);
     assert.equal(unknown.stdout, "");

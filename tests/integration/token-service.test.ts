@@ -221,6 +221,34 @@ describe("GET /api/token needs an API key", () => {
   test("?account= picks the account; an unknown AppID is 404", async () => {
     assert.equal((await getToken(apps[0]!, newAppId())).status, 404);
   });
+
+  test("a key scoped to accounts: 200 for those, 403 for every other AppID, existing or not; an unscoped key covers all", async () => {
+    const other = await addAccount();
+    await knownToApps(other);
+    const { key } = await tokens.createApiKey("scoped", { accountIds: [other.id] });
+    const scoped = { authorization: `Bearer ${key}` };
+    for (const app of apps) {
+      const own = await getToken(app, other.appId, scoped);
+      assert.equal(own.status, 200, JSON.stringify(own.body));
+      assert.ok(mock.isValid(own.body.access_token));
+      // The default account (no ?account=) is main, which the key does not cover.
+      for (const appId of [main.appId, undefined, newAppId()]) {
+        const refused = await getToken(app, appId, scoped);
+        assert.equal(refused.status, 403, `${appId ?? "default"}: ${JSON.stringify(refused.body)}`);
+        assert.deepEqual(refused.body, { error: "forbidden" }, "an unknown AppID answers like a known one");
+      }
+      for (const appId of [main.appId, other.appId, undefined]) assert.equal((await getToken(app, appId)).status, 200, "the unscoped key");
+    }
+    // A refusal for another account is not a wrong key: more of them than the wrong-key limit allows, and the key still works.
+    for (let i = 0; i < 35; i++) assert.equal((await getToken(apps[0]!, main.appId, scoped)).status, 403);
+    assert.equal((await getToken(apps[0]!, other.appId, scoped)).status, 200);
+
+    const listed = await tokens.listApiKeys();
+    assert.deepEqual(listed.find((k) => k.name === "scoped")?.accounts, [other.appId]);
+    assert.equal(listed.find((k) => k.name === "tests")?.accounts, null, "unscoped: every account");
+    await assert.rejects(tokens.createApiKey("nowhere", { accountIds: [randomUUID()] }), /does not exist/);
+    assert.equal(await tokens.revokeApiKey("scoped"), true);
+  });
 });
 
 describe("invalid token from a business call: compare-and-refresh", () => {

@@ -50,7 +50,7 @@ describe("server URL", () => {
     const h = new Headers({ host: "internal:3000", "x-forwarded-host": "mp.example.com", "x-forwarded-proto": "https" });
     assert.deepEqual(publicBaseUrl(undefined, h), { base: "https://mp.example.com", fromEnv: false });
     assert.equal(callbackUrlFor("https://mp.example.com", "wx0123456789abcdef", true), "https://mp.example.com/api/wechat");
-    assert.equal(callbackUrlFor("https://mp.example.com", "wx0123456789abcdef", false), "https://mp.example.com/api/wechat?account=wx0123456789abcdef");
+    assert.equal(callbackUrlFor("https://mp.example.com", "wx0123456789abcdef", false), "https://mp.example.com/api/wechat/wx0123456789abcdef");
   });
 
   test("warns about ports, localhost, bare IPs and plain HTTP", () => {

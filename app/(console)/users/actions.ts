@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { setMemberAccess } from "@/lib/auth/account-members";
 import { changeUserRole, createUser, removeUser, resetUserPassword, ZNewUser } from "@/lib/auth/manage-users";
 import { adminAction, type FormState } from "@/lib/auth/server-action";
 import { getPrisma } from "@/lib/db";
@@ -46,7 +47,7 @@ export const updateUser = adminAction(
       const r = await changeUserRole(prisma, data.userId, data.role);
       revalidatePath("/users");
       return r.ok
-        ? { ok: true, message: fmt(u.roleChanged, { email: r.email, role: t.nav.roles[data.role] }) }
+        ? { ok: true, message: fmt(u.roleChanged, { email: r.email, role: u.kinds[data.role] }) }
         : { ok: false, message: u.errors[r.reason as "lastAdmin" | "notFound"] };
     }
     if (data.intent === "reset") {
@@ -60,5 +61,30 @@ export const updateUser = adminAction(
     if (!r.ok) return { ok: false, message: u.errors[r.reason as "lastAdmin" | "self" | "notFound"] };
     log.info("user.removed", { by: admin.id, user: data.userId });
     return { ok: true, message: fmt(u.removed, { email: r.email }) };
+  },
+);
+
+// A member's role per account, one select per account named `account:<account id>`.
+const ZAccessChange = z.object({ userId: z.uuid() }).catchall(z.unknown());
+const ZGrant = z.enum(["admin", "viewer", "none"]);
+const ACCOUNT_FIELD = /^account:([0-9a-f-]{36})$/;
+
+export const updateAccess = adminAction(
+  { schema: ZAccessChange, invalid: (t) => t.users.errors.notFound },
+  async ({ user: admin, data, t }): Promise<UsersState> => {
+    const u = t.users;
+    const roles = new Map<string, z.infer<typeof ZGrant>>();
+    for (const [field, value] of Object.entries(data)) {
+      const accountId = ACCOUNT_FIELD.exec(field)?.[1];
+      if (!accountId) continue;
+      const role = ZGrant.safeParse(value);
+      if (!role.success) return { ok: false, message: t.common.error };
+      roles.set(accountId, role.data);
+    }
+    const r = await setMemberAccess(getPrisma(), data.userId, roles);
+    revalidatePath("/", "layout");
+    if (!r.ok) return { ok: false, message: u.errors[r.reason] };
+    log.info("user.access_changed", { by: admin.id, user: data.userId, accounts: roles.size });
+    return { ok: true, message: fmt(u.accessSaved, { email: r.email }) };
   },
 );

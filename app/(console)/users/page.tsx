@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Callout } from "@/components/ui/callout";
 import { PageHeader } from "@/components/ui/page-header";
+import { listAccountRefs, listMemberships } from "@/lib/auth/account-members";
 import { listUsers } from "@/lib/auth/manage-users";
 import { requireUser } from "@/lib/auth/require-user";
 import { getPrisma } from "@/lib/db";
@@ -21,14 +22,22 @@ export default async function UsersPage() {
       </>
     );
   }
-  const users = await listUsers(getPrisma());
+  const prisma = getPrisma();
+  const [users, memberships, accounts] = await Promise.all([listUsers(prisma), listMemberships(prisma), listAccountRefs(prisma)]);
   return (
     <>
       <PageHeader title={t.users.title} description={t.users.subtitle} />
       <UsersManager
-        t={{ u: t.users, roles: t.nav.roles, common: t.common }}
+        t={{ u: t.users, common: t.common }}
         currentUserId={user.id}
-        users={users.map((u) => ({ id: u.id, email: u.email, role: u.role, created: formatDateTime(u.createdAt, locale, tz) }))}
+        accounts={accounts}
+        users={users.map((u) => ({
+          id: u.id,
+          email: u.email,
+          role: u.role,
+          access: Object.fromEntries(memberships.get(u.id) ?? []),
+          created: formatDateTime(u.createdAt, locale, tz),
+        }))}
       />
     </>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ActionResult } from "@/components/action-result";
 import { Field, fieldIds } from "@/components/ui/field";
@@ -8,9 +9,11 @@ import { Input, Select } from "@/components/ui/input";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { fmt, type Dictionary } from "@/lib/i18n";
-import { addUser, updateUser, type UsersState } from "./actions";
+import { addUser, updateAccess, updateUser, type UsersState } from "./actions";
 
-type T = { u: Dictionary["users"]; roles: Dictionary["nav"]["roles"]; common: Dictionary["common"] };
+type T = { u: Dictionary["users"]; common: Dictionary["common"] };
+type AccountRef = { id: string; appId: string; displayName: string | null };
+type UserView = { id: string; email: string; role: "admin" | "viewer"; access: Record<string, "admin" | "viewer">; created: string };
 
 function Result({ state, t }: { state: UsersState; t: T }) {
   const label =
@@ -18,43 +21,74 @@ function Result({ state, t }: { state: UsersState; t: T }) {
   return <ActionResult state={state && { ...state, secret: state.secret?.password }} common={t.common} secretLabel={label} secretTestId="new-password" />;
 }
 
-export function UsersManager({
-  t,
-  users,
-  currentUserId,
-}: {
-  t: T;
-  users: Array<{ id: string; email: string; role: "admin" | "viewer"; created: string }>;
-  currentUserId: string;
-}) {
+/** A member's role on each account, one select per account, saved together. */
+function AccountAccess({ user, accounts, t, action }: { user: UserView; accounts: AccountRef[]; t: T; action: (fd: FormData) => void }) {
+  if (user.role === "admin") return <Badge tone="green">{t.u.everyAccount}</Badge>;
+  if (!accounts.length) return <span className="text-xs text-slate-500">{t.u.noAccounts}</span>;
+  return (
+    <form action={action} className="space-y-1.5">
+      <input type="hidden" name="userId" value={user.id} />
+      {accounts.map((a) => {
+        const id = `access-${user.id}-${a.id}`;
+        const name = a.displayName ? `${a.displayName} ${a.appId}` : a.appId;
+        return (
+          <div key={a.id} className="flex items-center justify-between gap-3">
+            <span aria-hidden className="min-w-0 text-xs leading-tight text-slate-700">
+              {a.displayName ? <span className="block font-medium">{a.displayName}</span> : null}
+              <span className="block font-mono break-all text-slate-500">{a.appId}</span>
+            </span>
+            <Field id={id} label={`${name} ${user.email}`} labelHidden>
+              <Select id={id} name={`account:${a.id}`} defaultValue={user.access[a.id] ?? "none"} className="h-7 w-28 shrink-0 text-xs">
+                <option value="admin">{t.u.accountRoles.admin}</option>
+                <option value="viewer">{t.u.accountRoles.viewer}</option>
+                <option value="none">{t.u.accountRoles.none}</option>
+              </Select>
+            </Field>
+          </div>
+        );
+      })}
+      <Button type="submit" size="sm" variant="ghost">
+        {t.u.saveAccess}
+        <span className="sr-only"> {user.email}</span>
+      </Button>
+    </form>
+  );
+}
+
+export function UsersManager({ t, users, accounts, currentUserId }: { t: T; users: UserView[]; accounts: AccountRef[]; currentUserId: string }) {
   const [rowState, rowAction] = useActionState(updateUser, null);
+  const [accessState, accessAction] = useActionState(updateAccess, null);
   const [addState, addAction] = useActionState(addUser, null);
   return (
     <div className="space-y-6">
       <Result state={rowState} t={t} />
-      <Table wrapperClassName="rounded-xl border border-slate-200 bg-white shadow-sm" className="min-w-[40rem]">
+      <Result state={accessState} t={t} />
+      <Table wrapperClassName="rounded-xl border border-slate-200 bg-white shadow-sm" className="min-w-[60rem]">
         <TableHeader className="border-b border-slate-200 bg-slate-50/70">
           <TableRow>
             <TableHead>{t.u.email}</TableHead>
             <TableHead>{t.u.role}</TableHead>
-            <TableHead>{t.u.created}</TableHead>
+            <TableHead>{t.u.access}</TableHead>
             <TableHead className="text-right">{t.u.actions}</TableHead>
           </TableRow>
         </TableHeader>
         <TableBody>
           {users.map((user) => (
             <TableRow key={user.id}>
-              <TableCell className="font-medium text-slate-800">
+              <TableCell className="align-top font-medium text-slate-800">
                 {user.email} {user.id === currentUserId ? <span className="text-xs font-normal text-slate-400">({t.u.you})</span> : null}
+                <div className="mt-0.5 text-xs font-normal text-slate-500 tabular-nums">
+                  {t.u.created} {user.created}
+                </div>
               </TableCell>
-              <TableCell>
-                <form action={rowAction} className="flex items-center gap-2">
+              <TableCell className="align-top">
+                <form action={rowAction} className="flex flex-wrap items-center gap-2">
                   <input type="hidden" name="userId" value={user.id} />
                   <input type="hidden" name="intent" value="role" />
                   <Field id={`role-${user.id}`} label={`${t.u.role} ${user.email}`} labelHidden>
-                    <Select id={`role-${user.id}`} name="role" defaultValue={user.role} className="h-8 w-auto text-xs">
-                      <option value="admin">{t.roles.admin}</option>
-                      <option value="viewer">{t.roles.viewer}</option>
+                    <Select id={`role-${user.id}`} name="role" defaultValue={user.role} className="h-8 w-48 text-xs">
+                      <option value="admin">{t.u.kinds.admin}</option>
+                      <option value="viewer">{t.u.kinds.viewer}</option>
                     </Select>
                   </Field>
                   <Button type="submit" size="sm" variant="ghost">
@@ -62,8 +96,10 @@ export function UsersManager({
                   </Button>
                 </form>
               </TableCell>
-              <TableCell className="text-slate-500 tabular-nums">{user.created}</TableCell>
-              <TableCell>
+              <TableCell className="min-w-[20rem] align-top">
+                <AccountAccess user={user} accounts={accounts} t={t} action={accessAction} />
+              </TableCell>
+              <TableCell className="align-top">
                 <div className="flex justify-end gap-2">
                   <form action={rowAction}>
                     <input type="hidden" name="userId" value={user.id} />
@@ -93,14 +129,14 @@ export function UsersManager({
 
       <form action={addAction} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" noValidate>
         <h2 className="text-base font-semibold text-slate-900">{t.u.addTitle}</h2>
-        <div className="mt-4 grid gap-4 sm:grid-cols-[minmax(0,1fr)_10rem_minmax(0,1fr)]">
+        <div className="mt-4 grid gap-4 sm:grid-cols-[minmax(0,1fr)_14rem_minmax(0,1fr)]">
           <Field id="new-email" label={t.u.email} error={addState?.errors?.email}>
             <Input {...fieldIds("new-email", { error: !!addState?.errors?.email })} name="email" type="email" autoComplete="off" required />
           </Field>
-          <Field id="new-role" label={t.u.role}>
-            <Select id="new-role" name="role" defaultValue="viewer">
-              <option value="viewer">{t.roles.viewer}</option>
-              <option value="admin">{t.roles.admin}</option>
+          <Field id="new-role" label={t.u.role} hint={t.u.kindHint}>
+            <Select {...fieldIds("new-role", { hint: true })} name="role" defaultValue="viewer">
+              <option value="viewer">{t.u.kinds.viewer}</option>
+              <option value="admin">{t.u.kinds.admin}</option>
             </Select>
           </Field>
           <Field id="new-password" label={t.u.password} hint={t.u.passwordHint} error={addState?.errors?.password}>

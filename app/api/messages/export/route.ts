@@ -1,6 +1,4 @@
-import { getConsoleAccount } from "@/lib/accounts/console-account";
-import { AppError, errorResponse } from "@/lib/app-error";
-import { requireUserForRoute } from "@/lib/auth/require-user";
+import { requireAccountForRoute } from "@/lib/auth/require-user";
 import { getPool } from "@/lib/db";
 import { getTimeZone } from "@/lib/i18n/server";
 import { errorFields, log } from "@/lib/log";
@@ -10,14 +8,15 @@ import { parseMessageFilters } from "@/lib/messages/message-filters";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-// GET /api/messages/export?format=csv|ndjson&<the log's filters>: admins and viewers alike.
+// GET /api/messages/export?account=<AppID>&format=csv|ndjson&<the log's filters>: admins and
+// viewers of that account alike (without ?account=, the first account the user may see). An
+// account the user may not see answers 404, like one that does not exist.
 export async function GET(request: Request): Promise<Response> {
-  const user = await requireUserForRoute();
-  if (user instanceof Response) return user;
   const params = new URL(request.url).searchParams;
+  const access = await requireAccountForRoute(params.get("account"), { role: "viewer" });
+  if (access instanceof Response) return access;
+  const { user, account } = access;
   const format = params.get("format") === "ndjson" ? "ndjson" : "csv";
-  const { account } = await getConsoleAccount();
-  if (!account) return errorResponse(new AppError("NOT_FOUND", { reason: "no_account_configured" }), { "cache-control": "no-store" });
   const filters = parseMessageFilters(params);
   const batches = exportMessages(getPool(), { accountId: account.id, filters, tz: await getTimeZone() });
   const encoder = new TextEncoder();

@@ -1,0 +1,139 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Callout } from "@/components/ui/callout";
+import { cn } from "@/components/ui/cn";
+import { LiveRefresh } from "@/components/live-refresh";
+import { capabilityOf } from "@/lib/accounts/capabilities";
+import { accountApiPath, accountPath } from "@/lib/accounts/account-path";
+import { requireAccount } from "@/lib/auth/require-user";
+import { getPool } from "@/lib/db";
+import { ownValue } from "@/lib/own-value";
+import { fmt, formatDateTime, formatDuration, formatWhen, type Dictionary } from "@/lib/i18n";
+import { getI18n } from "@/lib/i18n/server";
+import type { MessageDetail } from "@/lib/messages/get-message";
+import { listFollowerThread } from "@/lib/messages/list-follower-thread";
+import { filtersToSearch, parsePageCursor } from "@/lib/messages/message-filters";
+import { getServiceWindow } from "@/lib/messages/service-window";
+import { prettyXml } from "@/lib/messages/pretty-xml";
+
+export const metadata: Metadata = { title: "Thread" };
+
+function bubbleText(m: MessageDetail, t: Dictionary): string {
+  const types = t.messages.types as Record<string, string>;
+  return m.content ?? m.recognition ?? m.label ?? m.title ?? m.picUrl ?? m.mediaId ?? `[${ownValue(types, m.msgType) ?? m.msgType}]`;
+}
+
+function replyText(xml: string): string {
+  return /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(xml)?.[1] ?? prettyXml(xml);
+}
+
+export default async function ThreadPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ appid: string; openid: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { appid, openid } = await params;
+  const { account } = await requireAccount(appid);
+  const { t, locale, tz } = await getI18n();
+  const th = t.thread;
+  const openId = decodeURIComponent(openid);
+  const { before } = parsePageCursor(await searchParams);
+  const at = (sub: `/${string}`, search?: string) => accountPath(account.appId, sub, search);
+  const [thread, window] = await Promise.all([
+    listFollowerThread(getPool(), { accountId: account.id, openId, before }),
+    getServiceWindow(getPool(), account.id, openId),
+  ]);
+  const cs = capabilityOf(account.accountType, account.certified, "customerService");
+  const when = (d: Date) => formatDateTime(d, locale, tz);
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div className="min-w-0">
+          <Link href={at("/messages", filtersToSearch({ openid: openId }))} className="text-sm text-slate-500 hover:text-emerald-700">
+            ← {t.message.back}
+          </Link>
+          <h1 className="mt-1 text-2xl font-semibold tracking-tight">{th.title}</h1>
+          <p className="mt-1 break-all text-sm text-slate-500">{fmt(th.subtitle, { openid: openId })}</p>
+        </div>
+        {!before ? (
+          <LiveRefresh
+            src={accountApiPath("/api/live", account.appId, filtersToSearch({ openid: openId }, { scope: "messages" }))}
+            version={`${account.id}|${thread.items.at(-1)?.cursor ?? null}`}
+            label={t.common.live}
+          />
+        ) : null}
+      </div>
+
+      {cs.state === "no" ? (
+        <Callout tone="tip">{fmt(th.windowUnavailable, { reason: t.setup.capability.reasons[cs.reason!] })}</Callout>
+      ) : window.open ? (
+        <Callout tone="success" title={fmt(th.windowOpen, { until: when(window.until!), left: formatDuration(window.remainingMs, t) })}>
+          {th.windowRule}
+        </Callout>
+      ) : (
+        <Callout tone="warning" title={window.lastInteraction ? fmt(th.windowClosed, { last: when(window.lastInteraction) }) : th.windowNever}>
+          {th.windowRule}
+        </Callout>
+      )}
+
+      <div className="rounded-xl border border-slate-200 bg-slate-100/60 p-4 sm:p-6">
+        {thread.earlier ? (
+          <div className="mb-4 text-center">
+            <Link
+              href={at(`/messages/followers/${encodeURIComponent(openId)}`, `?before=${encodeURIComponent(thread.earlier)}`)}
+              className="text-sm font-medium text-emerald-700 hover:underline"
+            >
+              ↑ {th.older}
+            </Link>
+          </div>
+        ) : null}
+        {!thread.items.length ? <p className="py-10 text-center text-sm text-slate-500">{th.empty}</p> : null}
+        <ol className="space-y-3">
+          {thread.items.map((m) => {
+            const inbound = m.direction === "inbound";
+            if (m.msgType.toLowerCase() === "event") {
+              return (
+                <li key={m.id} className="flex justify-center">
+                  <Link
+                    href={at(`/messages/${m.id}`)}
+                    className="rounded-full bg-white/80 px-3 py-1 text-xs text-slate-500 ring-1 ring-slate-200 hover:text-emerald-700"
+                  >
+                    {formatWhen(m.receivedAt, locale, tz)} · <code>{m.event}</code>
+                    {m.eventKey ? <span className="text-slate-400"> {m.eventKey}</span> : null}
+                  </Link>
+                </li>
+              );
+            }
+            return (
+              <li key={m.id} className="space-y-2">
+                <div className={cn("flex", inbound ? "justify-start" : "justify-end")}>
+                  <Link
+                    href={at(`/messages/${m.id}`)}
+                    className={cn(
+                      "max-w-[80%] rounded-2xl px-4 py-2 text-sm shadow-sm ring-1 transition-colors",
+                      inbound ? "rounded-tl-sm bg-white ring-slate-200 hover:ring-emerald-300" : "rounded-tr-sm bg-emerald-500 text-white ring-emerald-600",
+                    )}
+                  >
+                    <span className="block whitespace-pre-wrap break-words">{bubbleText(m, t)}</span>
+                    <span className={cn("mt-1 block text-[11px]", inbound ? "text-slate-400" : "text-emerald-50")}>{formatWhen(m.receivedAt, locale, tz)}</span>
+                  </Link>
+                </div>
+                {m.replyXml ? (
+                  <div className="flex justify-end">
+                    <div className="max-w-[80%] rounded-2xl rounded-tr-sm bg-emerald-500 px-4 py-2 text-sm text-white shadow-sm">
+                      <span className="block whitespace-pre-wrap break-words">{replyText(m.replyXml)}</span>
+                      <span className="mt-1 block text-[11px] text-emerald-50">{t.message.reply}</span>
+                    </div>
+                  </div>
+                ) : null}
+              </li>
+            );
+          })}
+        </ol>
+      </div>
+    </div>
+  );
+}

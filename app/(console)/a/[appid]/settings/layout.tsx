@@ -1,0 +1,31 @@
+import { Stepper } from "@/components/stepper";
+import { PageHeader } from "@/components/ui/page-header";
+import { accountPath } from "@/lib/accounts/account-path";
+import { requireAccount } from "@/lib/auth/require-user";
+import { getCallbackStatus } from "@/lib/callback/callback-status";
+import { getPool } from "@/lib/db";
+import { getI18n } from "@/lib/i18n/server";
+import { getTokenStatus } from "@/lib/tokens";
+
+export default async function SettingsLayout({ children, params }: { children: React.ReactNode; params: Promise<{ appid: string }> }) {
+  const { account } = await requireAccount((await params).appid);
+  const { t } = await getI18n();
+  const [status, token] = await Promise.all([getCallbackStatus(getPool(), account.id), getTokenStatus(account.id)]);
+  const s = t.setup.steps;
+  const at = (sub: "" | `/${string}`) => accountPath(account.appId, sub);
+  return (
+    <>
+      <PageHeader title={t.setup.title} description={t.setup.intro} />
+      <Stepper
+        label={t.setup.title}
+        steps={[
+          { href: at("/settings"), label: s.account, done: true },
+          { href: at("/settings/credentials"), label: s.credentials, done: true },
+          { href: at("/settings/server"), label: s.server, done: !!status.lastVerifiedAt },
+          { href: at("/settings/api"), label: s.api, done: token?.state === "valid" },
+        ]}
+      />
+      {children}
+    </>
+  );
+}
