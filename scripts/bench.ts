@@ -7,13 +7,16 @@
 // steady 200 req/s, alone and during a flood of FLOOD_CLIENTS (24) concurrent bad sign-ins posted
 // to next-auth's credentials endpoint, as the login form's sign-in does; then BENCH_ACCOUNTS (50)
 // accounts are configured and floor and callback alternate again, the callback sending to one of
-// them at its own URL (/api/wechat/<AppID>); finally it checks that every message answered 2xx is
+// them at its own URL (/api/wechat/<AppID>); then two more accounts alternate, one with
+// BENCH_RULES (200) reply rules (100 equal, 50 contain, 50 regex keywords; the texts match none,
+// so every rule is tried) and one without; finally it checks that every message answered 2xx is
 // in the database.
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import pg from "pg";
 import { ensureDatabase, startThrowawayPostgres } from "../lib/embedded-postgres";
 import { insertAccount, newSimAccount } from "../tests/helpers/accounts";
+import { benchRuleSet, importReplyRules } from "../tests/helpers/reply-rules";
 import { startApp, TEST_ENCRYPTION_KEY } from "../tests/helpers/app-server";
 import { messageXml, signMessage, verificationPath, type SimAccount } from "../tests/helpers/wechat-simulator";
 import { generateEncodingAesKey, generateToken } from "../lib/wechat/crypto";
@@ -25,6 +28,7 @@ const mode = (process.env.BENCH_MODE ?? "plain") as SimAccount["mode"];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FLOOD_CLIENTS = Number(process.env.BENCH_FLOOD_CLIENTS ?? 24);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 50);
+const RULES = Number(process.env.BENCH_RULES ?? 200);
 const STEADY_RATE = 200;
 
 type Result = { name: string; rps: number; p50: number; p99: number; non2xx: number; errors: number; total: number };
@@ -78,15 +82,15 @@ async function main() {
       const path = atPath ? req.path.replace("/api/wechat?", `/api/wechat/${to.appId}?`) : req.path;
       return { msgId, request: { method: "POST" as const, path, body: req.body, headers: { "content-type": "text/xml" } } };
     });
-  let prepared = prepare(account, 6054768590064713728n, false);
-  let next = 0;
+  // The set being sent; the rules phase switches between two.
+  let current = { prepared: prepare(account, 6054768590064713728n, false), next: 0 };
   const answered = new Set<string>();
   const callback = {
     url: app.url,
     requests: [
       {
         setupRequest: (r: object, context: Record<string, string>) => {
-          const p = prepared[next++ % prepared.length]!;
+          const p = current.prepared[current.next++ % current.prepared.length]!;
           context.msgId = p.msgId;
           return { ...r, ...p.request };
         },
@@ -133,13 +137,51 @@ async function main() {
         if (tries > 100) throw new Error("the added accounts did not reach the app");
         await new Promise((r) => setTimeout(r, 50));
       }
-      prepared = prepare(target, 7054768590064713728n, true);
-      next = 0;
+      current = { prepared: prepare(target, 7054768590064713728n, true), next: 0 };
       console.log(`${ACCOUNTS} accounts configured; the callback now sends to ${target.appId} at /api/wechat/<AppID>…`);
       await run("warm-up", callback, 2);
       for (let round = 0; round < ROUNDS; round++) {
         manyFloors.push(await run(`floor    GET  /api/health/live, ${ACCOUNTS} accounts`, floor, DURATION));
         many.push(await run(`callback POST /api/wechat/<AppID> (${mode}), ${ACCOUNTS} accounts`, callback, DURATION));
+      }
+    }
+
+    // Two accounts of the same mode at their own URLs, one with RULES reply rules, alternating.
+    const withRules: Result[] = [];
+    const withoutRules: Result[] = [];
+    if (RULES > 0) {
+      const bare = { ...newSimAccount(mode), selectByAppId: false };
+      const ruled = { ...newSimAccount(mode), selectByAppId: false };
+      for (const a of [bare, ruled]) await insertAccount(db.urlFor("mpdesk"), TEST_ENCRYPTION_KEY, a);
+      const equal = Math.round(RULES / 2),
+        contain = Math.round(RULES / 4);
+      await importReplyRules(db.urlFor("mpdesk"), ruled.appId, benchRuleSet({ equal, contain, regex: RULES - equal - contain }));
+      // A keyword answering proves the rules reached the app before the clock starts.
+      for (let tries = 0; ; tries++) {
+        const probe = { ToUserName: "gh_bench", FromUserName: "oProbe", CreateTime: Math.floor(Date.now() / 1000), MsgType: "text", Content: "keyword 0" };
+        const req = signMessage(ruled, messageXml({ ...probe, MsgId: String(tries + 1) }));
+        const res = await fetch(app.url + req.path.replace("/api/wechat?", `/api/wechat/${ruled.appId}?`), { method: "POST", body: req.body });
+        if ((await res.text()) !== "success") break;
+        if (tries > 100) throw new Error("the reply rules did not reach the app");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      current = { prepared: [], next: 0 }; // the previous phase's requests, freed before preparing two more sets
+      const sets = {
+        bare: { prepared: prepare(bare, 8054768590064713728n, true), next: 0 },
+        ruled: { prepared: prepare(ruled, 8154768590064713728n, true), next: 0 },
+      };
+      console.log(`${RULES} reply rules on ${ruled.appId}; alternating with ${bare.appId}, which has none…`);
+      for (const set of [sets.bare, sets.ruled]) {
+        current = set;
+        await run("warm-up", callback, 2);
+      }
+      // Which goes first alternates by round, so neither always follows the other's garbage.
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const ruledNow of round % 2 ? [true, false] : [false, true]) {
+          current = ruledNow ? sets.ruled : sets.bare;
+          if (ruledNow) withRules.push(await run(`callback POST /api/wechat/<AppID> (${mode}), ${RULES} rules`, callback, DURATION));
+          else withoutRules.push(await run(`callback POST /api/wechat/<AppID> (${mode}), no rules`, callback, DURATION));
+        }
       }
     }
     const { rows } = await query(db.urlFor("mpdesk"), "SELECT msg_id FROM message");
@@ -155,14 +197,26 @@ async function main() {
       for (const r of [fl, many[i]!])
         console.log(`| ${r.name}, round ${ROUNDS + i + 1} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`);
     });
+    withoutRules.forEach((bare, i) => {
+      for (const r of [bare, withRules[i]!])
+        console.log(`| ${r.name}, round ${2 * ROUNDS + i + 1} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`);
+    });
     const m = many.length ? median(many) : null;
     const mf = manyFloors.length ? median(manyFloors) : null;
-    for (const r of [f, c, ...(m && mf ? [mf, m] : [])]) console.log(`| **median** ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | | | |`);
+    const wr = withRules.length ? median(withRules) : null;
+    const wo = withoutRules.length ? median(withoutRules) : null;
+    for (const r of [f, c, ...(m && mf ? [mf, m] : []), ...(wr && wo ? [wo, wr] : [])])
+      console.log(`| **median** ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | | | |`);
     for (const r of [quiet, flooded]) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`);
     console.log(`\ncallback / floor = ${((c.rps / f.rps) * 100).toFixed(1)} %  (target ≥ 75 %); callback p99 = ${c.p99} ms (target ≤ 100 ms)`);
     if (m && mf) {
       console.log(
         `with ${ACCOUNTS} accounts: callback / floor = ${((m.rps / mf.rps) * 100).toFixed(1)} %, callback = ${((m.rps / c.rps) * 100).toFixed(1)} % of the single-account callback; p99 ${m.p99} ms (single account ${c.p99} ms)`,
+      );
+    }
+    if (wr && wo) {
+      console.log(
+        `with ${RULES} reply rules: callback = ${((wr.rps / wo.rps) * 100).toFixed(1)} % of the callback without rules (target ≥ 95 %); p99 ${wr.p99} ms (without ${wo.p99} ms)`,
       );
     }
     console.log(`callback p99 at ${STEADY_RATE} req/s: ${quiet.p99} ms without sign-ins, ${flooded.p99} ms during the flood`);

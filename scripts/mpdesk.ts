@@ -5,10 +5,12 @@
 import { AppError, isAppError } from "../lib/app-error";
 import { ACCOUNT_COMMANDS, ACCOUNT_USAGE, runAccountCommand } from "./lib/cli-accounts";
 import { iso, printTable, type CliFlags } from "./lib/cli-format";
+import { isRulesCommand, RULES_USAGE, runRulesCommand } from "./lib/cli-rules";
 
 const USAGE = `Usage: npm run mpdesk -- <command>
 
 ${ACCOUNT_USAGE}
+${RULES_USAGE}
   api-key create --name <name> [--account <AppID> …]
                                    create a key for a service calling GET /api/token (printed once, last line);
                                    with --account (repeatable) it fetches tokens of those accounts only
@@ -86,7 +88,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return args.command && args.command !== "help" ? 2 : 0;
   }
-  if (!COMMANDS.includes(args.command)) {
+  if (!COMMANDS.includes(args.command) && !isRulesCommand(args.command)) {
     console.error(`Unknown command "${args.command}".\n\n${USAGE}`);
     return 2;
   }
@@ -126,6 +128,7 @@ async function main(): Promise<number> {
 }
 
 async function run(args: Args): Promise<number> {
+  if (isRulesCommand(args.command)) return runRulesCommand(args.command, cliFlags(args));
   if (ACCOUNT_COMMANDS.includes(args.command)) return runAccountCommand(args.command, cliFlags(args));
   const tokens = await import("../lib/tokens");
   switch (args.command) {

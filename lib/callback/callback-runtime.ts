@@ -5,6 +5,8 @@ import { getPool, rawQuery, sql, withTransaction } from "../db";
 import { getEnv } from "../env";
 import { errorFields, log } from "../log";
 import { createMessageStore } from "../messages/message-store";
+import { createReplyRules } from "../replies/reply-rules-directory";
+import { pruneReplyCooldowns } from "../replies/rule-queries";
 import { createCallbackLog, pruneCallbackEvents } from "./callback-log";
 import type { CallbackDeps } from "./handle-callback";
 
@@ -32,11 +34,20 @@ export function getCallbackRuntime(): CallbackRuntime {
   const accounts = createAccountDirectory({ pool, connectionString: env.DATABASE_URL, encryptionKey: env.encryptionKey });
   const store = createMessageStore({ pool, spoolDir: env.spoolDir });
   const callbackLog = createCallbackLog(pool);
+  const replyRules = createReplyRules({ pool, connectionString: env.DATABASE_URL });
   let started = false;
   g.mpdeskCallbackRuntime = {
     accounts,
     store,
     callbackLog,
+    // A rule that cannot be decided answers "success": the message is still stored, and WeChat
+    // is not made to retry over a reply. A retry gets the first delivery's stored reply. Reply mode
+    // "all": only the first reply goes back; the decision's `deferred` replies wait for deferred sends.
+    decideReply: (row) =>
+      replyRules.decide(row).then(
+        (d) => d?.reply ?? null,
+        (err) => (log.error("replies.decide_failed", errorFields(err)), null),
+      ),
     timestampWindowS: env.MPDESK_CALLBACK_TIMESTAMP_WINDOW_S,
     async start() {
       if (started) return;
@@ -44,6 +55,8 @@ export function getCallbackRuntime(): CallbackRuntime {
       // The listener's first connect loads the accounts; resolve() loads them only if it could not.
       await accounts.listen();
       await accounts.resolve().catch((err) => log.warn("accounts.initial_load_failed", errorFields(err)));
+      // Rules, too, are loaded before the first message, and reloaded on NOTIFY.
+      await replyRules.listen();
       // Spooled messages go back into the database as soon as it answers again.
       const replay = () => void store.replaySpool().finally(() => setTimeout(replay, SPOOL_REPLAY_MS).unref());
       replay();
@@ -52,8 +65,12 @@ export function getCallbackRuntime(): CallbackRuntime {
         void pruneOnOneInstance(pool, days)
           .then((n) => n && log.info("callback.events_pruned", { deleted: n, retentionDays: days }))
           .catch((err) => log.warn("callback.prune_failed", errorFields(err)));
+      // Deleting the same expired rows twice is harmless: no lock needed between instances.
+      const pruneCooldowns = () => void pruneReplyCooldowns(pool).catch((err) => log.warn("replies.cooldown_prune_failed", errorFields(err)));
       prune();
+      pruneCooldowns();
       setInterval(prune, PRUNE_MS).unref();
+      setInterval(pruneCooldowns, PRUNE_MS).unref();
     },
   };
   return g.mpdeskCallbackRuntime;

@@ -87,6 +87,40 @@ test("the generated Prisma client reads and writes every model of the migrated s
   }
 });
 
+test("reply rules: a rule with keywords, replies and a cooldown; names unique per account; deleted with their account", async () => {
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }) });
+  try {
+    const account = await prisma.account.create({ data: { appId: "wxrules0123456789", token: "tok" } });
+    assert.equal(account.timeZone, "Asia/Shanghai");
+    const rule = await prisma.replyRule.create({
+      data: {
+        accountId: account.id,
+        name: "退款",
+        trigger: "keyword",
+        priority: 10,
+        windowStartMin: 18 * 60,
+        windowEndMin: 9 * 60,
+        replyMode: "all",
+        keywords: { create: [{ position: 0, match: "regex", pattern: "^退款\\d+$" }] },
+        replies: { create: [{ position: 0, type: "news", title: "T", url: "https://example.com" }] },
+        cooldowns: { create: { accountId: account.id, follower: "o1", lastFiredAt: new Date(), dedupeKey: "k" } },
+      },
+      include: { keywords: true, replies: true, cooldowns: true },
+    });
+    assert.equal(rule.cooldownS, 3600);
+    assert.equal(rule.enabled, true);
+    assert.deepEqual([rule.keywords.length, rule.replies[0]!.type, rule.cooldowns[0]!.follower], [1, "news", "o1"]);
+    await assert.rejects(prisma.replyRule.create({ data: { accountId: account.id, name: "退款", trigger: "default" } }), /Unique constraint/);
+    // Half a window is refused by the database itself.
+    await assert.rejects(prisma.replyRule.create({ data: { accountId: account.id, name: "half", trigger: "default", windowStartMin: 60 } }));
+    await prisma.account.delete({ where: { id: account.id } });
+    assert.equal(await prisma.replyRule.count({ where: { accountId: account.id } }), 0);
+    assert.equal(await prisma.replyCooldown.count({ where: { accountId: account.id } }), 0);
+  } finally {
+    await prisma.$disconnect();
+  }
+});
+
 test("per-account access: viewers from before keep viewing the accounts that existed; administrators get no rows", async () => {
   // A database as the release before per-account access left it: every migration up to that one.
   const admin = process.env.MPDESK_TEST_PG_URL!;

@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto";
+import type { Prisma } from "../db";
+import type { ReplyRuleCreateManyInput } from "../generated/prisma/models";
+import { replyFromColumns, replyToColumns } from "./reply-columns";
+import { RULE_SET_VERSION, windowFromInput, windowToInput, type TRuleInput, type TRuleSetFile } from "./rule-fields";
+import { sortRules } from "./compile-rules";
+import { notifyRulesChanged } from "./rule-queries";
+
+// An account's rules as one versioned document (`rules export` / `rules import`), and back.
+//
+// Importing makes the account's rules exactly the file's, in one transaction: rules missing from
+// the file are deleted, the others are matched by name and updated in place. Keeping a rule's id
+// keeps what hangs off it (its default-rule cooldowns now, its sent replies later), so re-importing
+// the same file changes nothing a follower would notice.
+
+export type RuleSetDocument = { version: typeof RULE_SET_VERSION; account: string; timeZone: string; rules: TRuleInput[] };
+
+export async function exportRuleSet(prisma: Prisma, account: { id: string; appId: string }): Promise<RuleSetDocument> {
+  const [row, rules] = await Promise.all([
+    prisma.account.findUniqueOrThrow({ where: { id: account.id }, select: { timeZone: true } }),
+    prisma.replyRule.findMany({
+      where: { accountId: account.id },
+      include: { keywords: { orderBy: { position: "asc" } }, replies: { orderBy: { position: "asc" } } },
+    }),
+  ]);
+  const domain = rules.map((r) => ({
+    ...r,
+    keywords: r.keywords.map((k) => ({ match: k.match, pattern: k.pattern })),
+    window: r.windowStartMin === null || r.windowEndMin === null ? null : { startMin: r.windowStartMin, endMin: r.windowEndMin },
+    cooldownSeconds: r.cooldownS,
+    replies: r.replies.map(replyFromColumns),
+  }));
+  return {
+    version: RULE_SET_VERSION,
+    account: account.appId,
+    timeZone: row.timeZone,
+    rules: sortRules(domain).map((r) => ({
+      name: r.name,
+      trigger: r.trigger,
+      keywords: r.keywords,
+      eventKey: r.eventKey,
+      enabled: r.enabled,
+      priority: r.priority,
+      window: windowToInput(r.window),
+      replyMode: r.replyMode,
+      cooldownSeconds: r.cooldownSeconds,
+      replies: r.replies,
+    })),
+  };
+}
+
+export type ImportSummary = { created: string[]; updated: string[]; deleted: string[] };
+
+/** `file` must have passed ZRuleSetFile. Every instance reloads the account's rules at commit. */
+export async function importRuleSet(prisma: Prisma, accountId: string, file: TRuleSetFile): Promise<ImportSummary> {
+  return prisma.$transaction(
+    async (tx) => {
+      const existing = new Map((await tx.replyRule.findMany({ where: { accountId }, select: { id: true, name: true } })).map((r) => [r.name, r.id]));
+      const wanted = new Set(file.rules.map((r) => r.name));
+      const deleted = [...existing.keys()].filter((name) => !wanted.has(name));
+      if (deleted.length) await tx.replyRule.deleteMany({ where: { accountId, name: { in: deleted } } });
+      await tx.replyKeyword.deleteMany({ where: { rule: { accountId } } });
+      await tx.replyMessage.deleteMany({ where: { rule: { accountId } } });
+      const created: string[] = [];
+      const updated: string[] = [];
+      const keywords: Array<{ ruleId: string; position: number; match: TRuleInput["keywords"][number]["match"]; pattern: string }> = [];
+      const replies: Array<ReturnType<typeof replyToColumns> & { ruleId: string; position: number }> = [];
+      const fresh: ReplyRuleCreateManyInput[] = [];
+      for (const r of file.rules) {
+        const window = windowFromInput(r.window);
+        const fields = {
+          trigger: r.trigger,
+          eventKey: r.eventKey,
+          enabled: r.enabled,
+          priority: r.priority,
+          windowStartMin: window?.startMin ?? null,
+          windowEndMin: window?.endMin ?? null,
+          replyMode: r.replyMode,
+          cooldownS: r.cooldownSeconds,
+        };
+        let id = existing.get(r.name);
+        if (id) {
+          await tx.replyRule.update({ where: { id }, data: fields });
+          updated.push(r.name);
+        } else {
+          id = randomUUID();
+          fresh.push({ id, accountId, name: r.name, ...fields });
+          created.push(r.name);
+        }
+        r.keywords.forEach((k, position) => keywords.push({ ruleId: id, position, match: k.match, pattern: k.pattern }));
+        r.replies.forEach((reply, position) => replies.push({ ruleId: id, position, ...replyToColumns(reply) }));
+      }
+      if (fresh.length) await tx.replyRule.createMany({ data: fresh });
+      if (keywords.length) await tx.replyKeyword.createMany({ data: keywords });
+      if (replies.length) await tx.replyMessage.createMany({ data: replies });
+      if (file.timeZone) await tx.account.update({ where: { id: accountId }, data: { timeZone: file.timeZone } });
+      await notifyRulesChanged(tx, accountId);
+      return { created, updated, deleted };
+    },
+    { timeout: 30_000, maxWait: 5_000 },
+  );
+}
