@@ -21,6 +21,7 @@ import { startApp, TEST_ENCRYPTION_KEY } from "../tests/helpers/app-server";
 import { messageXml, signMessage, verificationPath, type SimAccount } from "../tests/helpers/wechat-simulator";
 import { generateEncodingAesKey, generateToken } from "../lib/wechat/crypto";
 import { buildApp } from "./lib/build";
+import { startSignInFlood } from "./lib/sign-in-flood";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -232,49 +233,6 @@ async function main() {
     await app.stop();
     await db.stop();
   }
-}
-
-/**
- * FLOOD_CLIENTS loops, each signing in again as soon as it is answered, with unknown e-mails and
- * wrong passwords: next-auth's CSRF token, then the credentials POST. Outcomes are counted from
- * the redirect (`code=busy`, `credentials`, `throttled`); anything else is an error.
- */
-function startSignInFlood(baseUrl: string, clients: number): { stop(): Promise<Record<string, number>> } {
-  let running = true;
-  const counts: Record<string, number> = {};
-  const loop = async (n: number) => {
-    const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
-    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const cookie = csrf.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
-    for (let i = 0; running; i++) {
-      let outcome: string;
-      try {
-        const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-          method: "POST",
-          redirect: "manual",
-          headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-          body: new URLSearchParams({ email: `nobody-${n}-${i}@example.com`, password: "wrong password", csrfToken, callbackUrl: "/" }),
-        });
-        await res.arrayBuffer();
-        const code = new URL(res.headers.get("location") ?? "/", baseUrl).searchParams.get("code");
-        outcome = res.status === 302 && code ? code : `error ${res.status}`;
-      } catch {
-        outcome = "error";
-      }
-      counts[outcome.startsWith("error") ? "error" : outcome] = (counts[outcome.startsWith("error") ? "error" : outcome] ?? 0) + 1;
-    }
-  };
-  const loops = Array.from({ length: clients }, (_, n) => loop(n));
-  return {
-    async stop() {
-      running = false;
-      await Promise.all(loops);
-      return counts;
-    },
-  };
 }
 
 async function query(url: string, sql: string) {
