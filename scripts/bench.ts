@@ -5,9 +5,9 @@
 //   callback POST /api/wechat     — unique signed text messages, each durably stored
 // alternating for BENCH_ROUNDS rounds (3), and reports the medians; then the callback's p99 at a
 // steady 200 req/s, alone and during a flood of FLOOD_CLIENTS (24) concurrent bad sign-ins posted
-// to next-auth's credentials endpoint, as the login form's sign-in does; then BENCH_ACCOUNTS (50)
-// accounts are configured and floor and callback alternate again, the callback sending to one of
-// them at its own URL (/api/wechat/<AppID>); then two more accounts alternate, one with
+// to next-auth's credentials endpoint, from a process of its own, as the login form's sign-in does;
+// then the callback to one account at its own URL (/api/wechat/<AppID>), by round with 2 and with
+// BENCH_ACCOUNTS (50) accounts configured; then two more accounts alternate, one with
 // BENCH_RULES (200) reply rules (100 equal, 50 contain, 50 regex keywords; the texts match none,
 // so every rule is tried) and one without; finally it checks that every message answered 2xx is
 // in the database.
@@ -124,26 +124,38 @@ async function main() {
     const flooded = await run(`callback at ${STEADY_RATE} req/s, ${FLOOD_CLIENTS} concurrent bad sign-ins`, steady, DURATION);
     const signIns = await flood.stop();
 
-    // Fifty accounts configured; the callback sends to one of them (neither the first nor the last) at its own URL.
+    // The callback sent to one account at its own URL, alternating by round between two accounts
+    // configured (the bench's and this one) and ACCOUNTS (50): the 48 others are added and removed
+    // between rounds, so both figures come from the same account, URL, table and moment.
     const many: Result[] = [];
-    const manyFloors: Result[] = [];
-    if (ACCOUNTS > 1) {
-      const mid = Math.floor((ACCOUNTS - 1) / 2);
+    const few: Result[] = [];
+    if (ACCOUNTS > 2) {
       const modes = ["plain", "compat", "safe"] as const;
-      const others = Array.from({ length: ACCOUNTS - 1 }, (_, i) => newSimAccount(i === mid ? mode : modes[i % 3]!));
-      for (const a of others) await insertAccount(db.urlFor("mpdesk"), TEST_ENCRYPTION_KEY, a);
-      const target = { ...others[mid]!, selectByAppId: false };
-      const check = verificationPath(target, "bench").replace("/api/wechat?", `/api/wechat/${target.appId}?`);
-      for (let tries = 0; (await fetch(app.url + check)).status !== 200; tries++) {
-        if (tries > 100) throw new Error("the added accounts did not reach the app");
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      const others = Array.from({ length: ACCOUNTS - 2 }, (_, i) => newSimAccount(modes[i % 3]!));
+      const target = { ...newSimAccount(mode), selectByAppId: false };
+      await insertAccount(db.urlFor("mpdesk"), TEST_ENCRYPTION_KEY, target);
+      const served = async (a: SimAccount) =>
+        (await fetch(app.url + verificationPath(a, "bench").replace("/api/wechat?", `/api/wechat/${a.appId}?`))).status === 200;
+      const until = async (what: string, done: () => Promise<boolean>) => {
+        for (let tries = 0; !(await done()); tries++) {
+          if (tries > 100) throw new Error(`${what} did not reach the app`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      await until("the added account", () => served(target));
       current = { prepared: prepare(target, 7054768590064713728n, true), next: 0 };
-      console.log(`${ACCOUNTS} accounts configured; the callback now sends to ${target.appId} at /api/wechat/<AppID>…`);
+      console.log(`the callback now sends to ${target.appId} at /api/wechat/<AppID>, with 2 and then ${ACCOUNTS} accounts configured, by round…`);
       await run("warm-up", callback, 2);
       for (let round = 0; round < ROUNDS; round++) {
-        manyFloors.push(await run(`floor    GET  /api/health/live, ${ACCOUNTS} accounts`, floor, DURATION));
+        few.push(await run(`callback POST /api/wechat/<AppID> (${mode}), 2 accounts`, callback, DURATION));
+        for (const a of others) await insertAccount(db.urlFor("mpdesk"), TEST_ENCRYPTION_KEY, a);
+        await until(`the ${ACCOUNTS - 2} added accounts`, () => served(others.at(-1)!));
         many.push(await run(`callback POST /api/wechat/<AppID> (${mode}), ${ACCOUNTS} accounts`, callback, DURATION));
+        await query(
+          db.urlFor("mpdesk"),
+          `DELETE FROM account WHERE app_id IN (${others.map((a) => `'${a.appId}'`).join(", ")}); NOTIFY mpdesk_account_changed`,
+        );
+        await until(`the removal of the ${ACCOUNTS - 2} accounts`, async () => !(await served(others.at(-1)!)));
       }
     }
 
@@ -194,8 +206,8 @@ async function main() {
       for (const r of [fl, callbacks[i]!])
         console.log(`| ${r.name}, round ${i + 1} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`);
     });
-    manyFloors.forEach((fl, i) => {
-      for (const r of [fl, many[i]!])
+    few.forEach((fw, i) => {
+      for (const r of [fw, many[i]!])
         console.log(`| ${r.name}, round ${ROUNDS + i + 1} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`);
     });
     withoutRules.forEach((bare, i) => {
@@ -203,7 +215,7 @@ async function main() {
         console.log(`| ${r.name}, round ${2 * ROUNDS + i + 1} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`);
     });
     const m = many.length ? median(many) : null;
-    const mf = manyFloors.length ? median(manyFloors) : null;
+    const mf = few.length ? median(few) : null;
     const wr = withRules.length ? median(withRules) : null;
     const wo = withoutRules.length ? median(withoutRules) : null;
     for (const r of [f, c, ...(m && mf ? [mf, m] : []), ...(wr && wo ? [wo, wr] : [])])
@@ -212,7 +224,7 @@ async function main() {
     console.log(`\ncallback / floor = ${((c.rps / f.rps) * 100).toFixed(1)} %  (target ≥ 75 %); callback p99 = ${c.p99} ms (target ≤ 100 ms)`);
     if (m && mf) {
       console.log(
-        `with ${ACCOUNTS} accounts: callback / floor = ${((m.rps / mf.rps) * 100).toFixed(1)} %, callback = ${((m.rps / c.rps) * 100).toFixed(1)} % of the single-account callback; p99 ${m.p99} ms (single account ${c.p99} ms)`,
+        `with ${ACCOUNTS} accounts configured: callback = ${((m.rps / mf.rps) * 100).toFixed(1)} % of the same account's callback with 2 configured; p99 ${m.p99} ms (with 2: ${mf.p99} ms)`,
       );
     }
     if (wr && wo) {
