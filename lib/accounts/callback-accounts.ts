@@ -1,6 +1,7 @@
 import pg from "pg";
 import { rawQuery, sql } from "../db";
 import { listenForNotifications, type DbListener } from "../db-listener";
+import { createReloader } from "../reloader";
 import { errorFields, log } from "../log";
 import { decryptSecret, type SecretCell } from "../secrets";
 import { parseEncodingAesKey } from "../wechat/crypto";
@@ -27,7 +28,6 @@ export function createAccountDirectory(opts: { pool: pg.Pool; connectionString: 
   // Indexed by AppID: with dozens of accounts, each callback finds its own in one lookup.
   type Snapshot = { accounts: CallbackAccount[]; byAppId: Map<string, CallbackAccount>; loadedAt: number };
   let snapshot: Snapshot | null = null;
-  let loading: Promise<Snapshot> | null = null;
   let listener: DbListener | null = null;
   let listening = false;
 
@@ -73,24 +73,7 @@ export function createAccountDirectory(opts: { pool: pg.Pool; connectionString: 
     return snapshot;
   }
 
-  // A change notified while a load is running may have committed after that load read the table:
-  // one more load follows it (however many notifications arrive meanwhile).
-  let queued: Promise<Snapshot> | null = null;
-  function reload(): Promise<Snapshot> {
-    if (loading) {
-      queued ??= loading
-        .catch(() => {})
-        .then(() => {
-          queued = null;
-          return reload();
-        });
-      return queued;
-    }
-    loading = load().finally(() => {
-      loading = null;
-    });
-    return loading;
-  }
+  const { reload } = createReloader(load);
 
   async function current(): Promise<Snapshot> {
     if (!snapshot) return reload();

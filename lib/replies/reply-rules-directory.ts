@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { listenForNotifications, type DbListener } from "../db-listener";
 import { errorFields, log } from "../log";
+import { createReloader } from "../reloader";
 import type { InboundRow } from "../messages/inbound-row";
 import type { PassiveReply } from "../wechat/reply";
 import { chooseReplies, compileRules, matchRule, releaseUnused, toPassiveReply, type CompiledRules, type RuleMatch } from "./compile-rules";
@@ -41,8 +42,6 @@ export function createReplyRules(opts: { pool: pg.Pool; connectionString: string
   const now = opts.now ?? (() => new Date());
   const regexCache = new Map<string, Re2>();
   let snapshot: Snapshot | null = null;
-  let loading: Promise<Snapshot> | null = null;
-  let queued: Promise<Snapshot> | null = null;
   let failedAt = 0;
   let attempted = false;
   let listener: DbListener | null = null;
@@ -57,34 +56,22 @@ export function createReplyRules(opts: { pool: pg.Pool; connectionString: string
     return snapshot;
   }
 
-  // A change notified while a load runs may have committed after that load read the tables.
+  const reloader = createReloader(() =>
+    load().catch((err) => {
+      failedAt = Date.now();
+      throw err;
+    }),
+  );
   function reload(): Promise<Snapshot> {
     attempted = true;
-    if (loading) {
-      queued ??= loading
-        .catch(() => {})
-        .then(() => {
-          queued = null;
-          return reload();
-        });
-      return queued;
-    }
-    loading = load()
-      .catch((err) => {
-        failedAt = Date.now();
-        throw err;
-      })
-      .finally(() => {
-        loading = null;
-      });
-    return loading;
+    return reloader.reload();
   }
 
   const reloadQuietly = () => void reload().catch((err) => log.warn("replies.reload_failed", errorFields(err)));
 
   async function current(): Promise<Snapshot | null> {
     if (snapshot) {
-      if (Date.now() - snapshot.loadedAt > RELOAD_MS && !loading && Date.now() - failedAt > COLD_RETRY_MS) reloadQuietly();
+      if (Date.now() - snapshot.loadedAt > RELOAD_MS && !reloader.running() && Date.now() - failedAt > COLD_RETRY_MS) reloadQuietly();
       return snapshot;
     }
     // Only the very first load is waited for; after a failure the callback answers "no rule" at
@@ -93,6 +80,7 @@ export function createReplyRules(opts: { pool: pg.Pool; connectionString: string
       attempted = true;
       return reload().catch((err) => (log.warn("replies.load_failed", errorFields(err)), null));
     }
+    const loading = reloader.running();
     if (loading && !failedAt) return loading.catch(() => null); // the first load, still under way
     if (!loading && Date.now() - failedAt >= COLD_RETRY_MS) reloadQuietly();
     return null;

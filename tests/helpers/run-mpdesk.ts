@@ -6,7 +6,8 @@ import { TEST_ENCRYPTION_KEY } from "./app-server";
 
 export type MpdeskRun = { code: number | null; stdout: string; stderr: string };
 
-export function runMpdesk(args: string[], opts: { databaseUrl: string; env?: Record<string, string>; input?: string }): Promise<MpdeskRun> {
+/** `env` adds to the test's environment; a variable set to undefined is removed from it. */
+export function runMpdesk(args: string[], opts: { databaseUrl: string; env?: Record<string, string | undefined>; input?: string }): Promise<MpdeskRun> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -15,6 +16,7 @@ export function runMpdesk(args: string[], opts: { databaseUrl: string; env?: Rec
       AUTH_SECRET: randomBytes(32).toString("base64"),
       ...opts.env,
     };
+    for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/mpdesk.ts", ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";

@@ -9,6 +9,7 @@ import bcrypt from "bcryptjs";
 import pg from "pg";
 import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
 import { startMockWeChatApi, TOKEN_PATHS, wechatErrmsg, type MockWeChatApi } from "../helpers/mock-wechat-api";
+import { runMpdesk, type MpdeskRun } from "../helpers/run-mpdesk";
 import { createTestDatabase } from "../helpers/test-database";
 import { removeEmbeddedStandIn } from "../../lib/embedded-postgres";
 import { eventually } from "../helpers/eventually";
@@ -24,28 +25,10 @@ let app: AppServer;
 let sql: pg.Client;
 const account = { appId: `wx${randomBytes(8).toString("hex")}`, secret: randomBytes(16).toString("hex") };
 
-type Run = { code: number | null; stdout: string; stderr: string };
+type Run = MpdeskRun;
 
-function mpdesk(args: string[], opts: { env?: Record<string, string | undefined>; input?: string } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      DATABASE_URL: db.url,
-      MPDESK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      AUTH_SECRET: randomBytes(32).toString("base64"),
-      WECHAT_API_BASE: mock.url,
-      ...opts.env,
-    };
-    for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/mpdesk.ts", ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.stdin.end(opts.input ?? "");
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const mpdesk = (args: string[], opts: { env?: Record<string, string | undefined>; input?: string } = {}): Promise<Run> =>
+  runMpdesk(args, { databaseUrl: db.url, env: { WECHAT_API_BASE: mock.url, ...opts.env }, input: opts.input });
 
 /** The CLI in a terminal of its own (a pseudo-terminal by script(1)), answering `answer` once `prompt` shows. */
 function mpdeskInTerminal(args: string[], prompt: RegExp, answer: string): Promise<Run> {
