@@ -20,13 +20,19 @@ export async function quarantineRow(db: Queryable, q: { source: string; accountI
 
 export type QuarantineSummary = { total: number; reasons: Array<{ sqlstate: string | null; reason: string; count: number }> };
 
-/** Counts per distinct reason, largest first; the few top reasons are enough for the overview. */
-export async function getQuarantineSummary(db: Queryable, limit = 5): Promise<QuarantineSummary> {
+/**
+ * One account's counts per distinct reason, largest first; the few top reasons are enough for the
+ * overview. A reason quotes the refused row, so another account's rows are never counted in.
+ * `withUnowned` adds the rows that name no account (for administrators of mpdesk).
+ */
+export async function getQuarantineSummary(db: Queryable, opts: { accountId: string; withUnowned?: boolean; limit?: number }): Promise<QuarantineSummary> {
+  const owned = opts.withUnowned ? sql`(account_id = ${opts.accountId} OR account_id IS NULL)` : sql`account_id = ${opts.accountId}`;
   const reasons = await rawQuery(
     db,
-    sql`SELECT sqlstate, reason, count(*) AS n FROM message_quarantine GROUP BY sqlstate, reason ORDER BY count(*) DESC, reason LIMIT 50`,
+    sql`SELECT sqlstate, reason, count(*) AS n FROM message_quarantine WHERE ${owned} GROUP BY sqlstate, reason ORDER BY count(*) DESC, reason LIMIT 50`,
     (r: { sqlstate: string | null; reason: string; n: string }) => ({ sqlstate: r.sqlstate, reason: r.reason, count: Number(r.n) }),
   );
-  const t = await rawQuery<{ n: string }>(db, sql`SELECT count(*) AS n FROM message_quarantine`);
+  const limit = opts.limit ?? 5;
+  const t = await rawQuery<{ n: string }>(db, sql`SELECT count(*) AS n FROM message_quarantine WHERE ${owned}`);
   return { total: Number(t[0]!.n), reasons: reasons.slice(0, limit) };
 }

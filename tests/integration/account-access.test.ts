@@ -157,6 +157,24 @@ describe("a viewer of A gets nothing of B", () => {
     assert.ok(!own.body.includes(contentB), "A's log shows B's message");
     assert.ok(!own.body.includes(simB.appId), "A's log names account B (the switcher?)");
   });
+
+  test("overview: B's quarantined rows, whose reasons quote B's data, are not counted or shown on A's", async () => {
+    const reasonB = `value too long near ${contentB}`;
+    await sql.query(`INSERT INTO message_quarantine (account_id, source, sqlstate, reason, payload) VALUES ($1, $2, '22001', $3, '{}')`, [
+      idB,
+      `live:${randomBytes(6).toString("hex")}`,
+      reasonB,
+    ]);
+    try {
+      const own = await get(`/a/${simA.appId}`, viewerCookie);
+      assert.equal(own.status, 200);
+      assert.ok(!own.body.includes(reasonB), "A's overview shows B's quarantine reason");
+      const admin = await get(`/a/${simB.appId}`, adminCookie);
+      assert.ok(admin.body.includes(reasonB), "B's overview shows B's quarantine reason");
+    } finally {
+      await sql.query(`DELETE FROM message_quarantine WHERE reason = $1`, [reasonB]);
+    }
+  });
 });
 
 describe("mpdesk user create --account, user grant", () => {

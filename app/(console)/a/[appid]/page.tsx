@@ -24,7 +24,7 @@ import { TokenStatusCard } from "@/components/token-status-card";
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function AccountOverviewPage({ params }: { params: Promise<{ appid: string }> }) {
-  const { account } = await requireAccount((await params).appid);
+  const { account, user } = await requireAccount((await params).appid);
   const { t, locale, tz } = await getI18n();
   const o = t.overview;
   const at = (sub: "" | `/${string}`, search?: string) => accountPath(account.appId, sub, search);
@@ -35,7 +35,7 @@ export default async function AccountOverviewPage({ params }: { params: Promise<
       .store.spoolSize()
       .catch(() => 0),
     getTokenStatus(account.id),
-    getQuarantineSummary(getPool()),
+    getQuarantineSummary(getPool(), { accountId: account.id, withUnowned: user.role === "admin" }),
     getCallbackRuntime()
       .store.unreadableCount()
       .catch(() => 0),
