@@ -212,3 +212,44 @@ test("API access: refresh events and Refresh now, on the account's own token pag
   await page.getByRole("main").getByRole("link", { name: "API 密钥" }).waitFor();
   await screenshot(page, "zh-token");
 });
+
+test("API keys: a bad name is refused under the field; a key is shown once, covers only the accounts ticked, and stops working when revoked", async () => {
+  const a = await fx.seedAccount({ accountType: "service", certified: true });
+  const b = await fx.seedAccount({ accountType: "service", certified: true });
+  const { page } = await fx.signedIn("admin");
+  await page.goto("/api-keys");
+
+  // A name the server refuses: the error sits under the field and the field points at it.
+  await page.getByLabel("密钥名称").fill("-bad name");
+  await page.getByRole("button", { name: "创建密钥" }).click();
+  await page
+    .locator("#key-name-error")
+    .getByText(/名称为 1–64 个/)
+    .waitFor();
+  assert.equal(await page.getByLabel("密钥名称").getAttribute("aria-invalid"), "true");
+  assert.match((await page.getByLabel("密钥名称").getAttribute("aria-describedby")) ?? "", /\bkey-name-error\b/);
+
+  await page.getByLabel("密钥名称").fill("crm");
+  await page.getByText("仅以下公众号", { exact: true }).click();
+  await page.getByLabel(a.appId).check();
+  await page.getByRole("button", { name: "创建密钥" }).click();
+  const key = (await page.getByTestId("new-api-key").innerText()).trim();
+  assert.match(key, /^mpd_/);
+  const token = (appId: string) => fetch(`${fx.app.url}/api/token?account=${appId}`, { headers: { authorization: `Bearer ${key}` } });
+  const own = await token(a.appId);
+  assert.equal(own.status, 200);
+  assert.ok(((await own.json()) as { access_token?: string }).access_token);
+  assert.equal((await token(b.appId)).status, 403, "a key for A fetches nothing of B");
+  // The form starts again from "every account", the account list folded away with it.
+  assert.equal(await page.getByLabel("所有公众号（包括以后添加的）").isChecked(), true);
+  assert.equal(await page.getByLabel(a.appId).count(), 0);
+  await screenshot(page, "zh-api-keys");
+
+  await page.reload();
+  assert.equal(await page.getByText(key).count(), 0, "the key is shown once only");
+  assert.equal((await page.getByTestId("key-accounts").first().innerText()).trim(), a.appId);
+  page.once("dialog", (d) => void d.accept());
+  await page.getByRole("button", { name: "吊销 crm" }).click();
+  await text(page, "已吊销「crm」。").waitFor();
+  assert.equal((await token(a.appId)).status, 401);
+});

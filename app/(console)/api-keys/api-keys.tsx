@@ -86,7 +86,8 @@ export function ApiKeys({
             {t.create}
           </SubmitButton>
         </div>
-        {accounts.length > 1 ? <ScopeChoice accounts={accounts} t={t} error={scopeError} /> : null}
+        {/* A new key resets the form, so the choice starts again from "every account" with it. */}
+        {accounts.length > 1 ? <ScopeChoice key={created?.ok ? created.key : "form"} accounts={accounts} t={t} error={scopeError} /> : null}
       </form>
       <ActionResult state={created && { ...created, secret: created.key }} common={common} secretTestId="new-api-key" />
       <ActionResult state={revoked} common={common} />
