@@ -2,8 +2,9 @@
 // (DATABASE_URL, or the embedded PostgreSQL of this checkout — the running one if `npm start` is
 // up, else it is started for the command and stopped after), same migrations, same lib/ code.
 // Machine-readable where automation needs it: `api-key create` prints the key as its last line.
-import { AppError, isAppError } from "../lib/app-error";
+import { isAppError } from "../lib/app-error";
 import { ACCOUNT_COMMANDS, ACCOUNT_USAGE, runAccountCommand } from "./lib/cli-accounts";
+import { accountsNamed, allAccounts, fail, isUsageError, selectAccount, usageError, type CliAccount } from "./lib/cli-common";
 import { iso, printTable, type CliFlags } from "./lib/cli-format";
 import { isRulesCommand, RULES_USAGE, runRulesCommand } from "./lib/cli-rules";
 
@@ -32,8 +33,6 @@ type Args = { command: string; flags: Map<string, Array<string | true>> };
 const COMMANDS = [...ACCOUNT_COMMANDS, "api-key create", "api-key list", "api-key revoke", "token show", "token refresh", "user create", "user grant"];
 
 // A usage mistake: the usage is printed and the exit code is 2.
-const usageError = (message: string) => new AppError("INVALID_INPUT", { reason: "usage", message });
-const isUsageError = (err: unknown): err is AppError<"INVALID_INPUT"> => isAppError(err, "INVALID_INPUT") && err.reason === "usage";
 
 // Flags that are on or off: the word after one is never its value.
 const SWITCHES = new Set(["force", "yes", "certified", "help"]);
@@ -134,15 +133,11 @@ async function run(args: Args): Promise<number> {
   switch (args.command) {
     case "api-key create": {
       const name = flag(args, "name", true);
-      const { findAccountsByAppId } = await import("../lib/auth/account-members");
-      const { getPrisma } = await import("../lib/db");
-      const scope = await findAccountsByAppId(getPrisma(), flagValues(args, "account"));
-      if (scope.missing.length) return fail(`No account with AppID ${scope.missing.join(", ")}.`);
+      const scope = await accountsNamed(flagValues(args, "account"));
+      if (!scope) return 1;
       try {
-        const created = await tokens.createApiKey(name, { accountIds: scope.accounts.map((a) => a.id) });
-        const covers = scope.accounts.length
-          ? `account${scope.accounts.length > 1 ? "s" : ""} ${scope.accounts.map((a) => a.appId).join(", ")}`
-          : "every account";
+        const created = await tokens.createApiKey(name, { accountIds: scope.map((a) => a.id) });
+        const covers = scope.length ? `account${scope.length > 1 ? "s" : ""} ${scope.map((a) => a.appId).join(", ")}` : "every account";
         console.log(`Created API key "${created.name}" for ${covers}. It is shown only now; give it to the service as \`Authorization: Bearer <key>\`:`);
         console.log(created.key);
         return 0;
@@ -222,24 +217,12 @@ async function run(args: Args): Promise<number> {
 }
 
 /** `--account <AppID>`, or every account (`all`) / the first one, as GET /api/token does. */
-async function selectAccounts(appId: string | undefined, all: boolean): Promise<Array<{ id: string; appId: string }> | null> {
-  const { getPrisma } = await import("../lib/db");
-  const accounts = await getPrisma().account.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true, appId: true } });
-  if (appId) {
-    const found = accounts.find((a) => a.appId === appId);
-    if (!found) fail(`No account with AppID ${appId}. Accounts: ${accounts.map((a) => a.appId).join(", ") || "none"}.`);
-    return found ? [found] : null;
+async function selectAccounts(appId: string | undefined, all: boolean): Promise<CliAccount[] | null> {
+  if (appId || !all) {
+    const account = await selectAccount(appId);
+    return account ? [account] : null;
   }
-  if (!accounts.length) {
-    fail("No WeChat account is configured yet: add one in the console, or set WECHAT_APPID and WECHAT_APPSECRET before the first start.");
-    return null;
-  }
-  return all ? accounts : accounts.slice(0, 1);
-}
-
-function fail(message: string): 1 {
-  console.error(message);
-  return 1;
+  return allAccounts();
 }
 
 function relative(d: Date): string {

@@ -20,14 +20,6 @@ export async function accountRoles(user: AccountUser): Promise<Map<string, Accou
   return new Map(rows.map((r) => [r.accountId, r.role]));
 }
 
-/** The user's role on one account, or null when the user may not see it (or it does not exist). */
-export async function accountRoleOf(user: AccountUser, accountId: string): Promise<AccountRole | null> {
-  const prisma = getPrisma();
-  if (user.role === "admin") return (await prisma.account.count({ where: { id: accountId } })) ? "admin" : null;
-  const row = await prisma.accountMember.findUnique({ where: { userId_accountId: { userId: user.id, accountId } }, select: { role: true } });
-  return row?.role ?? null;
-}
-
 /** Whether `role` may do what `needed` may: an account admin may do everything a viewer may. */
 export function roleAllows(role: AccountRole | null, needed: AccountRole): boolean {
   return role === "admin" || (role === "viewer" && needed === "viewer");

@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline";
 import { ZAccountInput } from "../../lib/accounts/account-fields";
-import { AppError, isAppError } from "../../lib/app-error";
+import { isAppError } from "../../lib/app-error";
+import { accountsNamed, fail, usageError } from "./cli-common";
 import { iso, printTable, type CliFlags } from "./cli-format";
 
 // `npm run mpdesk -- account create|list|remove`: the same validation as the console's forms (the
@@ -15,8 +16,6 @@ export const ACCOUNT_USAGE = `  account create --appid <AppID> --secret <AppSecr
   account list                     list accounts: AppID, name, type, mode, messages, created, the default
   account remove --appid <AppID> [--yes]
                                    delete an account and everything kept for it (asks to type the AppID, unless --yes)`;
-
-const usageError = (message: string) => new AppError("INVALID_INPUT", { reason: "usage", message });
 
 /** The callback path an account is served at; /api/wechat also serves the default (oldest) one. */
 export const callbackPath = (appId: string) => `/api/wechat/${appId}`;
@@ -117,13 +116,10 @@ async function removeAccountCommand(flags: CliFlags): Promise<number> {
   const { getPrisma } = await import("../../lib/db");
   const { describeAccountRemoval, removeAccount } = await import("../../lib/accounts/remove-account");
   const prisma = getPrisma();
-  const account = await prisma.account.findUnique({ where: { appId }, select: { id: true } });
-  const removal = account && (await describeAccountRemoval(prisma, account.id));
-  if (!removal) {
-    const all = await prisma.account.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { appId: true } });
-    console.error(`No account with AppID ${appId}. Accounts: ${all.map((a) => a.appId).join(", ") || "none"}.`);
-    return 1;
-  }
+  const [account] = (await accountsNamed([appId])) ?? [];
+  if (!account) return 1;
+  const removal = await describeAccountRemoval(prisma, account.id);
+  if (!removal) return fail(`No account with AppID ${appId} (removed meanwhile).`);
   const name = removal.displayName ? ` (${removal.displayName})` : "";
   console.log(`Removing account ${appId}${name} deletes, for good:`);
   const lines: Array<[string, string]> = [
@@ -137,21 +133,12 @@ async function removeAccountCommand(flags: CliFlags): Promise<number> {
   ];
   for (const [k, v] of lines) console.log(`  ${k.padEnd(22)}${v}`);
   if (!flags.has("yes")) {
-    if (!process.stdin.isTTY) {
-      console.error(`Not removed: confirmation is asked in a terminal, and stdin is not one. Pass --yes to remove ${appId} without asking.`);
-      return 1;
-    }
+    if (!process.stdin.isTTY)
+      return fail(`Not removed: confirmation is asked in a terminal, and stdin is not one. Pass --yes to remove ${appId} without asking.`);
     const answer = await ask(`Type the AppID (${appId}) to confirm, anything else to cancel: `);
-    if (answer.trim() !== appId) {
-      console.error("Not removed.");
-      return 1;
-    }
+    if (answer.trim() !== appId) return fail("Not removed.");
   }
-  const removed = await removeAccount(prisma, appId);
-  if (!removed) {
-    console.error(`No account with AppID ${appId} (removed meanwhile).`);
-    return 1;
-  }
+  if (!(await removeAccount(prisma, appId))) return fail(`No account with AppID ${appId} (removed meanwhile).`);
   console.log(`Removed ${appId}. Its URL ${callbackPath(appId)} now answers 404 (unknown account).`);
   const first = await prisma.account.findFirst({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { appId: true } });
   console.log(first ? `The default account (served at /api/wechat) is ${first.appId}.` : "No account is left.");

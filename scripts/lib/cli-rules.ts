@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { AppError } from "../../lib/app-error";
+import { selectAccount, usageError } from "./cli-common";
 import type { CliFlags } from "./cli-format";
 
 // `npm run mpdesk -- rules export|import`: an account's reply rules as one versioned JSON document
@@ -9,8 +9,6 @@ import type { CliFlags } from "./cli-format";
 export const RULES_USAGE = `  rules export [--account <AppID>]  the account's reply rules as JSON on stdout ({"version": 1, "account", "timeZone", "rules"})
   rules import FILE.json [--account <AppID>]
                                    make the account's rules those of the file (matched by name; missing ones deleted)`;
-
-const usageError = (message: string) => new AppError("INVALID_INPUT", { reason: "usage", message });
 
 /** `rules export`, `rules import FILE.json`: the file is the command's third word. */
 export const isRulesCommand = (command: string) => command === "rules export" || command.startsWith("rules import");
@@ -22,20 +20,6 @@ export async function runRulesCommand(command: string, flags: CliFlags): Promise
   if (verb === "export") return exportCommand(account);
   if (!rest.length) throw usageError("rules import needs a FILE.json");
   return importCommand(account, rest.join(" "));
-}
-
-async function selectAccount(appId: string | undefined): Promise<{ id: string; appId: string } | null> {
-  const { getPrisma } = await import("../../lib/db");
-  // The default account is the oldest, as for /api/wechat.
-  const accounts = await getPrisma().account.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true, appId: true } });
-  const found = appId ? accounts.find((a) => a.appId === appId) : accounts[0];
-  if (found) return found;
-  console.error(
-    appId
-      ? `No account with AppID ${appId}. Accounts: ${accounts.map((a) => a.appId).join(", ") || "none"}.`
-      : "No WeChat account is configured yet: add one with npm run mpdesk -- account create.",
-  );
-  return null;
 }
 
 async function exportCommand(account: { id: string; appId: string }): Promise<number> {

@@ -2,32 +2,11 @@
 // see. The rules themselves live in lib/auth (manage-users.ts, account-members.ts), shared with
 // the Users page; this module reads flags and prints.
 import { createInterface } from "node:readline";
-import { AppError } from "../../lib/app-error";
+import { accountsNamed, fail, usageError } from "./cli-common";
 import type { CliFlags } from "./cli-format";
 
 // A usage mistake: the caller prints the usage and exits 2.
-const usageError = (message: string) => new AppError("INVALID_INPUT", { reason: "usage", message });
-
-function fail(message: string): 1 {
-  console.error(message);
-  return 1;
-}
-
 const describeAccount = (a: { appId: string; displayName: string | null }) => (a.displayName ? `${a.appId} (${a.displayName})` : a.appId);
-
-/** The accounts named by `--account`, or the message naming the AppIDs that match none. */
-async function accountsNamed(
-  appIds: string[],
-): Promise<{ ok: true; accounts: Array<{ id: string; appId: string; displayName: string | null }> } | { ok: false }> {
-  const { getPrisma } = await import("../../lib/db");
-  const { findAccountsByAppId, listAccountRefs } = await import("../../lib/auth/account-members");
-  const prisma = getPrisma();
-  const found = await findAccountsByAppId(prisma, appIds);
-  if (!found.missing.length) return { ok: true, accounts: found.accounts };
-  const known = (await listAccountRefs(prisma)).map((a) => a.appId);
-  fail(`No account with AppID ${found.missing.join(", ")}. Accounts: ${known.join(", ") || "none"}.`);
-  return { ok: false };
-}
 
 /** `user create --email E [--password P] [--role admin|viewer] [--account <AppID> …]` */
 export async function createUserCommand(flags: CliFlags): Promise<number> {
@@ -39,7 +18,7 @@ export async function createUserCommand(flags: CliFlags): Promise<number> {
   const role = flags.value("role") ?? "viewer";
   if (role !== "admin" && role !== "viewer") throw usageError("--role is admin or viewer");
   const named = await accountsNamed(flags.values("account"));
-  if (!named.ok) return 1;
+  if (!named) return 1;
   const prisma = getPrisma();
   if (await prisma.user.findUnique({ where: { email: email.data }, select: { id: true } })) {
     return fail(`A user ${email.data} already exists.`);
@@ -47,12 +26,12 @@ export async function createUserCommand(flags: CliFlags): Promise<number> {
   const password = flags.value("password") ?? (await readPassword());
   if (password.length < 8) return fail("The password must be at least 8 characters.");
   if (password.length > 200) return fail("The password must be at most 200 characters.");
-  const created = await createUser(prisma, { email: email.data, role, password }, { accountIds: named.accounts.map((a) => a.id) });
+  const created = await createUser(prisma, { email: email.data, role, password }, { accountIds: named.map((a) => a.id) });
   if (!created.ok) return fail(`A user ${email.data} already exists.`);
   if (created.administrator) {
     console.log(`Created administrator ${created.email}: manages users and accounts, admin on every account.`);
-  } else if (named.accounts.length) {
-    console.log(`Created member ${created.email}: ${role} on ${named.accounts.map(describeAccount).join(", ")}.`);
+  } else if (named.length) {
+    console.log(`Created member ${created.email}: ${role} on ${named.map(describeAccount).join(", ")}.`);
   } else {
     console.log(`Created member ${created.email}: viewer on every account that exists now (${created.accountIds.length}).`);
   }
@@ -67,8 +46,7 @@ export async function grantUserCommand(flags: CliFlags): Promise<number> {
   const appId = flags.value("account", true);
   const role = flags.value("role", true);
   if (role !== "admin" && role !== "viewer" && role !== "none") throw usageError("--role is admin, viewer or none");
-  const named = await accountsNamed([appId]);
-  if (!named.ok) return 1;
+  if (!(await accountsNamed([appId]))) return 1;
   const result = await grantAccountRole(getPrisma(), { email, appId, role });
   if (!result.ok) {
     if (result.reason === "administrator") {
