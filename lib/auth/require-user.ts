@@ -1,4 +1,5 @@
 import { notFound, redirect } from "next/navigation";
+import { cache } from "react";
 import { listConsoleAccounts, type ConsoleAccount } from "../accounts/console-account";
 import { AppError, errorResponse } from "../app-error";
 import { getPrisma } from "../db";
@@ -15,14 +16,17 @@ export type SessionUser = { id: string; email: string; role: Role };
 
 type SessionState = { user: SessionUser } | { user: null; stale: boolean };
 
-async function resolveSession(): Promise<SessionState> {
+// Memoised for one server render (React's cache): a page under /a/<AppID>/ checks in each of its
+// layouts and in the page itself, and those checks share one session read and one account list.
+// Server actions and route handlers are not renders, so they always read afresh.
+const resolveSession = cache(async (): Promise<SessionState> => {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return { user: null, stale: false };
   const user = await getPrisma().user.findUnique({ where: { id }, select: { id: true, email: true, role: true, sessionVersion: true } });
   if (!user || user.sessionVersion !== session!.sv) return { user: null, stale: true };
   return { user: { id: user.id, email: user.email, role: user.role } };
-}
+});
 
 /** The signed-in user, or null: for /login, which must not redirect to itself. */
 export async function getSessionUser(): Promise<SessionUser | null> {
@@ -63,9 +67,15 @@ export type AccountContext = {
 
 type AccountLookup = { ok: true; context: AccountContext } | { ok: false; code: "NOT_FOUND" | "FORBIDDEN" };
 
-async function lookUpAccount(user: SessionUser, appId: string | null | undefined, needed: AccountRole): Promise<AccountLookup> {
-  const roles = await accountRoles(user);
-  const accounts = await listConsoleAccounts(roles);
+/** The accounts a user may see, with the user's role on each; keyed by primitives, so one render reads them once. */
+const visibleAccounts = cache(async (userId: string, role: Role) => {
+  const roles = await accountRoles({ id: userId, role });
+  return { roles, accounts: await listConsoleAccounts(roles) };
+});
+
+/** The account by that AppID (else the user's first) if the user may see it with `needed`. */
+export async function lookUpAccount(user: SessionUser, appId: string | null | undefined, needed: AccountRole): Promise<AccountLookup> {
+  const { roles, accounts } = await visibleAccounts(user.id, user.role);
   const account = appId ? accounts.find((a) => a.appId === appId) : accounts[0];
   // An account one may not see answers exactly like one that does not exist: its AppID is not confirmed.
   if (!account) return { ok: false, code: "NOT_FOUND" };
@@ -99,5 +109,5 @@ export async function requireAccountForRoute(appId: string | null | undefined, o
 
 /** The accounts a user may see, oldest first. */
 export async function listVisibleAccounts(user: SessionUser): Promise<ConsoleAccount[]> {
-  return listConsoleAccounts(await accountRoles(user));
+  return (await visibleAccounts(user.id, user.role)).accounts;
 }

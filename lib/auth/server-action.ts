@@ -1,9 +1,9 @@
 import type { z } from "zod";
 import type { Dictionary, Locale } from "../i18n";
 import { getI18n } from "../i18n/server";
-import { listConsoleAccounts, type ConsoleAccount } from "../accounts/console-account";
-import { accountRoles, roleAllows, type AccountRole } from "./account-access";
-import { requireUser, type Role, type SessionUser } from "./require-user";
+import type { ConsoleAccount } from "../accounts/console-account";
+import type { AccountRole } from "./account-access";
+import { lookUpAccount, requireUser, type Role, type SessionUser } from "./require-user";
 
 // The prologue every server action shares, written once: the session (signed out → /login, as
 // requireUser does), the role (a viewer gets the translated "forbidden" state and the handler
@@ -125,10 +125,9 @@ export type AccountActionContext<Data> = ActionContext<Data> & { account: Consol
 async function resolveAccountActor(appId: unknown, needed: AccountRole) {
   const { t, locale, tz } = await getI18n();
   const user = await requireUser();
-  const roles = await accountRoles(user);
-  const account = typeof appId === "string" && appId ? (await listConsoleAccounts(roles)).find((a) => a.appId === appId) : undefined;
-  const role = account ? (roles.get(account.id) ?? null) : null;
-  return { user, t, locale, tz, account, role, allowed: !!account && roleAllows(role, needed) };
+  const found = typeof appId === "string" && appId ? await lookUpAccount(user, appId, needed) : null;
+  const context = found?.ok ? found.context : null;
+  return { user, t, locale, tz, account: context?.account, role: context?.role ?? null, allowed: !!context };
 }
 
 /** A form action on the account named by the form's `account` field, for that account's admins. */
