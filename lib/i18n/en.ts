@@ -1,3 +1,7 @@
+import { customMenuEn } from "./sections/customMenu";
+import { inboxEn } from "./sections/inbox";
+import { replyImportEn } from "./sections/replyImport";
+import { rulesEn } from "./sections/rules";
 import type { Dictionary } from "./zh";
 
 // English. WeChat's own menu names stay in Chinese (设置与开发 → 基本配置) because that is what
@@ -565,4 +569,8 @@ export const en: Dictionary = {
     serverUrl: { alsoPath: "This is the default account; the URL with its AppID works too:" },
     token: { keysMoved: "API keys (which can be limited to one or more accounts) have a page of their own:" },
   },
+  rules: rulesEn,
+  replyImport: replyImportEn,
+  inbox: inboxEn,
+  customMenu: customMenuEn,
 };

@@ -2,6 +2,11 @@
 // MsgId, OpenID) are written exactly as WeChat writes them, in both languages.
 // Placeholders in {braces} are filled by fmt().
 
+import { customMenuZh } from "./sections/customMenu";
+import { inboxZh } from "./sections/inbox";
+import { replyImportZh } from "./sections/replyImport";
+import { rulesZh } from "./sections/rules";
+
 export const zh = {
   meta: { language: "中文", htmlLang: "zh-CN" },
   common: {
@@ -554,6 +559,10 @@ export const zh = {
     serverUrl: { alsoPath: "这是默认公众号，也可以使用带 AppID 的地址：" },
     token: { keysMoved: "API 密钥（可以限定到一个或多个公众号）在单独的页面管理：" },
   },
+  rules: rulesZh,
+  replyImport: replyImportZh,
+  inbox: inboxZh,
+  customMenu: customMenuZh,
 };
 
 export type Dictionary = typeof zh;

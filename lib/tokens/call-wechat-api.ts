@@ -6,7 +6,8 @@ import { refreshAccessToken } from "./refresh-access-token";
 import { forgetToken } from "./token-cache";
 import { tokenUnavailable, wechatApiError } from "./types";
 
-export type WeChatApiRequest = { method: "GET" | "POST"; path: string; query?: Record<string, string>; body?: unknown };
+/** `body` is JSON, or multipart when a FormData; `binary` accepts a file as the answer (see callWithAccessToken). */
+export type WeChatApiRequest = { method: "GET" | "POST"; path: string; query?: Record<string, string>; body?: unknown; binary?: boolean };
 
 /**
  * Calls a WeChat API with the account's access_token. On 40001/40014/42001 the token is refreshed

@@ -28,11 +28,19 @@ export async function requestClassicToken(opts: Target & { appId: string; secret
   return toGrant(await send(opts, "GET", "/cgi-bin/token", { grant_type: "client_credential", appid: opts.appId, secret: opts.secret }));
 }
 
-/** Any API taking `access_token` in the query string. */
+/** What media/get answers for an image or voice: the file itself. (A video's answer is JSON, `{video_url}`.) */
+export type MediaBytes = { bytes: Buffer; contentType: string; filename: string | null };
+
+/**
+ * Any API taking `access_token` in the query string. `body` is sent as JSON, or as multipart when
+ * it is a FormData (media/upload, material/add_material: the file goes in the field `media`).
+ * With `binary`, an answer that is not JSON is the file (media/get, material/get_material);
+ * WeChat still answers errors, and a video's URL, as JSON.
+ */
 export async function callWithAccessToken<T>(
-  opts: Target & { accessToken: string; method: "GET" | "POST"; path: string; query?: Record<string, string>; body?: unknown },
+  opts: Target & { accessToken: string; method: "GET" | "POST"; path: string; query?: Record<string, string>; body?: unknown; binary?: boolean },
 ): Promise<WeChatResult<T>> {
-  const result = await send(opts, opts.method, opts.path, { ...opts.query, access_token: opts.accessToken }, opts.body);
+  const result = await send(opts, opts.method, opts.path, { ...opts.query, access_token: opts.accessToken }, opts.body, opts.binary);
   return result.ok ? { ok: true, data: result.data as T } : result;
 }
 
@@ -42,19 +50,34 @@ async function send(
   path: string,
   query: Record<string, string>,
   body?: unknown,
+  binary = false,
 ): Promise<WeChatResult<Record<string, unknown>>> {
   const url = new URL(path, target.baseUrl.endsWith("/") ? target.baseUrl : `${target.baseUrl}/`);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  const form = body instanceof FormData;
   let response: Response;
   try {
     response = await fetch(url, {
       method,
-      headers: body === undefined ? undefined : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      // fetch writes the multipart boundary into the header itself.
+      headers: body === undefined || form ? undefined : { "content-type": "application/json" },
+      body: body === undefined ? undefined : form ? body : JSON.stringify(body),
       signal: AbortSignal.timeout(target.timeoutMs),
     });
   } catch (err) {
     throw networkError(describeFetchError(err, target.timeoutMs));
+  }
+  const contentType = response.headers.get("content-type") ?? "";
+  // WeChat labels its JSON application/json or text/plain; anything else on a binary call is the file.
+  if (binary && response.ok && !/json|text\/plain/i.test(contentType)) {
+    let bytes: Buffer;
+    try {
+      bytes = Buffer.from(await response.arrayBuffer());
+    } catch (err) {
+      throw networkError(describeFetchError(err, target.timeoutMs));
+    }
+    const filename = /filename="?([^";]+)"?/i.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? null;
+    return { ok: true, data: { bytes, contentType: contentType || "application/octet-stream", filename } satisfies MediaBytes };
   }
   let text: string;
   try {

@@ -42,11 +42,19 @@ export function wechatErrmsg(errcode: number, opts: { ip?: string } = {}): strin
     [-1]: "system error",
     40001:
       "invalid credential, access_token is invalid or not latest, could get access_token by getStableAccessToken, more details at https://mmbizurl.cn/s/JtxxFh33r",
+    40003: "invalid openid",
+    40007: "invalid media_id",
     40013: "invalid appid",
     40125: "invalid appsecret, view more at http://t.cn/RAEkdVq",
     40164: `invalid ip ${ip} ipv6 ::ffff:${ip}, not in whitelist`,
     40243: "AppSecret已被冻结，请登录MP解冻后再次调用。",
+    41005: "media data missing",
     42001: "access_token expired",
+    43004: "require subscribe",
+    45002: "content size out of limit",
+    45015: "response out of time limit or subscription is canceled",
+    45047: "out of response count limit",
+    48001: "api unauthorized",
     45009: "reach max api daily quota limit",
     45011: "api minute-quota reach limit  mustslower  retry next minute",
     89503: `此次调用需要管理员确认，请耐心等候 ip ${ip}`,
@@ -55,6 +63,20 @@ export function wechatErrmsg(errcode: number, opts: { ip?: string } = {}): strin
 }
 
 export type MockWeChatApi = Awaited<ReturnType<typeof startMockWeChatApi>>;
+
+/** What a business API's handler is given: the caller's AppID (from its valid token) and its request. */
+export type MockCall = {
+  appId: string;
+  method: string;
+  /** Query parameters and, for a JSON POST, the body's fields. */
+  params: Record<string, unknown>;
+  /** A multipart POST's form (media/upload, material/add_material). */
+  form: FormData | null;
+  raw: Buffer;
+};
+/** A file instead of JSON (media/get). */
+export type MockFile = { file: Buffer; contentType: string; filename?: string };
+export type MockHandler = (call: MockCall) => object | MockFile | Promise<object | MockFile>;
 
 export async function startMockWeChatApi() {
   const apps = new Map<string, Required<MockApp>>();
@@ -66,6 +88,10 @@ export async function startMockWeChatApi() {
   const delays = new Map<string, number>(); // path → delay for every call
   const counts = new Map<string, number>(); // `${appId} ${path}` and `${path}`
   const requests: http.IncomingMessage[] = [];
+  // Business APIs beyond BUSINESS_PATH, added with route(): path → handler, called with a valid token only.
+  const routes = new Map<string, MockHandler>();
+  // Every business call's JSON body (or form fields), per `${appId} ${path}`, for tests to inspect.
+  const bodies = new Map<string, Array<Record<string, unknown>>>();
 
   const newToken = (appId: string, kind: Issued["kind"], lifetimeSec: number) => {
     // WeChat's tokens are about 150 characters today and documented to grow to 512.
@@ -125,7 +151,15 @@ export async function startMockWeChatApi() {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     let params: Record<string, unknown> = Object.fromEntries(url.searchParams);
-    if (req.method === "POST" && chunks.length) {
+    const raw = Buffer.concat(chunks);
+    let form: FormData | null = null;
+    if (req.method === "POST" && /multipart\/form-data/i.test(req.headers["content-type"] ?? "")) {
+      try {
+        form = await new Response(raw, { headers: { "content-type": req.headers["content-type"]! } }).formData();
+      } catch {
+        return send(res, 200, { errcode: 41005, errmsg: `media data missing rid: ${rid()}` });
+      }
+    } else if (req.method === "POST" && chunks.length) {
       try {
         params = { ...params, ...JSON.parse(Buffer.concat(chunks).toString("utf8")) };
       } catch {
@@ -134,7 +168,7 @@ export async function startMockWeChatApi() {
     }
     const path = url.pathname;
     const isToken = path === TOKEN_PATHS.stable || path === TOKEN_PATHS.classic;
-    if (!isToken && path !== BUSINESS_PATH) return send(res, 404, { errcode: 404, errmsg: "not found" });
+    if (!isToken && path !== BUSINESS_PATH && !routes.has(path)) return send(res, 404, { errcode: 404, errmsg: "not found" });
     if ((path === TOKEN_PATHS.stable) !== (req.method === "POST")) return send(res, 405, { errcode: 43002, errmsg: `require POST method rid: ${rid()}` });
 
     const business = isToken ? null : businessAnswer(String(params.access_token ?? ""));
@@ -146,8 +180,25 @@ export async function startMockWeChatApi() {
     if (delay) await new Promise((r) => setTimeout(r, delay));
     if (res.destroyed) return;
     if (scripted?.status) return send(res, scripted.status, { error: "upstream" });
+    if (!isToken && appId) {
+      const logged = form ? Object.fromEntries([...form.entries()].map(([k, v]) => [k, typeof v === "string" ? v : `<file ${v.name}>`])) : params;
+      bodies.set(key, [...(bodies.get(key) ?? []), logged]);
+    }
     if (scripted?.errcode !== undefined) return send(res, 200, { errcode: scripted.errcode, errmsg: scripted.errmsg ?? wechatErrmsg(scripted.errcode) });
-    send(res, 200, isToken ? tokenAnswer(path, params) : business!.body);
+    const handler = routes.get(path);
+    if (isToken || !handler || "errcode" in business!.body) return send(res, 200, isToken ? tokenAnswer(path, params) : business!.body);
+    const answer = await handler({ appId, method: req.method ?? "GET", params, form, raw });
+    if (res.destroyed) return;
+    if ("file" in answer && Buffer.isBuffer(answer.file)) {
+      const f = answer as MockFile;
+      res.writeHead(200, {
+        "content-type": f.contentType,
+        ...(f.filename ? { "content-disposition": `attachment; filename="${f.filename}"` } : {}),
+        "content-length": f.file.length,
+      });
+      return res.end(f.file);
+    }
+    send(res, 200, answer);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -166,6 +217,17 @@ export async function startMockWeChatApi() {
     failAlways(appId: string, path: string, answer: Scripted | null) {
       if (answer) failures.set(`${appId} ${path}`, answer);
       else failures.delete(`${appId} ${path}`);
+    },
+    /**
+     * Adds a business API at `path`. The caller's token is checked first (40001/42001 as for
+     * every API); script() and failAlways() answers take precedence over the handler.
+     */
+    route(path: string, handler: MockHandler) {
+      routes.set(path, handler);
+    },
+    /** The JSON bodies (or form fields) of every call of `path` by this app, oldest first. */
+    bodies(appId: string, path: string): Array<Record<string, unknown>> {
+      return bodies.get(`${appId} ${path}`) ?? [];
     },
     /** A delay on every call of `path`, to widen races. */
     setDelay(path: string, ms: number) {
