@@ -19,6 +19,7 @@ import { log, errorFields } from "./log";
 //     login_throttle      lib/auth/login-throttle.ts (atomic upserts; Prisma's tagged $queryRaw,
 //                         because every caller holds the Prisma handle of the sign-in flow)
 //     reply_cooldown      lib/replies/rule-queries.ts (a conditional upsert, on the callback's path)
+//     media_asset         lib/media/media-queries.ts (bytea, which listings must not read)
 // - Prisma, for plain CRUD: user, api_key, account settings and the console's account list.
 //   The account row is also joined into the token row by token-store.ts under the refresh lock,
 //   and read once per change by the callback's account directory; those two reads stay raw.

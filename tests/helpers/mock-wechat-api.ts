@@ -90,6 +90,8 @@ export async function startMockWeChatApi() {
   const requests: http.IncomingMessage[] = [];
   // Business APIs beyond BUSINESS_PATH, added with route(): path → handler, called with a valid token only.
   const routes = new Map<string, MockHandler>();
+  // Plain files at a URL WeChat hands out (a video's video_url): no token.
+  const files = new Map<string, MockFile>();
   // Every business call's JSON body (or form fields), per `${appId} ${path}`, for tests to inspect.
   const bodies = new Map<string, Array<Record<string, unknown>>>();
 
@@ -167,9 +169,15 @@ export async function startMockWeChatApi() {
       }
     }
     const path = url.pathname;
+    const served = files.get(path);
+    if (served) {
+      res.writeHead(200, { "content-type": served.contentType, "content-length": served.file.length });
+      return res.end(served.file);
+    }
     const isToken = path === TOKEN_PATHS.stable || path === TOKEN_PATHS.classic;
     if (!isToken && path !== BUSINESS_PATH && !routes.has(path)) return send(res, 404, { errcode: 404, errmsg: "not found" });
-    if ((path === TOKEN_PATHS.stable) !== (req.method === "POST")) return send(res, 405, { errcode: 43002, errmsg: `require POST method rid: ${rid()}` });
+    if (isToken && (path === TOKEN_PATHS.stable) !== (req.method === "POST"))
+      return send(res, 405, { errcode: 43002, errmsg: `require POST method rid: ${rid()}` });
 
     const business = isToken ? null : businessAnswer(String(params.access_token ?? ""));
     const appId = isToken ? String(params.appid ?? "") : (business!.appId ?? "");
@@ -224,6 +232,11 @@ export async function startMockWeChatApi() {
      */
     route(path: string, handler: MockHandler) {
       routes.set(path, handler);
+    },
+    /** Serves a file at `path` without a token (a CDN URL such as a video's video_url); returns its URL. */
+    serveFile(path: string, file: MockFile): string {
+      files.set(path, file);
+      return `${url}${path}`;
     },
     /** The JSON bodies (or form fields) of every call of `path` by this app, oldest first. */
     bodies(appId: string, path: string): Array<Record<string, unknown>> {

@@ -78,7 +78,7 @@ export function installMediaApis(mock: MockWeChatApi) {
   mock.route(MEDIA_PATHS.get, (call) => {
     const m = find(call.appId, call.params.media_id);
     if (!m || m.permanent) return err(40007);
-    return m.type === "video" ? { video_url: `http://mock.invalid/video/${String(call.params.media_id)}.mp4` } : file(m);
+    return m.type === "video" ? { video_url: mock.serveFile(`/mock-files/${String(call.params.media_id)}.mp4`, file(m)) } : file(m);
   });
   mock.route(MEDIA_PATHS.addMaterial, async (call) => {
     const m = await fromForm(call, true);
