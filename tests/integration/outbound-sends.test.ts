@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import { decryptMessage, parseEncodingAesKey } from "../../lib/wechat/crypto";
@@ -258,6 +261,52 @@ describe("the queue in this process", () => {
       wechat.sends(certified.appId, who).map((s) => s.body.text),
       [{ content: "稍后送达" }],
     );
+  });
+});
+
+describe("a message spooled while the database is down", () => {
+  test("keeps its passive reply and its deferred sends, and the replay stores and queues them", async () => {
+    const { createMessageStore } = await import("../../lib/messages/message-store");
+    const { normalizeInbound } = await import("../../lib/messages/inbound-row");
+    const { planAnswer } = await import("../../lib/outbound/answer-plan");
+    const { buildReplyXml } = await import("../../lib/wechat/reply");
+    const { createPool } = await import("../../lib/db");
+    const spoolDir = mkdtempSync(path.join(os.tmpdir(), "mpdesk-outbound-spool-"));
+    const down = createPool("postgres://mpdesk@127.0.0.1:1/mpdesk", 1);
+    try {
+      const who = openId();
+      const fields = { ToUserName: ORIGINAL_ID, FromUserName: who, CreateTime: "1764640000", MsgType: "text", Content: "套餐", MsgId: bigMsgId() };
+      const row = normalizeInbound(fields, messageXml(fields), certifiedId, false, new Date());
+      const answer = { reply: { type: "text" as const, content: "套餐一" }, ruleId: null, deferred: [{ type: "text" as const, content: "套餐二" }] };
+      row.replyXml = buildReplyXml(answer.reply, { toUser: who, fromUser: ORIGINAL_ID });
+      row.answer = planAnswer(answer, who);
+      const queued: Array<{ id: string; deferred: unknown }> = [];
+      const deferSends = async (items: Array<{ row: typeof row; id: string }>) => {
+        queued.push(...items.map((i) => ({ id: i.id, deferred: i.row.answer?.deferred })));
+      };
+
+      const recorded = await createMessageStore({ pool: down, spoolDir, budgetMs: 1_000, deferSends }).record(row);
+      assert.deepEqual([recorded.stored, recorded.replyXml, queued.length], ["spooled", row.replyXml, 0]);
+
+      assert.equal(await createMessageStore({ pool, spoolDir, deferSends }).replaySpool(), 1);
+      const rows = (
+        await sql.query(
+          `SELECT id::text, direction, content, send_via, dedupe_key FROM message WHERE account_id = $1 AND (from_user = $2 OR to_user = $2) ORDER BY id`,
+          [certifiedId, who],
+        )
+      ).rows;
+      assert.deepEqual(
+        rows.map((r) => [r.direction, r.content, r.send_via, r.dedupe_key]),
+        [
+          ["inbound", "套餐", null, row.dedupeKey],
+          ["outbound", "套餐一", "passive", `reply:${rows[0].id}`],
+        ],
+      );
+      assert.deepEqual(queued, [{ id: rows[0].id, deferred: [{ touser: who, msgtype: "text", text: { content: "套餐二" } }] }]);
+    } finally {
+      await down.end();
+      rmSync(spoolDir, { recursive: true, force: true });
+    }
   });
 });
 
