@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import PgBoss from "pg-boss";
-import { getPool } from "../db";
 import { getEnv } from "../env";
 import { errorFields, log } from "../log";
 import type { CustomMessage } from "./types";

@@ -13,6 +13,7 @@ import { eventually } from "../helpers/eventually";
 import { startMockWeChatApi, type MockWeChatApi } from "../helpers/mock-wechat-api";
 import { CUSTOM_SEND_PATH, installCustomSend } from "../helpers/mock-wechat/custom-send";
 import { importReplyRules } from "../helpers/reply-rules";
+import { rawRequest, signInOverHttp } from "../helpers/sign-in";
 import { createTestDatabase } from "../helpers/test-database";
 import { bigMsgId, messageXml, postSigned, signMessage, type SimAccount } from "../helpers/wechat-simulator";
 
@@ -59,6 +60,7 @@ async function inbound(accountId: string, from: string, kind: "message" | "event
 }
 const text = (touser: string, content = "您好") => ({ touser, msgtype: "text" as const, text: { content } });
 const consoleUser = { source: "console" as const, userId: randomUUID() };
+const AGENT_PASSWORD = "correct horse battery staple";
 
 before(async () => {
   mock = await startMockWeChatApi();
@@ -70,7 +72,11 @@ before(async () => {
   sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
   // The console's users are referenced by sent_by_user_id.
-  await sql.query(`INSERT INTO "user" (id, email, password_hash) VALUES ($1, 'agent@example.com', 'x')`, [consoleUser.userId]);
+  const { hashPassword } = await import("../../lib/auth/password");
+  await sql.query(`INSERT INTO "user" (id, email, password_hash, role) VALUES ($1, 'agent@example.com', $2, 'admin')`, [
+    consoleUser.userId,
+    await hashPassword(AGENT_PASSWORD),
+  ]);
   Object.assign(process.env, {
     DATABASE_URL: db.url,
     AUTH_SECRET: randomBytes(32).toString("base64"),
@@ -443,6 +449,15 @@ describe("reply-all through the app", () => {
         ["news", "全部套餐", `rule:${inbound.id}:2`, "custom", "rule", "sent", ruleId, inbound.id],
       ],
     );
+
+    // The follower's thread draws the passive reply once, as it draws each custom send.
+    const session = await signInOverHttp(app!.url, { email: "agent@example.com", password: AGENT_PASSWORD });
+    assert.equal(session.outcome, "ok");
+    const page = await rawRequest(`${app!.url}/a/${safe.appId}/messages/followers/${who}`, { headers: { cookie: session.cookie } });
+    assert.equal(page.status, 200);
+    const times = (needle: string) => page.body.split(needle).length - 1;
+    assert.ok(times("套餐二：199 元") > 0);
+    assert.equal(times("套餐一：99 元"), times("套餐二：199 元"));
   });
 
   test("a deferred send survives a restart of the app, and is sent exactly once", async () => {
