@@ -270,6 +270,28 @@ describe("the queue in this process", () => {
   });
 });
 
+describe("the queue in this process, when WeChat does not answer", () => {
+  test("a send that times out stays queued and the job sends it once", async () => {
+    await (await import("../../lib/outbound/send-worker")).startSendWorker();
+    const who = openId();
+    await inbound(certifiedId, who, "message");
+    // Longer than MPDESK_WECHAT_TIMEOUT_MS (1 s): mpdesk gives up, and the mock drops the call unanswered.
+    mock.script(certified.appId, CUSTOM_SEND_PATH, { delayMs: 1_500 });
+    const queued = await send.sendCustomMessage(pool, certifiedId, text(who, "超时重发"), consoleUser);
+    assert.equal(queued.status, "queued");
+    const id = (queued as { id: string }).id;
+    await eventually(
+      async () => {
+        const [r] = (await sql.query(`SELECT send_status, send_attempts FROM message WHERE id = $1`, [id])).rows;
+        assert.deepEqual(r, { send_status: "sent", send_attempts: 2 });
+      },
+      { timeoutMs: 20_000, what: "the job sending it" },
+    );
+    assert.equal(wechat.sends(certified.appId, who).length, 1);
+  });
+  after(async () => (await import("../../lib/outbound/send-queue")).sendQueue.stop());
+});
+
 describe("a message spooled while the database is down", () => {
   test("keeps its passive reply and its deferred sends, and the replay stores and queues them", async () => {
     const { createMessageStore } = await import("../../lib/messages/message-store");
@@ -492,5 +514,29 @@ describe("reply-all through the app", () => {
       rows.map((r) => r.send_status),
       ["sent", "sent"],
     );
+  });
+
+  test("two instances share the queue: every reply is sent once", async () => {
+    const second = await startApp({ databaseUrl: db.url, env: { ...appEnv, WECHAT_API_BASE: mock.url } });
+    try {
+      const followers = [openId(), openId(), openId(), openId()];
+      await Promise.all(
+        followers.map(async (who, i) => {
+          const req = delivery(safe, who, "套餐");
+          const res = await postSigned((i % 2 ? second : app!).url, req);
+          assert.equal(res.status, 200, res.text);
+        }),
+      );
+      for (const who of followers) {
+        await eventually(() => assert.equal(wechat.sends(safe.appId, who).length, 2), { timeoutMs: 30_000, what: "the deferred sends" });
+      }
+      await queueIdle();
+      assert.deepEqual(
+        followers.map((who) => wechat.sends(safe.appId, who).map((s) => s.msgtype)),
+        followers.map(() => ["text", "news"]),
+      );
+    } finally {
+      await second.stop();
+    }
   });
 });
