@@ -1,7 +1,7 @@
 import { AppError, isAppError, toHttpError } from "../app-error";
 import { isConnectionError } from "../db";
 import { errorFields, log } from "../log";
-import { keyCovers, verifyApiKey } from "./api-keys";
+import { keyAllows, keyCovers, verifyApiKey } from "./api-keys";
 import { getAccessToken } from "./get-access-token";
 import { keyFailureRetryAfterMs, recordKeyFailure } from "./key-failure-limit";
 
@@ -46,6 +46,10 @@ async function tokenFor(request: TokenRequest, resolveAccount: ResolveAccount): 
       userMessage: "Send an mpdesk API key as `Authorization: Bearer mpd_…` (npm run mpdesk -- api-key create --name <service>).",
       headers: { "www-authenticate": 'Bearer realm="mpdesk"' },
     });
+  }
+  // A key made for sending messages only does not hand out the token it would otherwise bypass.
+  if (!keyAllows(caller, "token:read")) {
+    throw new AppError("FORBIDDEN", { userMessage: "This API key lacks the token:read scope (npm run mpdesk -- api-key create --scope token:read)." });
   }
   let account: Awaited<ReturnType<ResolveAccount>>;
   try {
