@@ -14,7 +14,7 @@ import { PrismaClient } from "../../lib/generated/prisma/client";
 import { exportMessages } from "../../lib/messages/export-messages";
 import { listMessages, SEARCH_WINDOW, type MessageListItem } from "../../lib/messages/list-messages";
 import { listFollowerThread } from "../../lib/messages/list-follower-thread";
-import { getServiceWindow } from "../../lib/messages/service-window";
+import { getWindowMeter } from "../../lib/outbound/window-meter";
 import { decryptSecret } from "../../lib/secrets";
 import { generateEncodingAesKey } from "../../lib/wechat/crypto";
 import { createTestDatabase } from "../helpers/test-database";
@@ -203,9 +203,11 @@ describe("message log queries", () => {
       thread.items.map((r) => r.event ?? r.content),
       ["subscribe", "CLICK", "客服回复"],
     );
-    const w = await getServiceWindow(pool, accountId, "oAlice", new Date("2026-11-24T12:00:00Z"));
+    const w = await getWindowMeter(pool, accountId, "oAlice", new Date("2026-11-23T16:30:30Z"));
     assert.equal(w.lastInteraction?.toISOString(), "2026-11-23T16:30:00.000Z", "the CLICK opened it; the outbound reply does not count");
-    assert.equal(w.open, true);
+    assert.deepEqual([w.open, w.openedBy, w.limit], [true, "event", 3]);
+    // A click opens the window for a minute only.
+    assert.equal((await getWindowMeter(pool, accountId, "oAlice", new Date("2026-11-23T16:31:00Z"))).open, false);
   });
 
   test("the export walks every matching row in batches", async () => {

@@ -9,7 +9,6 @@ import { csvHeaderLine, toCsvLines } from "../../lib/messages/export-messages";
 import type { MessageDetail } from "../../lib/messages/get-message";
 import { filtersToSearch, parseMessageFilters, parsePageCursor } from "../../lib/messages/message-filters";
 import { prettyXml } from "../../lib/messages/pretty-xml";
-import { serviceWindowFrom } from "../../lib/messages/service-window";
 
 describe("language", () => {
   test("Chinese unless the browser prefers English", () => {
@@ -114,15 +113,6 @@ describe("message log helpers", () => {
         "</xml>",
       ].join("\n"),
     );
-  });
-
-  test("the 48-hour window", () => {
-    const now = new Date("2026-11-24T12:00:00Z");
-    assert.deepEqual(serviceWindowFrom(null, now), { lastInteraction: null, until: null, open: false, remainingMs: 0 });
-    const open = serviceWindowFrom(new Date("2026-11-23T12:00:00Z"), now);
-    assert.equal(open.open, true);
-    assert.equal(open.remainingMs, 24 * 3600_000);
-    assert.equal(serviceWindowFrom(new Date("2026-11-22T11:59:59Z"), now).open, false);
   });
 
   test("CSV: quoted where needed, formulas neutralised, BOM for Excel", () => {

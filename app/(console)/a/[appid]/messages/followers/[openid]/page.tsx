@@ -13,7 +13,7 @@ import { getI18n } from "@/lib/i18n/server";
 import type { MessageDetail } from "@/lib/messages/get-message";
 import { listFollowerThread } from "@/lib/messages/list-follower-thread";
 import { filtersToSearch, parsePageCursor } from "@/lib/messages/message-filters";
-import { getServiceWindow } from "@/lib/messages/service-window";
+import { getWindowMeter } from "@/lib/outbound/window-meter";
 import { prettyXml } from "@/lib/messages/pretty-xml";
 
 export const metadata: Metadata = { title: "Thread" };
@@ -43,7 +43,7 @@ export default async function ThreadPage({
   const at = (sub: `/${string}`, search?: string) => accountPath(account.appId, sub, search);
   const [thread, window] = await Promise.all([
     listFollowerThread(getPool(), { accountId: account.id, openId, before }),
-    getServiceWindow(getPool(), account.id, openId),
+    getWindowMeter(getPool(), account.id, openId),
   ]);
   const cs = capabilityOf(account.accountType, account.certified, "customerService");
   const when = (d: Date) => formatDateTime(d, locale, tz);
@@ -70,7 +70,7 @@ export default async function ThreadPage({
       {cs.state === "no" ? (
         <Callout tone="tip">{fmt(th.windowUnavailable, { reason: t.setup.capability.reasons[cs.reason!] })}</Callout>
       ) : window.open ? (
-        <Callout tone="success" title={fmt(th.windowOpen, { until: when(window.until!), left: formatDuration(window.remainingMs, t) })}>
+        <Callout tone="success" title={fmt(th.windowOpen, { until: when(window.until!), left: formatDuration(window.until!.getTime() - Date.now(), t) })}>
           {th.windowRule}
         </Callout>
       ) : (
