@@ -1,13 +1,14 @@
 import { AppError, toHttpError } from "../app-error";
 import type { BodyResult } from "../callback/handle-callback";
 import type { Queryable } from "../db";
+import { getEnv } from "../env";
 import { errorFields, log } from "../log";
 import { assertKeyCovers, authenticateApiKey } from "../tokens/authenticate-api-key";
 import type { ApiKeyCaller } from "../tokens/api-keys";
 import { parseApiMessage } from "./api-message-schema";
-import { dedupeKeyOf, selectSendByKey } from "./outbound-queries";
-import { sendCustomMessage, type EnqueueSend } from "./send-message";
-import type { CustomMessage, SendOrigin, SendOutcome } from "./types";
+import { dedupeKeyOf, selectSendByKey, type SendRow } from "./outbound-queries";
+import { outcomeOf, sendCustomMessage, type EnqueueSend } from "./send-message";
+import type { SendOrigin, SendOutcome } from "./types";
 
 // POST /api/messages: other services reply to followers through mpdesk, which is then the one
 // place that sends and the one log of what was sent. A plain function of the request's inputs, so
@@ -33,6 +34,8 @@ export type MessagesDeps = {
   /** The account directory GET /api/token uses: the AppID's account, else the default (oldest) one. */
   resolveAccount: (appId: string | null) => Promise<{ id: string; appId: string } | null>;
   enqueue?: EnqueueSend;
+  /** How long a retry waits for the first request's call to WeChat; defaults to twice WeChat's timeout. */
+  inFlightWaitMs?: number;
 };
 export type MessagesAnswer = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
 
@@ -75,15 +78,20 @@ async function sendFromApi(request: MessagesRequest, deps: MessagesDeps): Promis
 
   const accountId = await accountFor(caller, parsed.appId, deps);
   const origin: SendOrigin = { source: "api", apiKeyId: caller.id, ...(idempotencyKey ? { idempotencyKey } : {}) };
-  const outcome = await sendCustomMessage(deps.db, accountId, parsed.message, origin, deps.enqueue ? { enqueue: deps.enqueue } : {});
-  // sendCustomMessage answers a known dedupe key with its first row, whatever the body: a key
-  // reused for another message must not pass for the answer to that message.
-  if (outcome.id !== null && idempotencyKey && !(await sameMessageUnderKey(deps.db, accountId, origin, parsed.message))) {
-    log.info("messages_api.idempotency_key_reused", { account: accountId, caller: caller.name });
-    return {
-      status: 422,
-      body: { error: "idempotency_key_reused", message: "This Idempotency-Key was used for another message; use a new key for a new message." },
-    };
+  let outcome = await sendCustomMessage(deps.db, accountId, parsed.message, origin, deps.enqueue ? { enqueue: deps.enqueue } : {});
+  if (outcome.id !== null && idempotencyKey) {
+    const key = dedupeKeyOf(origin)!;
+    const row = await selectSendByKey(deps.db, accountId, key);
+    // sendCustomMessage answers a known dedupe key with its first row, whatever the body: a key
+    // reused for another message must not pass for the answer to that message.
+    if (row && canonicalJson(row.sendBody) !== canonicalJson(parsed.message)) {
+      log.info("messages_api.idempotency_key_reused", { account: accountId, caller: caller.name });
+      return {
+        status: 422,
+        body: { error: "idempotency_key_reused", message: "This Idempotency-Key was used for another message; use a new key for a new message." },
+      };
+    }
+    if (row && inFlight(row)) outcome = await settledOutcome(deps.db, accountId, key, deps.inFlightWaitMs ?? getEnv().MPDESK_WECHAT_TIMEOUT_MS * 2 + 1_000);
   }
   log.info("messages_api.send", {
     account: accountId,
@@ -117,9 +125,22 @@ async function accountFor(caller: ApiKeyCaller, appId: string | null, deps: Mess
   return account.id;
 }
 
-async function sameMessageUnderKey(db: Queryable, accountId: string, origin: SendOrigin, message: CustomMessage): Promise<boolean> {
-  const row = await selectSendByKey(db, accountId, dedupeKeyOf(origin)!);
-  return !row || canonicalJson(row.sendBody) === canonicalJson(message);
+/** Queued with no word from WeChat yet: the first request is calling it right now (a deferred row carries WeChat's -1). */
+const inFlight = (row: SendRow) => row.sendStatus === "queued" && row.sendErrcode === null;
+
+/**
+ * A retry that arrives while the first request is still waiting for WeChat answers what the first
+ * one answers, not "queued": it waits for the row to settle, as long as one call to WeChat may take
+ * (a token refresh and a retry included). A row that never settles (its process died) is the job
+ * queue's, and the answer is then 202.
+ */
+async function settledOutcome(db: Queryable, accountId: string, key: string, waitMs: number): Promise<SendOutcome> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const row = (await selectSendByKey(db, accountId, key))!;
+    if (!inFlight(row) || Date.now() >= deadline) return outcomeOf(row);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** JSON with object keys sorted: jsonb does not keep the order the body was written in. */
