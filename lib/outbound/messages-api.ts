@@ -7,7 +7,7 @@ import { assertKeyCovers, authenticateApiKey } from "../tokens/authenticate-api-
 import type { ApiKeyCaller } from "../tokens/api-keys";
 import { parseApiMessage } from "./api-message-schema";
 import { dedupeKeyOf, selectSendByKey, type SendRow } from "./outbound-queries";
-import { outcomeOf, sendCustomMessage, type EnqueueSend } from "./send-message";
+import { outcomeOf, sendCustomMessage } from "./send-message";
 import type { SendOrigin, SendOutcome } from "./types";
 
 // POST /api/messages: other services reply to followers through mpdesk, which is then the one
@@ -33,7 +33,6 @@ export type MessagesDeps = {
   db: Queryable;
   /** The account directory GET /api/token uses: the AppID's account, else the default (oldest) one. */
   resolveAccount: (appId: string | null) => Promise<{ id: string; appId: string } | null>;
-  enqueue?: EnqueueSend;
   /** How long a retry waits for the first request's call to WeChat; defaults to twice WeChat's timeout. */
   inFlightWaitMs?: number;
 };
@@ -78,7 +77,7 @@ async function sendFromApi(request: MessagesRequest, deps: MessagesDeps): Promis
 
   const accountId = await accountFor(caller, parsed.appId, deps);
   const origin: SendOrigin = { source: "api", apiKeyId: caller.id, ...(idempotencyKey ? { idempotencyKey } : {}) };
-  let outcome = await sendCustomMessage(deps.db, accountId, parsed.message, origin, deps.enqueue ? { enqueue: deps.enqueue } : {});
+  let outcome = await sendCustomMessage(deps.db, accountId, parsed.message, origin);
   if (outcome.id !== null && idempotencyKey) {
     const key = dedupeKeyOf(origin)!;
     const row = await selectSendByKey(deps.db, accountId, key);
