@@ -47,6 +47,7 @@ export default async function ThreadPage({
   ]);
   const cs = capabilityOf(account.accountType, account.certified, "customerService");
   const when = (d: Date) => formatDateTime(d, locale, tz);
+  const passiveRows = new Set(thread.items.filter((m) => m.direction === "outbound").map((m) => m.rawXml));
 
   return (
     <div className="space-y-6">
@@ -94,6 +95,7 @@ export default async function ThreadPage({
         <ol className="space-y-3">
           {thread.items.map((m) => {
             const inbound = m.direction === "inbound";
+            // A passive reply is also its own outbound row now (raw_xml is the reply): drawn once.
             if (m.msgType.toLowerCase() === "event") {
               return (
                 <li key={m.id} className="flex justify-center">
@@ -121,7 +123,7 @@ export default async function ThreadPage({
                     <span className={cn("mt-1 block text-[11px]", inbound ? "text-slate-400" : "text-emerald-50")}>{formatWhen(m.receivedAt, locale, tz)}</span>
                   </Link>
                 </div>
-                {m.replyXml ? (
+                {m.replyXml && !passiveRows.has(m.replyXml) ? (
                   <div className="flex justify-end">
                     <div className="max-w-[80%] rounded-2xl rounded-tr-sm bg-emerald-500 px-4 py-2 text-sm text-white shadow-sm">
                       <span className="block whitespace-pre-wrap break-words">{replyText(m.replyXml)}</span>
