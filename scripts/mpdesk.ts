@@ -4,7 +4,8 @@
 // Machine-readable where automation needs it: `api-key create` prints the key as its last line.
 import { isAppError } from "../lib/app-error";
 import { ACCOUNT_COMMANDS, ACCOUNT_USAGE, runAccountCommand } from "./lib/cli-accounts";
-import { accountsNamed, allAccounts, fail, isUsageError, selectAccount, usageError, type CliAccount } from "./lib/cli-common";
+import { API_KEY_COMMANDS, API_KEY_USAGE, runApiKeyCommand } from "./lib/cli-api-keys";
+import { allAccounts, fail, isUsageError, selectAccount, usageError, type CliAccount } from "./lib/cli-common";
 import { iso, printTable, type CliFlags } from "./lib/cli-format";
 import { isRulesCommand, RULES_USAGE, runRulesCommand } from "./lib/cli-rules";
 
@@ -12,11 +13,7 @@ const USAGE = `Usage: npm run mpdesk -- <command>
 
 ${ACCOUNT_USAGE}
 ${RULES_USAGE}
-  api-key create --name <name> [--account <AppID> …]
-                                   create a key for a service calling GET /api/token (printed once, last line);
-                                   with --account (repeatable) it fetches tokens of those accounts only
-  api-key list                     list keys: name, prefix, accounts, created, last used, revoked
-  api-key revoke --name <name>     revoke the active key with this name (or --id <id>)
+${API_KEY_USAGE}
   token show [--account <AppID>]   token status and expiry per account (the token itself masked)
   token refresh [--account <AppID>] [--force]
                                    ask WeChat for a token now; --force replaces a valid stable token
@@ -30,7 +27,7 @@ ${RULES_USAGE}
 // A flag may be given more than once (`--account A --account B`): each value is kept, in order.
 type Args = { command: string; flags: Map<string, Array<string | true>> };
 
-const COMMANDS = [...ACCOUNT_COMMANDS, "api-key create", "api-key list", "api-key revoke", "token show", "token refresh", "user create", "user grant"];
+const COMMANDS = [...ACCOUNT_COMMANDS, ...API_KEY_COMMANDS, "token show", "token refresh", "user create", "user grant"];
 
 // A usage mistake: the usage is printed and the exit code is 2.
 
@@ -129,49 +126,9 @@ async function main(): Promise<number> {
 async function run(args: Args): Promise<number> {
   if (isRulesCommand(args.command)) return runRulesCommand(args.command, cliFlags(args));
   if (ACCOUNT_COMMANDS.includes(args.command)) return runAccountCommand(args.command, cliFlags(args));
+  if (API_KEY_COMMANDS.includes(args.command)) return runApiKeyCommand(args.command, cliFlags(args));
   const tokens = await import("../lib/tokens");
   switch (args.command) {
-    case "api-key create": {
-      const name = flag(args, "name", true);
-      const scope = await accountsNamed(flagValues(args, "account"));
-      if (!scope) return 1;
-      try {
-        const created = await tokens.createApiKey(name, { accountIds: scope.map((a) => a.id) });
-        const covers = scope.length ? `account${scope.length > 1 ? "s" : ""} ${scope.map((a) => a.appId).join(", ")}` : "every account";
-        console.log(`Created API key "${created.name}" for ${covers}. It is shown only now; give it to the service as \`Authorization: Bearer <key>\`:`);
-        console.log(created.key);
-        return 0;
-      } catch (err) {
-        if (isAppError(err, "INVALID_INPUT")) return fail(err.message);
-        throw err;
-      }
-    }
-    case "api-key list": {
-      const keys = await tokens.listApiKeys();
-      if (!keys.length) {
-        console.log("No API keys yet. Create one with: npm run mpdesk -- api-key create --name <service>");
-        return 0;
-      }
-      printTable(
-        ["NAME", "PREFIX", "ACCOUNTS", "CREATED", "LAST USED", "STATUS"],
-        keys.map((k) => [
-          k.name,
-          `${k.prefix}…`,
-          k.accounts ? k.accounts.join(",") : "all",
-          iso(k.createdAt),
-          k.lastUsedAt ? iso(k.lastUsedAt) : "never",
-          k.revokedAt ? `revoked ${iso(k.revokedAt)}` : "active",
-        ]),
-      );
-      return 0;
-    }
-    case "api-key revoke": {
-      const target = flag(args, "name") ?? flag(args, "id");
-      if (!target) throw usageError("api-key revoke needs --name (or --id)");
-      if (!(await tokens.revokeApiKey(target))) return fail(`No active API key named "${target}".`);
-      console.log(`Revoked "${target}". Running instances refuse it within seconds.`);
-      return 0;
-    }
     case "token show": {
       const accounts = await selectAccounts(flag(args, "account"), true);
       if (!accounts) return 1;

@@ -5,7 +5,8 @@ import { getPool, getPrisma, rawExecute, sql } from "../db";
 import { errorFields, log } from "../log";
 import { isUuid } from "./token-store";
 
-// Keys for the internal services that call GET /api/token. A key is "mpd_" + 32 random bytes
+// Keys for the internal services that call mpdesk: GET /api/token (scope token:read) and
+// POST /api/messages (scope messages:send). A key is "mpd_" + 32 random bytes
 // (base64url); only its SHA-256 is stored. With 256 bits of entropy there is nothing to guess, so
 // a slow password hash would add latency and no safety.
 //
@@ -32,6 +33,18 @@ const LAST_USED_WRITE_MS = 60_000;
 /** A name the caller can correct: an AppError INVALID_INPUT whose message says what is wrong. */
 const keyNameError = (message: string) => new AppError("INVALID_INPUT", { reason: "api_key_name", message });
 
+/**
+ * What a key may do. token:read is what every key could do before scopes existed, so it is the
+ * column's default and what a key gets when none is named.
+ */
+export const API_KEY_SCOPES = ["token:read", "messages:send"] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+export const DEFAULT_API_KEY_SCOPES: readonly ApiKeyScope[] = ["token:read"];
+
+export function isApiKeyScope(value: string): value is ApiKeyScope {
+  return (API_KEY_SCOPES as readonly string[]).includes(value);
+}
+
 /** `accounts`: the AppIDs the key covers, oldest account first; null when it covers every account. */
 export type ApiKeyInfo = {
   id: string;
@@ -41,14 +54,25 @@ export type ApiKeyInfo = {
   lastUsedAt: Date | null;
   revokedAt: Date | null;
   accounts: string[] | null;
+  /** In API_KEY_SCOPES order. */
+  scopes: ApiKeyScope[];
 };
 
-/** A verified key: `accountIds` are the account ids it may fetch tokens for, null for every account. */
-export type ApiKeyCaller = { id: string; name: string; accountIds: ReadonlySet<string> | null };
+/** A verified key: `accountIds` are the account ids it may act for, null for every account. */
+export type ApiKeyCaller = { id: string; name: string; scopes: ReadonlySet<ApiKeyScope>; accountIds: ReadonlySet<string> | null };
 
-/** Whether the key may fetch the token of this account. */
+/** Whether the key may act for this account. */
 export function keyCovers(caller: ApiKeyCaller, accountId: string): boolean {
   return caller.accountIds === null || caller.accountIds.has(accountId);
+}
+
+export function keyAllows(caller: ApiKeyCaller, scope: ApiKeyScope): boolean {
+  return caller.scopes.has(scope);
+}
+
+/** Known scopes in API_KEY_SCOPES order; anything else in the column (written by hand) grants nothing. */
+function knownScopes(values: readonly string[]): ApiKeyScope[] {
+  return API_KEY_SCOPES.filter((s) => values.includes(s));
 }
 
 export function hashApiKey(key: string): string {
@@ -58,13 +82,24 @@ export function hashApiKey(key: string): string {
 /**
  * Creates a key; the only time the key itself exists outside the caller is this return value.
  * `accountIds` (account ids, not AppIDs) limit it to those accounts; none means every account,
- * including the ones added later.
+ * including the ones added later. `scopes` default to token:read.
  */
-export async function createApiKey(name: string, opts: { accountIds?: readonly string[] } = {}): Promise<{ id: string; name: string; key: string }> {
+export async function createApiKey(
+  name: string,
+  opts: { accountIds?: readonly string[]; scopes?: readonly string[] } = {},
+): Promise<{ id: string; name: string; key: string; scopes: ApiKeyScope[] }> {
   const clean = name.trim();
   if (!/^[\p{L}\p{N}][\p{L}\p{N} ._:@/-]{0,63}$/u.test(clean)) {
     throw keyNameError("A key name is 1–64 letters, digits, spaces or . _ : @ / - and starts with a letter or digit");
   }
+  const unknown = (opts.scopes ?? []).filter((s) => !isApiKeyScope(s));
+  if (unknown.length) {
+    throw new AppError("INVALID_INPUT", {
+      reason: "api_key_scope",
+      message: `Unknown scope ${unknown.map((s) => `"${s}"`).join(", ")}; the scopes are ${API_KEY_SCOPES.join(", ")}`,
+    });
+  }
+  const scopes = opts.scopes?.length ? knownScopes(opts.scopes) : [...DEFAULT_API_KEY_SCOPES];
   const key = PREFIX + randomBytes(32).toString("base64url");
   const prisma = getPrisma();
   const created = await prisma.$transaction(async (tx) => {
@@ -81,12 +116,13 @@ export async function createApiKey(name: string, opts: { accountIds?: readonly s
         name: clean,
         keyHash: hashApiKey(key),
         prefix: key.slice(0, PREFIX.length + 8),
+        scopes,
         ...(accountIds.length ? { accounts: { create: accountIds.map((accountId) => ({ accountId })) } } : {}),
       },
     });
   });
   await notifyApiKeysChanged();
-  return { id: created.id, name: created.name, key };
+  return { id: created.id, name: created.name, key, scopes };
 }
 
 export async function listApiKeys(): Promise<ApiKeyInfo[]> {
@@ -99,11 +135,13 @@ export async function listApiKeys(): Promise<ApiKeyInfo[]> {
       createdAt: true,
       lastUsedAt: true,
       revokedAt: true,
+      scopes: true,
       accounts: { select: { account: { select: { appId: true, createdAt: true } } } },
     },
   });
-  return rows.map(({ accounts, ...k }) => ({
+  return rows.map(({ accounts, scopes, ...k }) => ({
     ...k,
+    scopes: knownScopes(scopes),
     accounts: accounts.length
       ? accounts
           .map((a) => a.account)
@@ -140,11 +178,16 @@ export function forgetApiKeys(): void {
   keyState().misses.clear();
 }
 
-// The scope travels with the key in the snapshot, so checking it costs no query either.
-const KEY_SELECT = { id: true, name: true, keyHash: true, accounts: { select: { accountId: true } } } as const;
+// The scopes and accounts travel with the key in the snapshot, so checking them costs no query either.
+const KEY_SELECT = { id: true, name: true, keyHash: true, scopes: true, accounts: { select: { accountId: true } } } as const;
 
-function toCaller(r: { id: string; name: string; accounts: Array<{ accountId: string }> }): ApiKeyCaller {
-  return { id: r.id, name: r.name, accountIds: r.accounts.length ? new Set(r.accounts.map((a) => a.accountId)) : null };
+function toCaller(r: { id: string; name: string; scopes: string[]; accounts: Array<{ accountId: string }> }): ApiKeyCaller {
+  return {
+    id: r.id,
+    name: r.name,
+    scopes: new Set(knownScopes(r.scopes)),
+    accountIds: r.accounts.length ? new Set(r.accounts.map((a) => a.accountId)) : null,
+  };
 }
 
 function loadSnapshot(): Promise<Snapshot> {
@@ -161,7 +204,7 @@ function loadSnapshot(): Promise<Snapshot> {
   return state.loading;
 }
 
-/** The key's owner and scope if the presented Bearer key is active, else null. */
+/** The key's id, name, scopes and accounts if the presented Bearer key is active, else null. */
 export async function verifyApiKey(presented: string): Promise<ApiKeyCaller | null> {
   if (!KEY_PATTERN.test(presented)) return null;
   const hash = hashApiKey(presented);

@@ -1,9 +1,8 @@
 import { AppError, isAppError, toHttpError } from "../app-error";
 import { isConnectionError } from "../db";
 import { errorFields, log } from "../log";
-import { keyCovers, verifyApiKey } from "./api-keys";
+import { assertKeyCovers, authenticateApiKey } from "./authenticate-api-key";
 import { getAccessToken } from "./get-access-token";
-import { keyFailureRetryAfterMs, recordKeyFailure } from "./key-failure-limit";
 
 // GET /api/token[?account=<AppID>] as a plain function of the request's two inputs, so the route
 // handler stays a thin adapter. The token is in the answer's body and never in a log line.
@@ -23,30 +22,7 @@ export async function serveTokenRequest(request: TokenRequest, resolveAccount: R
 }
 
 async function tokenFor(request: TokenRequest, resolveAccount: ResolveAccount): Promise<Record<string, unknown>> {
-  const retryAfterMs = keyFailureRetryAfterMs(request.clientIp);
-  if (retryAfterMs > 0) {
-    const seconds = Math.ceil(retryAfterMs / 1000);
-    throw new AppError("RATE_LIMITED", {
-      reason: "too_many_attempts",
-      userMessage: `Too many requests with a wrong API key from this address; try again in ${seconds} s.`,
-      headers: { "retry-after": String(seconds) },
-    });
-  }
-  const presented = /^Bearer\s+(\S+)\s*$/i.exec(request.authorization ?? "")?.[1];
-  let caller: Awaited<ReturnType<typeof verifyApiKey>>;
-  try {
-    caller = presented ? await verifyApiKey(presented) : null;
-  } catch (err) {
-    log.error("token_api.keys_unavailable", errorFields(err));
-    throw new AppError("UNAVAILABLE", { userMessage: "API keys cannot be checked: the database is unreachable.", cause: err });
-  }
-  if (!caller) {
-    recordKeyFailure(request.clientIp);
-    throw new AppError("UNAUTHORIZED", {
-      userMessage: "Send an mpdesk API key as `Authorization: Bearer mpd_…` (npm run mpdesk -- api-key create --name <service>).",
-      headers: { "www-authenticate": 'Bearer realm="mpdesk"' },
-    });
-  }
+  const caller = await authenticateApiKey(request, "token:read");
   let account: Awaited<ReturnType<ResolveAccount>>;
   try {
     account = await resolveAccount(request.appId);
@@ -54,9 +30,7 @@ async function tokenFor(request: TokenRequest, resolveAccount: ResolveAccount): 
     log.error("token_api.accounts_unavailable", errorFields(err));
     throw new AppError("UNAVAILABLE", { reason: "accounts_unavailable", cause: err });
   }
-  // A key scoped to some accounts gets 403 for every other AppID, existing or not, so it cannot
-  // learn which other accounts this mpdesk serves; only a key covering every account sees the 404.
-  if (caller.accountIds && !(account && keyCovers(caller, account.id))) throw new AppError("FORBIDDEN");
+  assertKeyCovers(caller, account);
   if (!account) throw new AppError("NOT_FOUND", { reason: request.appId ? "unknown_account" : "no_account_configured" });
   try {
     const { accessToken, expiresAt } = await getAccessToken(account.id);

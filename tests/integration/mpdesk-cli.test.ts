@@ -92,7 +92,7 @@ describe("api-key", () => {
 
     const listed = await mpdesk(["api-key", "list"]);
     assert.equal(listed.code, 0, listed.stderr);
-    assert.match(listed.stdout, /billing\s+mpd_\S{8}…/);
+    assert.match(listed.stdout, /billing\s+mpd_\S{8}…\s+token:read\s/, "no --scope: token:read, as every key before scopes");
     assert.match(listed.stdout, /active/);
     assert.ok(!listed.stdout.includes(key), "the key itself is never shown again");
 
@@ -150,6 +150,42 @@ describe("token", () => {
     const r = await mpdesk(["token", "show", "--account", "wx0000000000000000"]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /No account with AppID/);
+  });
+});
+
+// After the token tests, which read the age of the token the app fetched at start.
+describe("api-key scopes", () => {
+  test("--scope: messages:send keys send and fetch no token, both scopes do both; an unknown scope is a usage error naming it", async () => {
+    const created = await mpdesk(["api-key", "create", "--name", "crm-sender", "--scope", "messages:send", "--account", account.appId]);
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, new RegExp(`\\(messages:send\\) for account ${account.appId}`));
+    const sender = lastLine(created.stdout);
+    const token = await getToken(sender);
+    assert.equal(token.status, 403);
+    assert.equal((await token.json()).error, "insufficient_scope");
+    // Past the key and its scope: this account is an uncertified 订阅号, which has no customer-service API.
+    const sent = await fetch(`${app.url}/api/messages`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${sender}`, "content-type": "application/json" },
+      body: JSON.stringify({ touser: "oFollower", msgtype: "text", text: { content: "hi" } }),
+    });
+    assert.equal(sent.status, 403);
+    assert.equal((await sent.json()).error, "not_capable");
+
+    const both = await mpdesk(["api-key", "create", "--name", "crm-both", "--scope", "messages:send", "--scope", "token:read"]);
+    assert.equal(both.code, 0, both.stderr);
+    assert.equal((await getToken(lastLine(both.stdout))).status, 200);
+
+    const listed = await mpdesk(["api-key", "list"]);
+    assert.match(listed.stdout, /SCOPES/);
+    assert.match(listed.stdout, new RegExp(`crm-sender\\s+mpd_\\S{8}…\\s+messages:send\\s+${account.appId}\\s`));
+    assert.match(listed.stdout, /crm-both\s+mpd_\S{8}…\s+token:read,messages:send\s+all\s/);
+
+    const unknown = await mpdesk(["api-key", "create", "--name", "typo", "--scope", "messages:write"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Unknown scope "messages:write"/);
+    assert.match(unknown.stderr, /Usage/);
+    assert.doesNotMatch((await mpdesk(["api-key", "list"])).stdout, /typo/, "nothing created");
   });
 });
 

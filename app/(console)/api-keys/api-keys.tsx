@@ -12,7 +12,17 @@ import { fmt, type Dictionary } from "@/lib/i18n";
 import { createKeyAction, revokeKeyAction } from "./actions";
 
 type AccountRef = { appId: string; displayName: string | null };
-type Key = { id: string; name: string; prefix: string; accounts: AccountRef[] | null; created: string; lastUsed: string | null; revoked: string | null };
+type Scope = keyof Dictionary["apiKeys"]["permissionNames"];
+type Key = {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+  accounts: AccountRef[] | null;
+  created: string;
+  lastUsed: string | null;
+  revoked: string | null;
+};
 
 const accountLabel = (a: AccountRef) => (a.displayName ? `${a.displayName} (${a.appId})` : a.appId);
 
@@ -59,14 +69,44 @@ function ScopeChoice({ accounts, t, error }: { accounts: Array<AccountRef & { id
   );
 }
 
+/** What the key may do: one checkbox per scope, token:read ticked as the default a key always had. */
+function PermissionChoice({ scopes, t, error }: { scopes: readonly Scope[]; t: Dictionary["apiKeys"]; error?: string }) {
+  return (
+    <fieldset className="space-y-2" aria-describedby={error ? "key-permissions-error" : undefined}>
+      <legend className="text-sm font-medium text-slate-800">{t.permissions}</legend>
+      {scopes.map((s) => (
+        <div key={s} className="flex items-center gap-2">
+          <input
+            id={`key-permission-${s.replace(":", "-")}`}
+            type="checkbox"
+            name={`permission:${s}`}
+            defaultChecked={s === "token:read"}
+            className="size-4 accent-emerald-600"
+          />
+          <label htmlFor={`key-permission-${s.replace(":", "-")}`} className="text-sm text-slate-800">
+            {t.permissionNames[s]} <code className="text-xs text-slate-500">{s}</code>
+          </label>
+        </div>
+      ))}
+      {error ? (
+        <p id="key-permissions-error" className="text-sm text-red-600" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
 export function ApiKeys({
   keys,
   accounts,
+  scopes,
   t,
   common,
 }: {
   keys: Key[];
   accounts: Array<AccountRef & { id: string }>;
+  scopes: readonly Scope[];
   t: Dictionary["apiKeys"];
   common: Dictionary["common"];
 }) {
@@ -74,6 +114,7 @@ export function ApiKeys({
   const [revoked, revokeAction] = useActionState(revokeKeyAction, null);
   const nameError = created && !created.ok ? created.errors?.name : undefined;
   const scopeError = created && !created.ok ? created.errors?.accounts : undefined;
+  const permissionsError = created && !created.ok ? created.errors?.scopes : undefined;
   return (
     <div className="space-y-4">
       <form action={createAction} className="space-y-4">
@@ -86,17 +127,19 @@ export function ApiKeys({
             {t.create}
           </SubmitButton>
         </div>
+        <PermissionChoice key={created?.ok ? `p${created.key}` : "permissions"} scopes={scopes} t={t} error={permissionsError} />
         {/* A new key resets the form, so the choice starts again from "every account" with it. */}
         {accounts.length > 1 ? <ScopeChoice key={created?.ok ? created.key : "form"} accounts={accounts} t={t} error={scopeError} /> : null}
       </form>
       <ActionResult state={created && { ...created, secret: created.key }} common={common} secretTestId="new-api-key" />
       <ActionResult state={revoked} common={common} />
       {keys.length ? (
-        <Table density="compact" edge={0} className="min-w-[42rem]">
+        <Table density="compact" edge={0} className="min-w-[48rem]">
           <TableHeader>
             <TableRow>
               <TableHead>{t.columns.name}</TableHead>
               <TableHead>{t.columns.prefix}</TableHead>
+              <TableHead>{t.columns.scopes}</TableHead>
               <TableHead>{t.columns.accounts}</TableHead>
               <TableHead>{t.columns.created}</TableHead>
               <TableHead>{t.columns.lastUsed}</TableHead>
@@ -111,6 +154,15 @@ export function ApiKeys({
               <TableRow key={k.id} className={k.revoked ? "text-slate-400" : undefined}>
                 <TableCell className="font-medium">{k.name}</TableCell>
                 <TableCell className="font-mono text-xs">{k.prefix}…</TableCell>
+                <TableCell data-testid="key-scopes">
+                  <span className="flex flex-wrap gap-1">
+                    {k.scopes.map((s) => (
+                      <Badge key={s} tone={s === "messages:send" ? "blue" : undefined}>
+                        <span title={t.permissionNames[s]}>{s}</span>
+                      </Badge>
+                    ))}
+                  </span>
+                </TableCell>
                 <TableCell className="text-xs" data-testid="key-accounts">
                   {k.accounts ? k.accounts.map(accountLabel).join(", ") : <Badge>{t.scopeAllShort}</Badge>}
                 </TableCell>

@@ -7,7 +7,7 @@ import { requireUser } from "@/lib/auth/require-user";
 import { getPrisma } from "@/lib/db";
 import { formatDateTime } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
-import { listApiKeys } from "@/lib/tokens";
+import { API_KEY_SCOPES, listApiKeys } from "@/lib/tokens";
 import { ApiKeys } from "./api-keys";
 
 export const metadata: Metadata = { title: "API keys" };
@@ -37,10 +37,12 @@ export default async function ApiKeysPage() {
             t={k}
             common={t.common}
             accounts={accounts.map((a) => ({ id: a.id, appId: a.appId, displayName: a.displayName }))}
+            scopes={API_KEY_SCOPES}
             keys={keys.map((key) => ({
               id: key.id,
               name: key.name,
               prefix: key.prefix,
+              scopes: key.scopes,
               accounts: key.accounts?.map((appId) => ({ appId, displayName: names.get(appId) ?? null })) ?? null,
               created: formatDateTime(key.createdAt, locale, tz),
               lastUsed: key.lastUsedAt ? formatDateTime(key.lastUsedAt, locale, tz) : null,
