@@ -97,6 +97,6 @@ function outcomeState(outcome: SendOutcome, t: Parameters<Parameters<typeof acco
     case "refused":
       return { ok: false, message: fmt(c.refused, { fix: outcome.fix[locale] }) };
     case "failed":
-      return { ok: false, message: fmt(c.failed, { fix: `${outcome.errcode} ${outcome.fix[locale]}` }) };
+      return { ok: false, message: fmt(c.failed, { fix: outcome.fix[locale] }) };
   }
 }
