@@ -139,7 +139,7 @@ test("zh: the waiting follower in the inbox, live; a reply from the thread while
     .waitFor();
   await failed.getByTestId("send-error").getByText("该粉丝已取消关注（43004），在其重新关注之前无法向其发送消息。").waitFor();
   await meter.getByText("剩余 3 条").waitFor();
-  await screenshot(page, "zh-thread");
+  await screenshot(page, "zh-inbox-thread");
 
   // Answered: the follower no longer waits.
   await page.goto(at(account, "/inbox"));
@@ -198,7 +198,7 @@ test("en: the inbox and the thread in English; the meter goes from 5 left to 4; 
   await page.getByText("Sent.").waitFor();
   await meter.getByText("4 left").waitFor();
   await page.getByTestId("outbound-row").filter({ hasText: "Yes, from 10:00 to 18:00." }).getByTestId("send-status").getByText("Sent").waitFor();
-  await screenshot(page, "en-thread");
+  await screenshot(page, "en-inbox-thread");
 
   // Another follower whose last interaction was 3 days ago: mpdesk refuses, WeChat is not called.
   const late = openId();
