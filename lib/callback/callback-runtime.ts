@@ -4,7 +4,9 @@ import { LOCK } from "../advisory-locks";
 import { getPool, rawQuery, sql, withTransaction } from "../db";
 import { getEnv } from "../env";
 import { errorFields, log } from "../log";
-import { createMessageStore } from "../messages/message-store";
+import { createMessageStore, type DeferSends } from "../messages/message-store";
+import { sendQueue } from "../outbound/send-queue";
+import { startSendWorker } from "../outbound/send-worker";
 import { createReplyRules } from "../replies/reply-rules-directory";
 import { pruneReplyCooldowns } from "../replies/rule-queries";
 import { createCallbackLog, pruneCallbackEvents } from "./callback-log";
@@ -32,7 +34,20 @@ export function getCallbackRuntime(): CallbackRuntime {
   const env = getEnv();
   const pool = getPool();
   const accounts = createAccountDirectory({ pool, connectionString: env.DATABASE_URL, encryptionKey: env.encryptionKey });
-  const store = createMessageStore({ pool, spoolDir: env.spoolDir });
+  // Reply-all's other replies: one customer-service send each, queued once the message is stored.
+  const deferSends: DeferSends = (items) =>
+    sendQueue.sendLater(
+      items.flatMap(({ row, id }) => {
+        const ruleId = row.answer?.ruleId;
+        if (!ruleId) return [];
+        return row.answer!.deferred.map((message, i) => ({
+          accountId: row.accountId,
+          message,
+          origin: { source: "rule" as const, ruleId, inReplyTo: id, position: i + 1 },
+        }));
+      }),
+    );
+  const store = createMessageStore({ pool, spoolDir: env.spoolDir, deferSends });
   const callbackLog = createCallbackLog(pool);
   const replyRules = createReplyRules({ pool, connectionString: env.DATABASE_URL });
   let started = false;
@@ -42,10 +57,10 @@ export function getCallbackRuntime(): CallbackRuntime {
     callbackLog,
     // A rule that cannot be decided answers "success": the message is still stored, and WeChat
     // is not made to retry over a reply. A retry gets the first delivery's stored reply. Reply mode
-    // "all": only the first reply goes back; the decision's `deferred` replies wait for deferred sends.
+    // "all": the first reply goes back passively, the others are queued as customer-service sends.
     decideReply: (row) =>
       replyRules.decide(row).then(
-        (d) => d?.reply ?? null,
+        (d) => (d ? { reply: d.reply, ruleId: d.ruleId, deferred: d.deferred } : null),
         (err) => (log.error("replies.decide_failed", errorFields(err)), null),
       ),
     timestampWindowS: env.MPDESK_CALLBACK_TIMESTAMP_WINDOW_S,
@@ -57,6 +72,8 @@ export function getCallbackRuntime(): CallbackRuntime {
       await accounts.resolve().catch((err) => log.warn("accounts.initial_load_failed", errorFields(err)));
       // Rules, too, are loaded before the first message, and reloaded on NOTIFY.
       await replyRules.listen();
+      // Deferred sends: this instance works its share of the queue from now on.
+      await startSendWorker().catch((err) => log.error("queue.start_failed", errorFields(err)));
       // Spooled messages go back into the database as soon as it answers again.
       const replay = () => void store.replaySpool().finally(() => setTimeout(replay, SPOOL_REPLAY_MS).unref());
       replay();

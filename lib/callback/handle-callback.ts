@@ -3,6 +3,7 @@ import { httpStatusOf, isAppError } from "../app-error";
 import { errorFields, log } from "../log";
 import { normalizeInbound, type InboundRow } from "../messages/inbound-row";
 import type { MessageStore } from "../messages/message-store";
+import { planAnswer, type Answer } from "../outbound/answer-plan";
 import { decryptMessage } from "../wechat/crypto";
 import { buildEncryptedReply, buildReplyXml, type PassiveReply } from "../wechat/reply";
 import { verifyMsgSignature, verifySignature } from "../wechat/signature";
@@ -40,8 +41,11 @@ export type CallbackDeps = {
   accounts: AccountDirectory;
   store: MessageStore;
   callbackLog: CallbackLog;
-  /** Passive reply for a new message; none means "success". Auto-reply rules plug in here. */
-  decideReply?: (row: InboundRow) => PassiveReply | null | Promise<PassiveReply | null>;
+  /**
+   * Passive reply for a new message; none means "success". Auto-reply rules plug in here, with
+   * the rule that answered and reply-all's other replies (sent later through the customer-service API).
+   */
+  decideReply?: (row: InboundRow) => Answer | PassiveReply | null | Promise<Answer | PassiveReply | null>;
   /** How far (seconds) a request's `timestamp` may be from our clock; 300 when not given. */
   timestampWindowS?: number;
 };
@@ -184,8 +188,12 @@ async function processMessage(input: CallbackInput, deps: CallbackDeps): Promise
     if (isAppError(err, "INVALID_MESSAGE")) return { ...refuseFor(httpStatusOf(err.code), err.reason), body: `bad request: ${err.reason} (${err.message})` };
     throw err;
   }
-  const reply = deps.decideReply ? await deps.decideReply(row) : null;
-  if (reply) row.replyXml = buildReplyXml(reply, { toUser: row.fromUser, fromUser: row.toUser });
+  const decided = deps.decideReply ? await deps.decideReply(row) : null;
+  if (decided) {
+    const answer: Answer = "reply" in decided ? decided : { reply: decided, ruleId: null, deferred: [] };
+    row.replyXml = buildReplyXml(answer.reply, { toUser: row.fromUser, fromUser: row.toUser });
+    row.answer = planAnswer(answer, row.fromUser);
+  }
 
   // The time budget runs from arrival: connecting, retrying and spooling all fit inside it.
   const recorded = await deps.store.record(row, { receivedAt: input.receivedAt });

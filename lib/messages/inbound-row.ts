@@ -1,4 +1,5 @@
 import { AppError } from "../app-error";
+import type { CustomMessage } from "../outbound/types";
 import type { WeChatXml, WeChatXmlValue } from "../wechat/xml";
 import { contentGrams } from "./search-grams";
 
@@ -33,6 +34,31 @@ export type InboundRow = {
   dedupeKey: string;
   replyXml: string | null;
   receivedAt: string; // ISO time of arrival, kept through the spool
+  /** What mpdesk answers it with, stored with it (also through the spool): see lib/outbound/answer-plan.ts. */
+  answer?: AnswerPlan | null;
+};
+
+/**
+ * The passive reply as the outbound row the thread shows (written in the same statement as the
+ * message), and reply-all's other replies, queued as customer-service sends once the message is stored.
+ */
+export type AnswerPlan = {
+  ruleId: string | null;
+  passive: {
+    msgType: string;
+    content: string | null;
+    contentGrams: string[] | null;
+    mediaId: string | null;
+    thumbMediaId: string | null;
+    title: string | null;
+    description: string | null;
+    url: string | null;
+    picUrl: string | null;
+    /** The reply in message/custom/send's JSON shape, kept as the row's fields. */
+    body: Record<string, unknown>;
+  } | null;
+  /** message/custom/send bodies, in the rule's order after the passive one (positions 1, 2, …). */
+  deferred: CustomMessage[];
 };
 
 const text = (v: WeChatXmlValue | undefined): string | null => (typeof v === "string" ? v : null);

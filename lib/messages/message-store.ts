@@ -9,7 +9,11 @@ import { insertMessages, type InsertOutcome } from "./insert-messages";
 import { quarantineRow } from "./quarantine";
 import { countUnreadable, listSpool, quarantineSpoolFile, readSpoolEntries, removeFromSpool, writeToSpool, type SpoolIo } from "./spool";
 
-export type RecordOutcome = { stored: "inserted" | "duplicate" | "spooled" | "quarantined"; replyXml: string | null };
+/** `id`: the message's row when it is in the database (inserted or a duplicate). */
+export type RecordOutcome = { stored: "inserted" | "duplicate" | "spooled" | "quarantined"; replyXml: string | null; id: string | null };
+
+/** A stored message's deferred replies, handed to the job queue (idempotent: the same message queues its sends once). */
+export type DeferSends = (items: Array<{ row: InboundRow; id: string }>) => Promise<void>;
 
 export type MessageStoreOptions = {
   pool: pg.Pool;
@@ -22,6 +26,12 @@ export type MessageStoreOptions = {
   /** Kept back from the budget for the spool write and its two fsyncs. */
   spoolReserveMs?: number;
   spoolIo?: SpoolIo;
+  /**
+   * Queues reply-all's other replies once their message is stored. Should it fail, the message
+   * is spooled as well: its replay finds the row already there and queues the sends again, which
+   * the sends' dedupe keys make harmless, so a passing outage loses none of them.
+   */
+  deferSends?: DeferSends;
 };
 
 /** One row's fate in a batch: stored (or already there), refused for good, or failed for another reason. */
@@ -29,7 +39,9 @@ type RowResult = InsertOutcome | { refused: unknown } | { failed: unknown };
 
 const REPLAY_CHUNK = 200;
 
-export function createMessageStore({ pool, spoolDir, budgetMs = 4_000, spoolReserveMs = 500, spoolIo }: MessageStoreOptions) {
+const hasDeferred = (row: InboundRow) => (row.answer?.deferred.length ?? 0) > 0;
+
+export function createMessageStore({ pool, spoolDir, budgetMs = 4_000, spoolReserveMs = 500, spoolIo, deferSends }: MessageStoreOptions) {
   /**
    * The whole batch in one statement; if the database refuses it for something other than a
    * passing condition, one bad row may be the cause, so each row is tried alone and only that
@@ -67,7 +79,7 @@ export function createMessageStore({ pool, spoolDir, budgetMs = 4_000, spoolRese
       await writeToSpool(spoolDir, row);
       spoolCount = { at: 0, value: 0 };
       log.warn("message.spooled", { account: row.accountId, ...errorFields(cause) });
-      return { stored: "spooled", replyXml: row.replyXml };
+      return { stored: "spooled", replyXml: row.replyXml, id: null };
     } catch (spoolErr) {
       log.error("message.spool_failed", { account: row.accountId, ...errorFields(spoolErr) });
       throw new AppError("STORE_UNAVAILABLE", { message: "database unreachable and spool not writable", cause: spoolErr });
@@ -106,12 +118,29 @@ export function createMessageStore({ pool, spoolDir, budgetMs = 4_000, spoolRese
       try {
         await quarantineRow(pool, { source: `live:${randomUUID()}`, accountId: row.accountId, payload: JSON.stringify(row), error: result.refused });
         log.error("message.quarantined", { account: row.accountId, sqlstate: sqlStateOf(result.refused), ...errorFields(result.refused) });
-        return { stored: "quarantined", replyXml: row.replyXml };
+        return { stored: "quarantined", replyXml: row.replyXml, id: null };
       } catch (err) {
         return spool(row, err); // the replay quarantines it once it can
       }
     }
-    return { stored: result.inserted ? "inserted" : "duplicate", replyXml: result.replyXml };
+    // Only a new message queues its deferred replies: a retried delivery gets the stored reply and nothing more.
+    if (result.inserted && result.id && deferSends && hasDeferred(row)) {
+      try {
+        await deferSends([{ row, id: result.id }]);
+      } catch (err) {
+        log.error("message.defer_failed", { account: row.accountId, ...errorFields(err) });
+        const spooled = await spool(row, err).catch(() => null);
+        if (!spooled) log.error("message.deferred_sends_lost", { account: row.accountId, id: result.id });
+      }
+    }
+    return { stored: result.inserted ? "inserted" : "duplicate", replyXml: result.replyXml, id: result.id };
+  }
+
+  /** A replayed message's deferred replies, whether this pass or an earlier one inserted it (see deferSends). */
+  async function deferReplayed(rows: InboundRow[], outcomes: InsertOutcome[]): Promise<void> {
+    if (!deferSends) return;
+    const items = rows.flatMap((row, i) => (hasDeferred(row) && outcomes[i]?.id ? [{ row, id: outcomes[i].id }] : []));
+    if (items.length) await deferSends(items);
   }
 
   /**
@@ -133,10 +162,8 @@ export function createMessageStore({ pool, spoolDir, budgetMs = 4_000, spoolRese
           for (const { name, error } of failed) log.warn("spool.read_failed", { file: name, ...errorFields(error) });
           if (!entries.length) continue;
           try {
-            await insertMessages(
-              pool,
-              entries.map((e) => e.row),
-            );
+            const rows = entries.map((e) => e.row);
+            await deferReplayed(rows, await insertMessages(pool, rows));
             for (const e of entries) await removeFromSpool(spoolDir, e.name);
             replayed += entries.length;
             continue;
@@ -146,7 +173,7 @@ export function createMessageStore({ pool, spoolDir, budgetMs = 4_000, spoolRese
           }
           for (const e of entries) {
             try {
-              await insertMessages(pool, [e.row]);
+              await deferReplayed([e.row], await insertMessages(pool, [e.row]));
               replayed++;
             } catch (err) {
               // Not about this row (a missing table, a transient condition): stop and try the whole pass later.

@@ -115,7 +115,7 @@ export type NewSend = {
   now: Date;
 };
 
-/** Inserts the outbound row; null when a row with the same dedupe key exists already. */
+/** Inserts the outbound row; null when a row with the same dedupe key exists already. A rule deleted since it answered is named by no row. */
 export async function insertSend(db: Queryable, s: NewSend): Promise<string | null> {
   const shown = shownColumns(s.message);
   const o = s.origin;
@@ -127,7 +127,7 @@ export async function insertSend(db: Queryable, s: NewSend): Promise<string | nu
       VALUES (${s.accountId}, 'outbound', ${s.message.msgtype}, ${s.fromUser}, ${s.message.touser}, ${shown.content},
         ${shown.content === null ? null : contentGrams(shown.content)}::text[], ${shown.mediaId}, ${shown.thumbMediaId}, ${shown.title}, ${shown.description},
         ${shown.url}, ${shown.picUrl}, ${s.rawXml ?? body}, ${body}::jsonb, ${s.dedupeKey}, ${s.now}, ${s.via}::send_via, ${o.source}::send_source,
-        ${s.status}::send_status, ${o.source === "rule" ? o.ruleId : null}::uuid, ${o.source === "console" ? o.userId : null}::uuid,
+        ${s.status}::send_status, (SELECT id FROM reply_rule WHERE id = ${o.source === "rule" ? o.ruleId : null}::uuid), ${o.source === "console" ? o.userId : null}::uuid,
         ${o.source === "api" ? o.apiKeyId : null}::uuid, ${o.source === "rule" ? o.inReplyTo : null}::bigint, ${body}::jsonb,
         ${s.status === "sent" ? s.now : null}::timestamptz)
       ON CONFLICT (account_id, dedupe_key) DO NOTHING RETURNING id::text AS id`,

@@ -17,6 +17,7 @@ import {
   type SendRow,
 } from "./outbound-queries";
 import type { CustomMessage, SendOrigin, SendOutcome } from "./types";
+import { sendQueue } from "./send-queue";
 import { getWindowMeter } from "./window-meter";
 
 // The one way mpdesk sends a customer-service message (客服消息): the console's composer,
@@ -27,10 +28,17 @@ import { getWindowMeter } from "./window-meter";
 
 export const CUSTOM_SEND_PATH = "/cgi-bin/message/custom/send";
 
-/** Hands a queued row to the durable queue; given by the process's send runtime. */
+/** Hands a queued row to the durable queue (lib/outbound/send-queue.ts, unless a caller gives another). */
 export type EnqueueSend = (row: { accountId: string; id: string }) => Promise<void>;
 
-export type SendOptions = { now?: Date; enqueue?: EnqueueSend };
+export type SendOptions = {
+  now?: Date;
+  enqueue?: EnqueueSend;
+  /** The queue's last try: a transient answer now fails the row instead of leaving it queued. */
+  lastTry?: boolean;
+  /** The queue's own run: a row found queued under the dedupe key is tried again, not just reported. */
+  resume?: boolean;
+};
 
 export function outcomeOf(row: SendRow): SendOutcome {
   if (row.sendStatus === "sent") return { status: "sent", id: row.id };
@@ -55,7 +63,7 @@ export async function sendCustomMessage(
   // first attempt may itself have used the last message of the quota.
   if (dedupeKey) {
     const existing = await selectSendByKey(db, accountId, dedupeKey);
-    if (existing) return outcomeOf(existing);
+    if (existing) return opts.resume && existing.sendStatus === "queued" ? deliverSend(db, existing, opts) : outcomeOf(existing);
   }
   const meter = await getWindowMeter(db, accountId, message.touser, now);
   if (capabilityOf(account.accountType, account.certified, "customerService").state !== "yes") {
@@ -82,22 +90,13 @@ export async function sendCustomMessage(
   return deliverSend(db, { id, accountId, attempts: 0 }, opts);
 }
 
-export type DeliverOptions = SendOptions & {
-  /** The queue's last try: a transient answer now fails the row instead of leaving it queued. */
-  lastTry?: boolean;
-};
-
 /**
  * One attempt at a queued row. The row is re-read first: a row already sent or failed is done,
  * and the attempt is claimed with a conditional UPDATE, so of two workers holding it only one calls WeChat.
  * A timeout is ambiguous (WeChat may have sent it); WeChat's custom/send has no idempotency key,
  * so the retry after one is the one case in which the follower could see a message twice.
  */
-export async function deliverSend(
-  db: Queryable,
-  target: { id: string; accountId: string; attempts?: number },
-  opts: DeliverOptions = {},
-): Promise<SendOutcome> {
+export async function deliverSend(db: Queryable, target: { id: string; accountId: string; attempts?: number }, opts: SendOptions = {}): Promise<SendOutcome> {
   const row = await selectSend(db, target.id);
   if (!row) throw new AppError("NOT_FOUND", { message: `no outbound message ${target.id}`, reason: "unknown_message" });
   if (row.sendStatus !== "queued") return outcomeOf(row);
@@ -125,8 +124,10 @@ export async function deliverSend(
     return { status: "failed", id: row.id, ...transient, fix: explainSendError(transient.errcode, transient.errmsg) };
   }
   await noteTransient(db, row.id, transient.errcode, transient.errmsg);
-  if (opts.enqueue) {
-    await opts.enqueue({ accountId: row.accountId, id: row.id }).catch((err) => log.error("outbound.enqueue_failed", { id: row.id, ...errorFields(err) }));
+  // The queue's own runs are retried by pg-boss itself; only a first try hands the row over.
+  if (!opts.resume) {
+    const enqueue = opts.enqueue ?? sendQueue.retry;
+    await enqueue({ accountId: row.accountId, id: row.id }).catch((err) => log.error("outbound.enqueue_failed", { id: row.id, ...errorFields(err) }));
   }
   return { status: "queued", id: row.id };
 }

@@ -77,6 +77,7 @@ before(async () => {
   pool = (await import("../../lib/db")).getPool();
 });
 after(async () => {
+  await (await import("../../lib/outbound/send-queue")).sendQueue.stop();
   await pool?.end();
   await sql?.end();
   await mock?.close();
