@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
+import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { PrismaClient } from "../../lib/generated/prisma/client";
 import { insertAccount } from "../helpers/accounts";
 import { TEST_ENCRYPTION_KEY } from "../helpers/app-server";
 import { createTestDatabase } from "../helpers/test-database";
@@ -148,4 +150,18 @@ test("unread counts are per user: opening the thread marks it read for that user
   assert.equal((await waitingFor(alice)).get(f)?.unread, 0);
   const { rows } = await pool.query(`SELECT count(*)::int AS n FROM inbox_read WHERE user_id = $1 AND open_id = $2`, [alice, f]);
   assert.equal(rows[0].n, 1, "one marker per user and follower");
+
+  // The table as prisma/schema.prisma describes it (the migration and the model agree).
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }) });
+  try {
+    const marker = await prisma.inboxRead.findUniqueOrThrow({ where: { userId_accountId_openId: { userId: alice, accountId, openId: f } } });
+    assert.equal(marker.readThrough, BigInt(newest));
+    await markThreadRead(pool, { userId: bob, accountId, openId: f, throughId: newest });
+    assert.equal(await prisma.inboxRead.count({ where: { userId: bob } }), 1);
+    // A removed user's markers go with them.
+    await prisma.user.delete({ where: { id: bob } });
+    assert.equal(await prisma.inboxRead.count({ where: { userId: bob } }), 0);
+  } finally {
+    await prisma.$disconnect();
+  }
 });
