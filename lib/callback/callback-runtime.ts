@@ -39,12 +39,7 @@ export function getCallbackRuntime(): CallbackRuntime {
     sendQueue.sendLater(
       items.flatMap(({ row, id }) => {
         const ruleId = row.answer?.ruleId;
-        if (!ruleId) return [];
-        return row.answer!.deferred.map((message, i) => ({
-          accountId: row.accountId,
-          message,
-          origin: { source: "rule" as const, ruleId, inReplyTo: id, position: i + 1 },
-        }));
+        return ruleId ? [{ accountId: row.accountId, ruleId, inReplyTo: id, messages: row.answer!.deferred }] : [];
       }),
     );
   const store = createMessageStore({ pool, spoolDir: env.spoolDir, deferSends });

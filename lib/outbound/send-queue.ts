@@ -3,7 +3,7 @@ import PgBoss from "pg-boss";
 import { getPool } from "../db";
 import { getEnv } from "../env";
 import { errorFields, log } from "../log";
-import type { CustomMessage, SendOrigin } from "./types";
+import type { CustomMessage } from "./types";
 
 // Deferred sends: what is sent after the callback answered (the rest of a reply-all) and what
 // WeChat answered -1 or did not answer in time. pg-boss keeps the jobs in PostgreSQL, in a schema
@@ -25,8 +25,14 @@ const EXPIRE_S = 60;
 export type SendJob =
   /** Retry a queued row. */
   | { accountId: string; id: string }
-  /** Send a rule's reply (reply-all's second and later replies); the row is written on the first run. */
-  | { accountId: string; message: CustomMessage; origin: Extract<SendOrigin, { source: "rule" }> };
+  /**
+   * Send a rule's replies after the passive one (reply-all's 2nd, 3rd …), in order: one job per
+   * message, so the follower never gets the third before the second. Each row is written on the
+   * job's first run and found again by its key on the next.
+   */
+  | RuleSends;
+
+export type RuleSends = { accountId: string; ruleId: string; inReplyTo: string; messages: CustomMessage[] };
 
 type QueueState = { boss: PgBoss | null; starting: Promise<PgBoss> | null; working: boolean };
 const g = globalThis as typeof globalThis & { mpdeskSendQueue?: QueueState };
@@ -85,8 +91,8 @@ export const sendQueue = {
     await (await boss()).send(SEND_QUEUE, row satisfies SendJob, options);
   },
 
-  /** Queues rules' replies to be sent through the customer-service API, in one statement. */
-  async sendLater(sends: Array<{ accountId: string; message: CustomMessage; origin: Extract<SendOrigin, { source: "rule" }> }>): Promise<void> {
+  /** Queues reply-all's other replies, one job per message, in one statement. */
+  async sendLater(sends: RuleSends[]): Promise<void> {
     if (!sends.length) return;
     const options = retryOptions();
     await (
@@ -94,7 +100,7 @@ export const sendQueue = {
     ).insert(
       sends.map((d) => ({
         name: SEND_QUEUE,
-        id: jobId(`rule:${d.accountId}:${d.origin.inReplyTo}:${d.origin.position}`),
+        id: jobId(`rule:${d.accountId}:${d.inReplyTo}`),
         data: d satisfies SendJob,
         retryLimit: options.retryLimit,
         retryDelay: options.retryDelay,

@@ -12,13 +12,19 @@ async function work(jobs: PgBoss.JobWithMetadata<SendJob>[]): Promise<void> {
   for (const job of jobs) {
     const lastTry = job.retryCount >= job.retryLimit;
     const d = job.data;
-    const outcome =
-      "id" in d
-        ? await deliverSend(db, d, { lastTry, resume: true })
-        : await sendCustomMessage(db, d.accountId, d.message, d.origin, { lastTry, resume: true });
-    if (outcome.status === "queued") throw new Error(`send ${outcome.id} deferred: WeChat did not accept it yet`);
-    // The window closed before the job ran (a spooled message replayed late): nothing is sent.
-    if (outcome.status === "refused") log.info("outbound.deferred_refused", { account: d.accountId, error: outcome.error });
+    if ("id" in d) {
+      const outcome = await deliverSend(db, d, { lastTry, resume: true });
+      if (outcome.status === "queued") throw new Error(`send ${outcome.id} deferred: WeChat did not accept it yet`);
+      continue;
+    }
+    for (const [i, message] of d.messages.entries()) {
+      const origin = { source: "rule" as const, ruleId: d.ruleId, inReplyTo: d.inReplyTo, position: i + 1 };
+      const outcome = await sendCustomMessage(db, d.accountId, message, origin, { lastTry, resume: true });
+      // The later replies wait for this one, so the follower reads them in the rule's order.
+      if (outcome.status === "queued") throw new Error(`send ${outcome.id} deferred: WeChat did not accept it yet`);
+      // The window closed before the job ran (a spooled message replayed late): nothing is sent.
+      if (outcome.status === "refused") log.info("outbound.deferred_refused", { account: d.accountId, inReplyTo: d.inReplyTo, error: outcome.error });
+    }
   }
 }
 

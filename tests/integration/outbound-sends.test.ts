@@ -1,12 +1,20 @@
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
-import { insertAccount } from "../helpers/accounts";
-import { TEST_ENCRYPTION_KEY } from "../helpers/app-server";
+import { decryptMessage, parseEncodingAesKey } from "../../lib/wechat/crypto";
+import { parseWeChatXml } from "../../lib/wechat/xml";
+import { insertAccount, newSimAccount } from "../helpers/accounts";
+import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
+import { eventually } from "../helpers/eventually";
 import { startMockWeChatApi, type MockWeChatApi } from "../helpers/mock-wechat-api";
 import { CUSTOM_SEND_PATH, installCustomSend } from "../helpers/mock-wechat/custom-send";
+import { importReplyRules } from "../helpers/reply-rules";
 import { createTestDatabase } from "../helpers/test-database";
+import { bigMsgId, messageXml, postSigned, signMessage, type SimAccount } from "../helpers/wechat-simulator";
 
 // Customer-service sends (客服消息) against the mock's message/custom/send over real HTTP and a
 // real PostgreSQL: the window and the quota are enforced before WeChat is called, WeChat's own
@@ -69,6 +77,7 @@ before(async () => {
     MPDESK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     WECHAT_API_BASE: mock.url,
     MPDESK_WECHAT_TIMEOUT_MS: "1000",
+    MPDESK_SEND_RETRY_DELAY_S: "1",
     LOG_LEVEL: "error",
   });
   send = await import("../../lib/outbound/send-message");
@@ -221,5 +230,252 @@ describe("sendCustomMessage", () => {
     const twice = await send.deliverSend(pool, { id: (queued as { id: string }).id, accountId: certifiedId });
     assert.deepEqual(twice, done);
     assert.equal(wechat.sends(certified.appId, who).length, 1);
+  });
+});
+
+describe("the queue in this process", () => {
+  // The apps below must be the only workers: a restart proves nothing if this process sends.
+  after(async () => (await import("../../lib/outbound/send-queue")).sendQueue.stop());
+
+  test("a send WeChat answers -1 is retried by a job with backoff, and sent once", async () => {
+    await (await import("../../lib/outbound/send-worker")).startSendWorker();
+    const who = openId();
+    await inbound(certifiedId, who, "message");
+    mock.script(certified.appId, CUSTOM_SEND_PATH, { errcode: -1 }, { errcode: -1 });
+    const started = Date.now();
+    const queued = await send.sendCustomMessage(pool, certifiedId, text(who, "稍后送达"), consoleUser);
+    assert.equal(queued.status, "queued");
+    const id = (queued as { id: string }).id;
+    const row = await eventually(
+      async () => {
+        const [r] = (await sql.query(`SELECT send_status, send_attempts, send_errcode FROM message WHERE id = $1`, [id])).rows;
+        assert.equal(r.send_status, "sent");
+        return r;
+      },
+      { timeoutMs: 20_000, what: "the job sending it" },
+    );
+    assert.deepEqual(row, { send_status: "sent", send_attempts: 3, send_errcode: null });
+    // The job waits MPDESK_SEND_RETRY_DELAY_S (1 s) first, then at least 1 s more for the backoff.
+    assert.ok(Date.now() - started >= 2_000, `sent after ${Date.now() - started} ms`);
+    assert.deepEqual(
+      wechat.sends(certified.appId, who).map((s) => s.body.text),
+      [{ content: "稍后送达" }],
+    );
+  });
+});
+
+describe("a message spooled while the database is down", () => {
+  test("keeps its passive reply and its deferred sends, and the replay stores and queues them", async () => {
+    const { createMessageStore } = await import("../../lib/messages/message-store");
+    const { normalizeInbound } = await import("../../lib/messages/inbound-row");
+    const { planAnswer } = await import("../../lib/outbound/answer-plan");
+    const { buildReplyXml } = await import("../../lib/wechat/reply");
+    const { createPool } = await import("../../lib/db");
+    const spoolDir = mkdtempSync(path.join(os.tmpdir(), "mpdesk-outbound-spool-"));
+    const down = createPool("postgres://mpdesk@127.0.0.1:1/mpdesk", 1);
+    try {
+      const who = openId();
+      const fields = { ToUserName: ORIGINAL_ID, FromUserName: who, CreateTime: "1764640000", MsgType: "text", Content: "套餐", MsgId: bigMsgId() };
+      const row = normalizeInbound(fields, messageXml(fields), certifiedId, false, new Date());
+      const answer = { reply: { type: "text" as const, content: "套餐一" }, ruleId: null, deferred: [{ type: "text" as const, content: "套餐二" }] };
+      row.replyXml = buildReplyXml(answer.reply, { toUser: who, fromUser: ORIGINAL_ID });
+      row.answer = planAnswer(answer, who);
+      const queued: Array<{ id: string; deferred: unknown }> = [];
+      const deferSends = async (items: Array<{ row: typeof row; id: string }>) => {
+        queued.push(...items.map((i) => ({ id: i.id, deferred: i.row.answer?.deferred })));
+      };
+
+      const recorded = await createMessageStore({ pool: down, spoolDir, budgetMs: 1_000, deferSends }).record(row);
+      assert.deepEqual([recorded.stored, recorded.replyXml, queued.length], ["spooled", row.replyXml, 0]);
+
+      assert.equal(await createMessageStore({ pool, spoolDir, deferSends }).replaySpool(), 1);
+      const rows = (
+        await sql.query(
+          `SELECT id::text, direction, content, send_via, dedupe_key FROM message WHERE account_id = $1 AND (from_user = $2 OR to_user = $2) ORDER BY id`,
+          [certifiedId, who],
+        )
+      ).rows;
+      assert.deepEqual(
+        rows.map((r) => [r.direction, r.content, r.send_via, r.dedupe_key]),
+        [
+          ["inbound", "套餐", null, row.dedupeKey],
+          ["outbound", "套餐一", "passive", `reply:${rows[0].id}`],
+        ],
+      );
+      assert.deepEqual(queued, [{ id: rows[0].id, deferred: [{ touser: who, msgtype: "text", text: { content: "套餐二" } }] }]);
+    } finally {
+      await down.end();
+      rmSync(spoolDir, { recursive: true, force: true });
+    }
+  });
+});
+
+// ---- Through the app: the callback answers, the queue sends the rest -----------------------------
+
+const REPLY_ALL = {
+  version: 1,
+  rules: [
+    {
+      name: "套餐介绍",
+      trigger: "keyword",
+      replyMode: "all",
+      keywords: [{ match: "equal", pattern: "套餐" }],
+      replies: [
+        { type: "text", content: "套餐一：99 元" },
+        { type: "text", content: "套餐二：199 元" },
+        { type: "news", article: { title: "全部套餐", description: "点击查看", url: "https://example.com/plans", picUrl: "https://example.com/p.png" } },
+      ],
+    },
+  ],
+};
+
+describe("reply-all through the app", () => {
+  let app: AppServer | null = null;
+  const safe = { ...newSimAccount("safe"), appSecret: randomBytes(16).toString("hex") };
+  let safeId: string;
+  const appEnv = { WECHAT_API_BASE: mock?.url ?? "", MPDESK_SEND_RETRY_DELAY_S: "1", MPDESK_WECHAT_TIMEOUT_MS: "1000", LOG_LEVEL: "warn" };
+  const start = async () => (app = await startApp({ databaseUrl: db.url, env: { ...appEnv, WECHAT_API_BASE: mock.url } }));
+
+  before(async () => {
+    safeId = await insertAccount(db.url, TEST_ENCRYPTION_KEY, { ...safe, accountType: "service", certified: true });
+    mock.addApp({ appId: safe.appId, secret: safe.appSecret });
+    await importReplyRules(db.url, safe.appId, REPLY_ALL);
+    await start();
+  });
+  after(async () => {
+    await app?.stop();
+  });
+
+  /** As WeChat delivers it: the follower's message (which opens the window on WeChat's side too), signed and encrypted. */
+  function delivery(account: SimAccount, from: string, content: string) {
+    wechat.interact(account.appId, from, "message");
+    return signMessage(
+      account,
+      messageXml({
+        ToUserName: ORIGINAL_ID,
+        FromUserName: from,
+        CreateTime: Math.floor(Date.now() / 1000),
+        MsgType: "text",
+        Content: content,
+        MsgId: bigMsgId(),
+      }),
+    );
+  }
+  async function post(req: ReturnType<typeof signMessage>) {
+    const res = await postSigned(app!.url, req);
+    assert.equal(res.status, 200, res.text);
+    const envelope = parseWeChatXml(res.text);
+    assert.ok(envelope.Encrypt, `an encrypted answer in safe mode: ${res.text}`);
+    return parseWeChatXml(decryptMessage(String(envelope.Encrypt), [parseEncodingAesKey(safe.encodingAesKey!)], safe.appId).plaintext);
+  }
+  const rowsFor = async (from: string) =>
+    (
+      await sql.query(
+        `SELECT id::text, direction, msg_type, content, title, url, from_user, to_user, dedupe_key, send_via, send_source, send_status, rule_id, in_reply_to::text
+         FROM message WHERE account_id = $1 AND (from_user = $2 OR to_user = $2) ORDER BY id`,
+        [safeId, from],
+      )
+    ).rows;
+  /** Every job of the queue has finished (completed or failed): nothing is left to send. */
+  const queueIdle = () =>
+    eventually(
+      async () => {
+        const { rows } = await sql.query(`SELECT count(*)::int AS n FROM mpdesk_queue.job WHERE state IN ('created', 'retry', 'active')`);
+        assert.equal(rows[0].n, 0);
+        return true;
+      },
+      { timeoutMs: 30_000, what: "the queue to drain" },
+    );
+
+  test("the first reply goes back passively (encrypted), the others through custom/send once each, all in the thread and linked to the rule", async () => {
+    const who = openId();
+    const req = delivery(safe, who, "套餐");
+    const answer = await post(req);
+    assert.equal(answer.Content, "套餐一：99 元");
+    assert.equal(answer.ToUserName, who);
+    await eventually(() => assert.equal(wechat.sends(safe.appId, who).length, 2), { timeoutMs: 20_000, what: "the deferred sends" });
+    assert.deepEqual(
+      wechat.sends(safe.appId, who).map((s) => s.body),
+      [
+        { touser: who, msgtype: "text", text: { content: "套餐二：199 元" } },
+        {
+          touser: who,
+          msgtype: "news",
+          news: { articles: [{ title: "全部套餐", description: "点击查看", url: "https://example.com/plans", picurl: "https://example.com/p.png" }] },
+        },
+      ],
+    );
+
+    // WeChat retries the same delivery: the same reply, and nothing sent again.
+    const again = await post(req);
+    assert.equal(again.Content, "套餐一：99 元");
+    await queueIdle();
+    assert.equal(wechat.sends(safe.appId, who).length, 2);
+
+    const rows = await rowsFor(who);
+    const [inbound, passive, second, third] = rows;
+    assert.equal(rows.length, 4, JSON.stringify(rows));
+    const ruleId = (await sql.query(`SELECT id FROM reply_rule WHERE account_id = $1`, [safeId])).rows[0].id;
+    assert.equal(inbound.direction, "inbound");
+    assert.deepEqual(
+      { ...passive, id: undefined },
+      {
+        id: undefined,
+        direction: "outbound",
+        msg_type: "text",
+        content: "套餐一：99 元",
+        title: null,
+        url: null,
+        from_user: ORIGINAL_ID,
+        to_user: who,
+        dedupe_key: `reply:${inbound.id}`,
+        send_via: "passive",
+        send_source: "rule",
+        send_status: "sent",
+        rule_id: ruleId,
+        in_reply_to: inbound.id,
+      },
+    );
+    assert.deepEqual(
+      [second, third].map((r) => [r.msg_type, r.content ?? r.title, r.dedupe_key, r.send_via, r.send_source, r.send_status, r.rule_id, r.in_reply_to]),
+      [
+        ["text", "套餐二：199 元", `rule:${inbound.id}:1`, "custom", "rule", "sent", ruleId, inbound.id],
+        ["news", "全部套餐", `rule:${inbound.id}:2`, "custom", "rule", "sent", ruleId, inbound.id],
+      ],
+    );
+  });
+
+  test("a deferred send survives a restart of the app, and is sent exactly once", async () => {
+    const who = openId();
+    // WeChat is busy for as long as the first app runs: its job can only fail.
+    mock.failAlways(safe.appId, CUSTOM_SEND_PATH, { errcode: -1 });
+    const answer = await post(delivery(safe, who, "套餐"));
+    assert.equal(answer.Content, "套餐一：99 元");
+    await eventually(
+      async () => {
+        // The second reply waits for the first, so only the first has been tried.
+        const { rows } = await sql.query(`SELECT dedupe_key FROM message WHERE to_user = $1 AND send_via = 'custom' AND send_attempts >= 1`, [who]);
+        assert.equal(rows.length, 1);
+        assert.match(rows[0].dedupe_key, /^rule:\d+:1$/);
+      },
+      { timeoutMs: 20_000, what: "the first app trying the first send" },
+    );
+    await app!.stop();
+    app = null;
+    assert.equal(wechat.sends(safe.appId, who).length, 0);
+
+    mock.failAlways(safe.appId, CUSTOM_SEND_PATH, null);
+    await start();
+    await eventually(() => assert.equal(wechat.sends(safe.appId, who).length, 2), { timeoutMs: 30_000, what: "the restarted app sending them" });
+    await queueIdle();
+    assert.deepEqual(
+      wechat.sends(safe.appId, who).map((s) => s.msgtype),
+      ["text", "news"],
+    );
+    const { rows } = await sql.query(`SELECT send_status FROM message WHERE to_user = $1 AND send_via = 'custom'`, [who]);
+    assert.deepEqual(
+      rows.map((r) => r.send_status),
+      ["sent", "sent"],
+    );
   });
 });

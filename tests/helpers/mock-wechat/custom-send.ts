@@ -34,7 +34,8 @@ export function installCustomSend(mock: MockWeChatApi) {
     if (!part || typeof part !== "object") return { errcode: 44002, errmsg: "empty post data" };
     if (msgtype === "text" && Buffer.byteLength(String(part.content ?? ""), "utf8") > TEXT_LIMIT_BYTES) return err(45002);
     f.used++;
-    sends.push({ appId: call.appId, touser, msgtype, body: call.params, at: Date.now() });
+    const { access_token: _token, ...body } = call.params;
+    sends.push({ appId: call.appId, touser, msgtype, body, at: Date.now() });
     return { errcode: 0, errmsg: "ok" };
   });
 
