@@ -9,6 +9,9 @@ const everywhere = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // A server action's body is capped at 1 MB by default; the inbox's composer uploads images up
+  // to WeChat's 2 MB limit for temporary media, in a multipart body slightly larger than the file.
+  experimental: { serverActions: { bodySizeLimit: "3mb" } },
   // pg and the Prisma runtime are server-only Node packages: load them from node_modules, unbundled.
   // re2-wasm reads its .wasm file beside its own script, which a bundle would move. pg-boss brings
   // its own pg and SQL plans: it runs as published.

@@ -76,7 +76,7 @@ test("the follower's thread shows the 48-hour customer-service window", async ()
   const { account, follower } = await conversation();
   const { page } = await fx.signedIn("admin", { account });
   await page.goto(at(account, `/messages/followers/${follower}`));
-  await text(page, /客服消息窗口开启中/).waitFor();
+  await page.getByTestId("window-meter").getByText("开启中", { exact: true }).waitFor();
   await page
     .getByText(/你好，mpdesk/)
     .first()

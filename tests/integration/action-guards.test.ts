@@ -23,6 +23,7 @@ const FORBIDDEN_EN = "Not allowed: only admins can do this.";
 const sim = newSimAccount("safe");
 // An account the viewer is admin of: being an account's admin gives nothing on another account.
 const simOwn = newSimAccount("plain");
+const FOLLOWER = "oFollowerOfTheGuardTest";
 
 // The form actions and argument actions of the console, by file and export. The test below
 // checks that this list is the build's whole list, so a new action cannot be left out.
@@ -51,15 +52,16 @@ function actionOf(file: string, name: string): { id: string; page: string } {
   assert.ok(found, `no server action ${file}#${name} in the build`);
   const [id, entry] = found;
   // A page that uses the action, as the path the browser posts to: route groups dropped, and an
-  // account's pages (/a/[appid]/…) at the test's account.
-  const worker = Object.keys(entry.workers).find((w) => w.endsWith("/page") && !w.replaceAll("[appid]", "").includes("["));
+  // account's pages (/a/[appid]/…) at the test's account, a follower's thread at FOLLOWER.
+  const worker = Object.keys(entry.workers).find((w) => w.endsWith("/page") && !w.replaceAll("[appid]", "").replaceAll("[openid]", "").includes("["));
   assert.ok(worker, `no page without other parameters uses ${name}`);
   const page =
     worker
       .replace(/^app/, "")
       .replace(/\/page$/, "")
       .replace(/\/\([^)]*\)/g, "")
-      .replaceAll("[appid]", sim.appId) || "/";
+      .replaceAll("[appid]", sim.appId)
+      .replaceAll("[openid]", FOLLOWER) || "/";
   return { id, page };
 }
 
@@ -83,7 +85,7 @@ const form = (fields: Record<string, string>) => {
 
 /** Every table an admin action could change, row by row. */
 async function snapshot(): Promise<string> {
-  const tables = ["account", `"user"`, "account_member", "api_key", "api_key_account", "access_token", "token_refresh_event"];
+  const tables = ["account", `"user"`, "account_member", "api_key", "api_key_account", "access_token", "token_refresh_event", "message", "media_asset"];
   const parts: unknown[] = [];
   for (const table of tables) parts.push((await sql.query(`SELECT * FROM ${table} ORDER BY 1`)).rows);
   return JSON.stringify(parts);
@@ -129,6 +131,7 @@ describe("a viewer replaying admin server actions", () => {
   const USERS = "app/(console)/users/actions.ts";
   const MANAGE = "app/(console)/a/[appid]/manage/actions.ts";
   const API_KEYS = "app/(console)/api-keys/actions.ts";
+  const THREAD = "app/(console)/a/[appid]/messages/followers/[openid]/actions.ts";
   const formCases = (): [string, string, Record<string, string>][] => [
     [
       SETTINGS,
@@ -152,6 +155,7 @@ describe("a viewer replaying admin server actions", () => {
     [API_KEYS, "createKeyAction", { name: "stolen-global" }],
     [API_KEYS, "createKeyAction", { name: "stolen-scoped", scope: "some", [`account:${accountId}`]: "on" }],
     [API_KEYS, "revokeKeyAction", { id: apiKeyId, name: "billing" }],
+    [THREAD, "sendReplyAction", { account: sim.appId, openid: FOLLOWER, text: "a viewer's reply" }],
   ];
 
   test("the list of actions is the build's: every other action is an admin action tested here", () => {

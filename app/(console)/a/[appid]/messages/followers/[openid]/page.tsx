@@ -8,12 +8,18 @@ import { accountApiPath, accountPath } from "@/lib/accounts/account-path";
 import { requireAccount } from "@/lib/auth/require-user";
 import { getPool } from "@/lib/db";
 import { ownValue } from "@/lib/own-value";
-import { fmt, formatDateTime, formatDuration, formatWhen, type Dictionary } from "@/lib/i18n";
+import { fmt, formatDateTime, formatWhen, type Dictionary, type Locale } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
 import type { MessageDetail } from "@/lib/messages/get-message";
 import { listFollowerThread } from "@/lib/messages/list-follower-thread";
 import { filtersToSearch, parsePageCursor } from "@/lib/messages/message-filters";
+import { selectSendDetails, type SendDetail } from "@/lib/inbox/inbox-queries";
+import { markThreadRead } from "@/lib/inbox/mark-thread-read";
 import { getWindowMeter } from "@/lib/outbound/window-meter";
+import { explainSendError } from "@/lib/outbound/explain-send-error";
+import { Composer } from "./composer";
+import { OutboundBubble } from "./outbound-bubble";
+import { WindowMeter } from "./window-meter";
 import { prettyXml } from "@/lib/messages/pretty-xml";
 
 export const metadata: Metadata = { title: "Thread" };
@@ -27,6 +33,11 @@ function replyText(xml: string): string {
   return /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(xml)?.[1] ?? prettyXml(xml);
 }
 
+/** A failed send's errcode in words, as the sender explained it when it failed. */
+function failureOf(d: SendDetail | undefined, locale: Locale): string | null {
+  return d?.status === "failed" && d.errcode != null ? explainSendError(d.errcode, d.errmsg ?? "")[locale] : null;
+}
+
 export default async function ThreadPage({
   params,
   searchParams,
@@ -35,19 +46,30 @@ export default async function ThreadPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { appid, openid } = await params;
-  const { account } = await requireAccount(appid);
+  const { account, role, user } = await requireAccount(appid);
   const { t, locale, tz } = await getI18n();
   const th = t.thread;
   const openId = decodeURIComponent(openid);
   const { before } = parsePageCursor(await searchParams);
   const at = (sub: `/${string}`, search?: string) => accountPath(account.appId, sub, search);
-  const [thread, window] = await Promise.all([
-    listFollowerThread(getPool(), { accountId: account.id, openId, before }),
-    getWindowMeter(getPool(), account.id, openId),
-  ]);
+  const db = getPool();
+  const [thread, meter] = await Promise.all([listFollowerThread(db, { accountId: account.id, openId, before }), getWindowMeter(db, account.id, openId)]);
+  const details = new Map(
+    (
+      await selectSendDetails(
+        db,
+        account.id,
+        thread.items.filter((m) => m.direction === "outbound").map((m) => m.id),
+      )
+    ).map((d) => [d.id, d]),
+  );
+  // A passive reply stored as its own outbound row is drawn there, not again under the message it answered.
+  const answeredPassively = new Set([...details.values()].filter((d) => d.via === "passive" && d.inReplyTo).map((d) => d.inReplyTo!));
+  // Opening the newest page of the thread is reading it (the inbox's unread counts are per user).
+  if (!before) await markThreadRead(db, { userId: user.id, accountId: account.id, openId, throughId: thread.items.at(-1)?.id ?? null });
   const cs = capabilityOf(account.accountType, account.certified, "customerService");
   const when = (d: Date) => formatDateTime(d, locale, tz);
-  const passiveRows = new Set(thread.items.filter((m) => m.direction === "outbound").map((m) => m.rawXml));
+  const canSend = role === "admin";
 
   return (
     <div className="space-y-6">
@@ -67,18 +89,6 @@ export default async function ThreadPage({
           />
         ) : null}
       </div>
-
-      {cs.state === "no" ? (
-        <Callout tone="tip">{fmt(th.windowUnavailable, { reason: t.setup.capability.reasons[cs.reason!] })}</Callout>
-      ) : window.open ? (
-        <Callout tone="success" title={fmt(th.windowOpen, { until: when(window.until!), left: formatDuration(window.until!.getTime() - Date.now(), t) })}>
-          {th.windowRule}
-        </Callout>
-      ) : (
-        <Callout tone="warning" title={window.lastInteraction ? fmt(th.windowClosed, { last: when(window.lastInteraction) }) : th.windowNever}>
-          {th.windowRule}
-        </Callout>
-      )}
 
       <div className="rounded-xl border border-slate-200 bg-slate-100/60 p-4 sm:p-6">
         {thread.earlier ? (
@@ -109,6 +119,20 @@ export default async function ThreadPage({
                 </li>
               );
             }
+            if (!inbound) {
+              return (
+                <li key={m.id}>
+                  <OutboundBubble
+                    m={m}
+                    detail={details.get(m.id)}
+                    href={at(`/messages/${m.id}`)}
+                    time={formatWhen(m.receivedAt, locale, tz)}
+                    explanation={failureOf(details.get(m.id), locale)}
+                    t={t.inbox.thread}
+                  />
+                </li>
+              );
+            }
             return (
               <li key={m.id} className="space-y-2">
                 <div className={cn("flex", inbound ? "justify-start" : "justify-end")}>
@@ -123,7 +147,7 @@ export default async function ThreadPage({
                     <span className={cn("mt-1 block text-[11px]", inbound ? "text-slate-400" : "text-emerald-50")}>{formatWhen(m.receivedAt, locale, tz)}</span>
                   </Link>
                 </div>
-                {m.replyXml && !passiveRows.has(m.replyXml) ? (
+                {m.replyXml && !answeredPassively.has(m.id) ? (
                   <div className="flex justify-end">
                     <div className="max-w-[80%] rounded-2xl rounded-tr-sm bg-emerald-500 px-4 py-2 text-sm text-white shadow-sm">
                       <span className="block whitespace-pre-wrap break-words">{replyText(m.replyXml)}</span>
@@ -135,6 +159,23 @@ export default async function ThreadPage({
             );
           })}
         </ol>
+      </div>
+
+      <div className="grid gap-4 lg:grid-cols-3">
+        <div className="lg:col-span-2">
+          {canSend ? (
+            <Composer
+              appId={account.appId}
+              openId={openId}
+              disabledReason={cs.state !== "yes" && cs.reason ? fmt(t.inbox.composer.disabled, { reason: t.setup.capability.reasons[cs.reason!] }) : null}
+              t={t.inbox.composer}
+              common={t.common}
+            />
+          ) : (
+            <Callout tone="tip">{t.inbox.composer.viewerOnly}</Callout>
+          )}
+        </div>
+        <WindowMeter meter={meter} t={t.inbox.meter} when={when} />
       </div>
     </div>
   );
