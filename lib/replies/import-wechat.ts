@@ -266,7 +266,9 @@ async function savePlanned(prisma: Prisma, accountId: string, planned: Planned[]
           trigger: p.rule.trigger,
           eventKey: null,
           enabled,
-          priority: p.rule.priority,
+          // An imported rule keeps its place: the console may have reordered it, and a rule deleted
+          // on the platform must not shift the others.
+          priority: existing ? existing.priority : p.rule.priority,
           windowStartMin: null,
           windowEndMin: null,
           replyMode: p.rule.replyMode,
