@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { before, test } from "node:test";
+import { test } from "node:test";
 import { deflateSync } from "node:zlib";
 import { screenshot } from "../helpers/browser";
 import { at, useConsoleApp, type SeededAccount } from "../helpers/console-e2e";
@@ -12,7 +12,7 @@ import { installMediaApis } from "../helpers/mock-wechat/media";
 // with the image mpdesk kept. In both languages; a viewer sees it all and cannot import.
 
 const fx = useConsoleApp();
-let autoreply: ReturnType<typeof installAutoreply>;
+let autoreply: ReturnType<typeof installAutoreply> | undefined;
 
 const L = {
   "zh-CN": {
@@ -86,7 +86,7 @@ function platform(appId: string): MockAutoreply {
             { type: "text", match_mode: "equal", content: "菜单" },
             { type: "text", match_mode: "contain", content: "推荐" },
           ],
-          reply_list_info: [{ type: "img", content: autoreply.seedMedia(appId, "image", solidPng(96, 64, [16, 150, 100]), "image/png", "menu.png") }],
+          reply_list_info: [{ type: "img", content: platformApis().seedMedia(appId, "image", solidPng(96, 64, [16, 150, 100]), "image/png", "menu.png") }],
         },
         {
           rule_name: "营业时间",
@@ -103,15 +103,17 @@ function platform(appId: string): MockAutoreply {
   };
 }
 
-before(() => {
-  autoreply = installAutoreply(fx.wechatApi, installMediaApis(fx.wechatApi));
-});
+/** The mock's auto-reply and media APIs, added to the fixture's mock once it runs. */
+function platformApis() {
+  autoreply ??= installAutoreply(fx.wechatApi, installMediaApis(fx.wechatApi));
+  return autoreply;
+}
 
 for (const locale of ["zh-CN", "en-US"] as const) {
   const l = L[locale];
   test(`${l.tag}: the setup step shows the platform's auto-replies and imports them with one click`, async () => {
     const sim: SeededAccount = await fx.seedAccount({ mode: "safe" });
-    autoreply.set(sim.appId, platform(sim.appId));
+    platformApis().set(sim.appId, platform(sim.appId));
     const { page } = await fx.signedIn("admin", { locale });
     await page.goto(at(sim, "/settings/replies"));
     const stepper = page.getByRole("navigation").filter({ has: page.getByRole("link", { name: l.step }) });
@@ -164,7 +166,7 @@ for (const locale of ["zh-CN", "en-US"] as const) {
 
 test("a viewer sees the platform's rules and cannot import", async () => {
   const sim = await fx.seedAccount({ mode: "safe" });
-  autoreply.set(sim.appId, platform(sim.appId));
+  platformApis().set(sim.appId, platform(sim.appId));
   const { page } = await fx.signedIn("viewer", { account: sim });
   await page.goto(at(sim, "/settings/replies"));
   await page.getByText("欢迎关注！回复「菜单」查看今日推荐").waitFor();
