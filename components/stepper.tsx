@@ -33,7 +33,15 @@ export function Stepper({ steps, label }: { steps: Step[]; label: string }) {
               >
                 {s.done ? "✓" : i + 1}
               </span>
-              <span className={cn("min-w-0 truncate font-medium", current ? "text-slate-900" : s.href ? "text-slate-600" : "text-slate-400")}>{s.label}</span>
+              <span
+                className={cn(
+                  "min-w-0 font-medium leading-snug",
+                  steps.length > 4 ? "break-words" : "truncate",
+                  current ? "text-slate-900" : s.href ? "text-slate-600" : "text-slate-400",
+                )}
+              >
+                {s.label}
+              </span>
             </>
           );
           return (

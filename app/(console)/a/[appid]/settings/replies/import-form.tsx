@@ -10,7 +10,7 @@ import { importAutorepliesAction } from "./actions";
 export function ImportForm({ appId, again, t }: { appId: string; again: boolean; t: Dictionary["replyImport"] }) {
   const [state, action] = useActionState(importAutorepliesAction, null);
   const s = state?.summary;
-  const names = (list: string[]) => list.map((n) => `「${n}」`).join("");
+  const names = (list: string[]) => list.map((name) => fmt(t.quoted, { name })).join(t.listSeparator);
   return (
     <form action={action} className="space-y-4">
       <input type="hidden" name="account" value={appId} />
@@ -28,9 +28,7 @@ export function ImportForm({ appId, again, t }: { appId: string; again: boolean;
                   {t.disabledList}
                   <ul className="list-[circle] pl-5">
                     {s.disabled.map((d) => (
-                      <li key={d.name}>
-                        「{d.name}」{t.reasons[d.reason]}
-                      </li>
+                      <li key={d.name}>{fmt(t.disabledItem, { name: d.name, reason: t.reasons[d.reason] ?? d.reason })}</li>
                     ))}
                   </ul>
                 </li>
@@ -38,7 +36,7 @@ export function ImportForm({ appId, again, t }: { appId: string; again: boolean;
               {s.skipped.length ? (
                 <li>
                   {t.skippedList}
-                  {s.skipped.map((d) => `「${d.name}」${t.skippedReasons[d.reason]}`).join("；")}
+                  {s.skipped.map((d) => fmt(t.disabledItem, { name: d.name, reason: t.skippedReasons[d.reason] ?? d.reason })).join(t.listSeparator || "；")}
                 </li>
               ) : null}
               {s.droppedReplies.map((d, i) => (

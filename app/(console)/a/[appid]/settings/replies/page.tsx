@@ -92,7 +92,7 @@ export default async function KeepAutorepliesPage({ params }: { params: Promise<
                 <li key={rule.id} className="space-y-2 px-4 py-3">
                   <div className="flex flex-wrap items-center gap-2">
                     <span className="font-medium text-slate-900">{rule.name}</span>
-                    <Badge tone="neutral">{rule.trigger === "welcome" ? r.welcome : rule.trigger === "default" ? r.default : r.keyword}</Badge>
+                    <TriggerBadge trigger={rule.trigger} name={rule.name} r={r} />
                     <Badge tone={rule.enabled ? "green" : "amber"}>{rule.enabled ? r.enabled : r.disabled}</Badge>
                     {rule.replyMode === "all" ? (
                       <Badge tone="violet">{r.replyAll}</Badge>
@@ -134,6 +134,12 @@ export default async function KeepAutorepliesPage({ params }: { params: Promise<
   );
 }
 
+/** The kind of rule, unless its name already says it (the welcome and default rules are named for it). */
+function TriggerBadge({ trigger, name, r }: { trigger: string; name: string; r: R }) {
+  const label = trigger === "welcome" ? r.welcome : trigger === "default" ? r.default : r.keyword;
+  return label === name ? null : <Badge tone="neutral">{label}</Badge>;
+}
+
 function Keywords({ keywords, r }: { keywords: Array<{ match: string; pattern: string }>; r: R }) {
   if (!keywords.length) return null;
   return (
@@ -152,7 +158,7 @@ function PlatformRule({ rule, r }: { rule: PlatformRuleView; r: R }) {
     <li className="space-y-2 px-4 py-3">
       <div className="flex flex-wrap items-center gap-2">
         <span className="font-medium text-slate-900">{rule.name}</span>
-        <Badge tone="neutral">{rule.trigger === "welcome" ? r.welcome : rule.trigger === "default" ? r.default : r.keyword}</Badge>
+        <TriggerBadge trigger={rule.trigger} name={rule.name} r={r} />
         {rule.replyMode ? (
           <Badge tone={rule.replyMode === "reply_all" ? "violet" : "blue"}>{rule.replyMode === "reply_all" ? r.replyAll : r.randomOne}</Badge>
         ) : null}
