@@ -223,7 +223,7 @@ function fingerprint(r: {
 }
 
 /** A name no other rule of the account holds, within VARCHAR(64): "name", else "name (公众平台)", "name (公众平台 2)"… */
-function freeName(wanted: string, taken: (name: string) => boolean): string {
+export function freeName(wanted: string, taken: (name: string) => boolean): string {
   if (!taken(wanted)) return wanted;
   for (let n = 1; ; n++) {
     const suffix = n === 1 ? " (公众平台)" : ` (公众平台 ${n})`;
