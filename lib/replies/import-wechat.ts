@@ -178,7 +178,7 @@ async function planImport(
       continue;
     }
     const rule = ZRuleInput.parse({
-      name: view.name.slice(0, LIMITS.name),
+      name: fitName(view.name),
       trigger: view.trigger,
       keywords: view.keywords,
       priority: view.trigger === "keyword" ? KEYWORD_PRIORITY + keywordIndex++ : 0,
@@ -222,12 +222,22 @@ function fingerprint(r: {
   ]);
 }
 
+/** Cut to `max` UTF-16 units (the schema's measure, and within VARCHAR's characters) without splitting a character. */
+function fitName(name: string, max: number = LIMITS.name): string {
+  let out = "";
+  for (const ch of name) {
+    if (out.length + ch.length > max) break;
+    out += ch;
+  }
+  return out;
+}
+
 /** A name no other rule of the account holds, within VARCHAR(64): "name", else "name (公众平台)", "name (公众平台 2)"… */
 export function freeName(wanted: string, taken: (name: string) => boolean): string {
   if (!taken(wanted)) return wanted;
   for (let n = 1; ; n++) {
     const suffix = n === 1 ? " (公众平台)" : ` (公众平台 ${n})`;
-    const name = [...wanted].slice(0, LIMITS.name - suffix.length).join("") + suffix;
+    const name = fitName(wanted, LIMITS.name - suffix.length) + suffix;
     if (!taken(name)) return name;
   }
 }
