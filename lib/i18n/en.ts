@@ -74,7 +74,7 @@ export const en: Dictionary = {
   },
   setup: {
     title: "Connect to WeChat",
-    intro: "Four steps connect your account to mpdesk. Come back to any of them at any time.",
+    intro: "Five steps connect your account to mpdesk. Come back to any of them at any time.",
     steps: { account: "Account", credentials: "Credentials", server: "Server URL", api: "API access" },
     stepOf: "Step {n} of 4",
     account: {
@@ -345,7 +345,7 @@ export const en: Dictionary = {
     tokenTitle: "access_token",
     noAccount: {
       title: "Welcome to mpdesk",
-      body: "No account is connected yet. Four steps do it: choose the account type, enter the credentials, paste the server URL into WeChat, test API access.",
+      body: "No account is connected yet. Five steps do it: choose the account type, enter the credentials, keep your auto-replies, paste the server URL into WeChat, test API access.",
       action: "Start",
     },
     setupIncomplete: "WeChat has not verified the server URL yet.",
@@ -523,7 +523,7 @@ export const en: Dictionary = {
     add: {
       action: "Add account",
       title: "Add account",
-      intro: "The four setup steps again, for another account. Each account has its own server URL, credentials and message log.",
+      intro: "The five setup steps again, for another account. Each account has its own server URL, credentials and message log.",
     },
     name: {
       label: "Display name",

@@ -74,7 +74,7 @@ export const zh = {
   },
   setup: {
     title: "接入微信",
-    intro: "四步把公众号接到 mpdesk。每一步都可以随时回来修改。",
+    intro: "五步把公众号接到 mpdesk。每一步都可以随时回来修改。",
     steps: { account: "账号类型", credentials: "开发者凭据", server: "服务器地址", api: "接口调用" },
     stepOf: "第 {n} 步，共 4 步",
     account: {
@@ -341,7 +341,7 @@ export const zh = {
     tokenTitle: "access_token",
     noAccount: {
       title: "欢迎使用 mpdesk",
-      body: "还没有接入公众号。四步就能完成：选择账号类型、填写开发者凭据、把服务器地址填到微信后台、测试接口调用。",
+      body: "还没有接入公众号。五步就能完成：选择账号类型、填写开发者凭据、保留原有自动回复、把服务器地址填到微信后台、测试接口调用。",
       action: "开始接入",
     },
     setupIncomplete: "微信还没有验证过服务器地址。",
@@ -506,7 +506,7 @@ export const zh = {
     add: {
       action: "添加公众号",
       title: "添加公众号",
-      intro: "再走一遍四个接入步骤，为另一个公众号接入 mpdesk。每个公众号有自己的服务器地址、凭据和消息记录。",
+      intro: "再走一遍五个接入步骤，为另一个公众号接入 mpdesk。每个公众号有自己的服务器地址、凭据和消息记录。",
     },
     name: {
       label: "显示名称",
