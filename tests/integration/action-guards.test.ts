@@ -154,8 +154,8 @@ describe("a viewer replaying admin server actions", () => {
     [USERS, "updateUser", { intent: "reset", userId: otherUserId }],
     [USERS, "updateUser", { intent: "remove", userId: otherUserId }],
     [USERS, "updateAccess", { userId: otherUserId, [`account:${accountId}`]: "admin" }],
-    [API_KEYS, "createKeyAction", { name: "stolen-global" }],
-    [API_KEYS, "createKeyAction", { name: "stolen-scoped", scope: "some", [`account:${accountId}`]: "on" }],
+    [API_KEYS, "createKeyAction", { name: "stolen-global", "permission:token:read": "on" }],
+    [API_KEYS, "createKeyAction", { name: "stolen-scoped", scope: "some", [`account:${accountId}`]: "on", "permission:messages:send": "on" }],
     [API_KEYS, "revokeKeyAction", { id: apiKeyId, name: "billing" }],
     [THREAD, "sendReplyAction", { account: sim.appId, openid: FOLLOWER, text: "a viewer's reply" }],
   ];
@@ -186,7 +186,12 @@ describe("a viewer replaying admin server actions", () => {
   });
 
   test("the same requests from an admin do reach the actions (the replay is a real one)", async () => {
-    const res = await postAction(API_KEYS, "createKeyAction", [null, form({ name: "admin-made", scope: "some", [`account:${accountId}`]: "on" })], adminCookie);
+    const res = await postAction(
+      API_KEYS,
+      "createKeyAction",
+      [null, form({ name: "admin-made", scope: "some", [`account:${accountId}`]: "on", "permission:token:read": "on" })],
+      adminCookie,
+    );
     assert.equal(res.status, 200, res.body.slice(0, 300));
     const made = await sql.query(`SELECT k.id, a.account_id FROM api_key k LEFT JOIN api_key_account a ON a.api_key_id = k.id WHERE k.name = 'admin-made'`);
     assert.deepEqual(
