@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useState } from "react";
+import { useActionState, useRef, useState } from "react";
 import { ActionResult } from "@/components/action-result";
 import { WeChatReplyBubble, type BubbleMedia } from "@/components/wechat-bubble";
 import { Button, buttonClass } from "@/components/ui/button";
@@ -156,6 +156,7 @@ function MediaPicker({
   r: R;
 }) {
   const [busy, setBusy] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const items = library.filter((m) => m.kind === kind);
   const known = items.some((m) => m.mediaId === value);
@@ -197,23 +198,23 @@ function MediaPicker({
             </option>
           ))}
         </Select>
-        <label className={cn(buttonClass("secondary", "sm"), "cursor-pointer", busy && "opacity-60")}>
+        <Button variant="secondary" size="sm" disabled={busy} onClick={() => fileInput.current?.click()}>
           {busy ? r.editor.uploading : r.editor.upload}
-          <input
-            type="file"
-            className="sr-only"
-            aria-label={`${label}: ${r.editor.upload}`}
-            disabled={busy}
-            accept={
-              { image: "image/jpeg,image/png,image/gif,image/bmp", voice: ".amr,.mp3,audio/mpeg,audio/amr", video: "video/mp4", thumb: "image/jpeg" }[kind]
-            }
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              if (file) void upload(file);
-              e.target.value = "";
-            }}
-          />
-        </label>
+        </Button>
+        <input
+          ref={fileInput}
+          type="file"
+          tabIndex={-1}
+          className="sr-only"
+          aria-label={`${label}: ${r.editor.upload}`}
+          disabled={busy}
+          accept={{ image: "image/jpeg,image/png,image/gif,image/bmp", voice: ".amr,.mp3,audio/mpeg,audio/amr", video: "video/mp4", thumb: "image/jpeg" }[kind]}
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) void upload(file);
+            e.target.value = "";
+          }}
+        />
       </div>
       {note ? (
         <p role={note.ok ? "status" : "alert"} className={cn("text-xs", note.ok ? "text-emerald-700" : "text-red-600")}>
