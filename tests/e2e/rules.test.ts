@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { before, test } from "node:test";
+import { test } from "node:test";
 import type { Page, Request } from "@playwright/test";
 import { screenshot } from "../helpers/browser";
 import { at, bigMsgId, openId, toNewAccount, useConsoleApp, type SeededAccount } from "../helpers/console-e2e";
@@ -11,7 +11,6 @@ import { messageXml, postSigned, signMessage } from "../helpers/wechat-simulator
 // callback to a signed message; a viewer reads and tests but cannot save, even by replaying.
 
 const fx = useConsoleApp();
-before(() => void installMediaApis(fx.wechatApi));
 
 // A 1×1 PNG.
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
@@ -108,6 +107,7 @@ test("zh: a keyword rule made with the form, the tester and a signed message all
 });
 
 test("en: an image reply uploaded as permanent material, a default rule's cooldown, and reordering", async () => {
+  installMediaApis(fx.wechatApi);
   const account = await fx.seedAccount({ mode: "plain", accountType: "service", certified: true });
   const { page } = await fx.signedIn("admin", { locale: "en-US" });
   await page.goto(at(account, "/rules/new"));
@@ -183,7 +183,7 @@ test("a viewer reads the rules and uses the tester, but cannot save, and a repla
   await vpage.getByRole("button", { name: "测试", exact: true }).click();
   assert.match(await vpage.getByTestId("tester-reply").first().innerText(), /你好呀！/);
   await screenshot(vpage, "zh-viewer-rules");
-  await vpage.getByRole("link", { name: "你好", exact: true }).click();
+  await vpage.getByTestId("rule-row").getByRole("link", { name: "你好", exact: true }).click();
   await vpage.getByRole("heading", { name: "编辑回复规则" }).waitFor();
   assert.ok(await vpage.getByLabel("文字内容").isDisabled());
   assert.equal(await vpage.getByRole("button", { name: "保存规则" }).count(), 0);

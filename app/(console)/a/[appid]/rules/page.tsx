@@ -15,7 +15,8 @@ import { listAccountRules } from "@/lib/replies/rule-set-io";
 import { testRules, type RuleTestEvent } from "@/lib/replies/test-rule";
 import { formatClock, minuteOfDay } from "@/lib/replies/time-window";
 import { accountTimeZone, mediaByMediaId, mediaLibrary } from "./rule-page-data";
-import { RuleTesterForm, TEST_KINDS, type TestKind } from "./rule-tester-form";
+import { RuleTesterForm } from "./rule-tester-form";
+import { TEST_KINDS, type TestKind } from "./tester-kinds";
 import { RulesList } from "./rules-list";
 
 export const metadata: Metadata = { title: "Reply rules" };

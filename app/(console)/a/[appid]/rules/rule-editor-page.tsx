@@ -6,7 +6,8 @@ import { windowToInput } from "@/lib/replies/rule-fields";
 import type { ConsoleRule } from "@/lib/replies/rule-set-io";
 import { canReplyAll } from "@/lib/replies/save-rule";
 import { fmt } from "@/lib/i18n";
-import { EMPTY_RULE, RuleEditor, type RuleDraft } from "./rule-editor";
+import { EMPTY_RULE, type RuleDraft } from "./rule-draft";
+import { RuleEditor } from "./rule-editor";
 import { accountTimeZone, mediaLibrary } from "./rule-page-data";
 
 /** The editor of a new rule (`rule` null) or of an existing one, read-only for viewers. */

@@ -14,8 +14,9 @@ import { accountApiPath, accountPath } from "@/lib/accounts/account-path";
 import { fmt, type Dictionary } from "@/lib/i18n";
 import type { MediaKind } from "@/lib/media/types";
 import type { RuleReply } from "@/lib/replies/rule-fields";
-import { DEFAULT_COOLDOWN_S, KEYWORD_MATCHES, REPLY_MODES, TRIGGERS, type KeywordMatch, type ReplyMode, type Trigger } from "@/lib/replies/rule-kinds";
+import { KEYWORD_MATCHES, REPLY_MODES, TRIGGERS, type KeywordMatch, type ReplyMode, type Trigger } from "@/lib/replies/rule-kinds";
 import { deleteRuleAction, saveRuleAction } from "./actions";
+import type { RuleDraft } from "./rule-draft";
 import type { LibraryItem } from "./rule-page-data";
 
 type R = Dictionary["rules"];
@@ -34,18 +35,6 @@ type DraftReply = {
   hqMusicUrl: string;
   url: string;
   picUrl: string;
-};
-
-export type RuleDraft = {
-  name: string;
-  trigger: Trigger;
-  keywords: Array<{ match: KeywordMatch; pattern: string }>;
-  eventKey: string;
-  enabled: boolean;
-  replyMode: ReplyMode;
-  window: { start: string; end: string } | null;
-  cooldownSeconds: number;
-  replies: RuleReply[];
 };
 
 const blank: DraftReply = {
@@ -116,18 +105,6 @@ function toReply(d: DraftReply): RuleReply {
       return { type: "news", article: { title: d.title, ...opt("description", d.description), ...opt("url", d.url), ...opt("picUrl", d.picUrl) } };
   }
 }
-
-export const EMPTY_RULE: RuleDraft = {
-  name: "",
-  trigger: "keyword",
-  keywords: [{ match: "equal", pattern: "" }],
-  eventKey: "",
-  enabled: true,
-  replyMode: "one",
-  window: null,
-  cooldownSeconds: DEFAULT_COOLDOWN_S,
-  replies: [{ type: "text", content: "" }],
-};
 
 type UploadAnswer = { id: string; mediaId: string; kind: MediaKind; filename: string } | { error: string; reason?: string; errcode?: number; errmsg?: string };
 

@@ -5,9 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import type { Dictionary } from "@/lib/i18n";
-
-export const TEST_KINDS = ["text", "subscribe", "scan", "click"] as const;
-export type TestKind = (typeof TEST_KINDS)[number];
+import { TEST_KINDS, type TestKind } from "./tester-kinds";
 
 /** A GET form: the test is in the URL, so viewers can run it and a result can be linked. */
 export function RuleTesterForm({ action, kind, value, t }: { action: string; kind: TestKind; value: string; t: Dictionary["rules"]["tester"] }) {

@@ -16,7 +16,7 @@ import { reorderRulesAction, setRuleEnabledAction } from "./actions";
 type R = Dictionary["rules"];
 
 /** A reply in a few words, for the list. */
-export function replySummary(reply: RuleReply, r: R): string {
+function replySummary(reply: RuleReply, r: R): string {
   const kind = r.replyTypes[reply.type];
   switch (reply.type) {
     case "text":
