@@ -36,7 +36,13 @@ export function ChatBubble({ side, className, children, testId }: Props & { chil
           follower ? "bg-sky-100 text-sky-700" : "bg-emerald-600 text-white",
         )}
       >
-        {follower ? "👤" : "mp"}
+        {follower ? (
+          <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" className="size-5">
+            <path d="M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8ZM4 21a8 8 0 0 1 16 0" />
+          </svg>
+        ) : (
+          "mp"
+        )}
       </span>
       <div
         className={cn(

@@ -72,6 +72,9 @@ test("zh: a keyword rule made with the form, the tester and a signed message all
     .first()
     .waitFor();
   await screenshot(page, "zh-rule-editor-error");
+  // What was chosen stays chosen after a refused save.
+  assert.equal(await page.getByLabel("触发方式").inputValue(), "keyword");
+  assert.equal(await page.getByLabel("关键词 1 的匹配方式").inputValue(), "regex");
   await page.getByLabel("关键词 1 的匹配方式").selectOption("contain");
   await page.getByLabel("关键词 1", { exact: true }).fill("价格");
   await page.getByRole("button", { name: "添加关键词" }).click();

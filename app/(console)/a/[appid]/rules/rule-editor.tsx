@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useRef, useState } from "react";
+import { startTransition, useActionState, useRef, useState } from "react";
 import { ActionResult } from "@/components/action-result";
 import { WeChatReplyBubble, type BubbleMedia } from "@/components/wechat-bubble";
 import { Button, buttonClass } from "@/components/ui/button";
@@ -228,7 +228,7 @@ export function RuleEditor({
   const [library, setLibrary] = useState(initialLibrary);
   const [cooldown, setCooldown] = useState(String(initial.cooldownSeconds));
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const [state, save] = useActionState(saveRuleAction, null);
+  const [state, save, saving] = useActionState(saveRuleAction, null);
   const [deleteState, remove] = useActionState(deleteRuleAction, null);
   const e = t.editor;
   const err = (path: string) => (state && !state.ok ? state.errors?.[path] : undefined);
@@ -253,7 +253,16 @@ export function RuleEditor({
 
   return (
     <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
-      <form action={save} className="min-w-0 space-y-6">
+      {/* Submitted by hand, not as a form action: React resets a form after its action, which would
+          put every controlled <select> back on its first option while the state keeps the choice. */}
+      <form
+        className="min-w-0 space-y-6"
+        onSubmit={(ev) => {
+          ev.preventDefault();
+          const form = new FormData(ev.currentTarget);
+          startTransition(() => save(form));
+        }}
+      >
         <input type="hidden" name="account" value={appId} />
         <input type="hidden" name="id" value={ruleId ?? ""} />
         <input type="hidden" name="rule" value={JSON.stringify(payload)} />
@@ -592,7 +601,11 @@ export function RuleEditor({
           </Callout>
         ) : null}
         <div className="flex flex-wrap items-center gap-3">
-          {canEdit ? <SubmitButton pendingLabel={common.saving}>{e.save}</SubmitButton> : null}
+          {canEdit ? (
+            <Button type="submit" disabled={saving} aria-disabled={saving}>
+              {saving ? common.saving : e.save}
+            </Button>
+          ) : null}
           <Link href={accountPath(appId, "/rules")} className={buttonClass("ghost")}>
             {e.back}
           </Link>

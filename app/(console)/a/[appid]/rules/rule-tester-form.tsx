@@ -12,7 +12,7 @@ export function RuleTesterForm({ action, kind, value, t }: { action: string; kin
   const [chosen, setChosen] = useState<TestKind>(kind);
   const label = chosen === "text" ? t.message : chosen === "subscribe" ? t.sceneOptional : chosen === "scan" ? t.scene : t.key;
   return (
-    <form method="get" action={action} className="grid gap-3 sm:grid-cols-[12rem_1fr_auto] sm:items-end">
+    <form method="get" action={action} className="space-y-3">
       <Field id="test-kind" label={t.kind}>
         <Select id="test-kind" name="test" value={chosen} onChange={(e) => setChosen(e.target.value as TestKind)}>
           {TEST_KINDS.map((k) => (
