@@ -68,7 +68,7 @@ test("zh: a keyword rule made with the form, the tester and a signed message all
   await page.getByRole("button", { name: "保存规则" }).click();
   // RE2 refuses look-behind, and the error names the field.
   await page
-    .getByText(/关键词 1不是有效的 RE2 正则表达式/)
+    .getByText(/关键词 1 不是有效的 RE2 正则表达式/)
     .first()
     .waitFor();
   await screenshot(page, "zh-rule-editor-error");
@@ -127,6 +127,15 @@ test("en: an image reply uploaded as permanent material, a default rule's cooldo
   const stored = await fx.sql.query(`SELECT media_id, permanent FROM media_asset WHERE account_id = $1`, [account.id]);
   assert.equal(stored.rows.length, 1);
   assert.equal(stored.rows[0].permanent, true);
+  // The kept bytes, served so that no browser would run them.
+  const asset = await fx.sql.query(`SELECT id FROM media_asset WHERE account_id = $1`, [account.id]);
+  const served = await page.request.get(`/api/media/${asset.rows[0].id}?account=${account.appId}`);
+  assert.equal(served.status(), 200);
+  assert.deepEqual(Buffer.from(await served.body()), PNG);
+  assert.equal(served.headers()["content-type"], "image/png");
+  assert.equal(served.headers()["x-content-type-options"], "nosniff");
+  assert.match(served.headers()["content-security-policy"] ?? "", /default-src 'none'/);
+  assert.match(served.headers()["content-disposition"] ?? "", /^inline; filename="cover.png"/);
 
   await page.getByRole("link", { name: "New rule" }).click();
   await page.getByLabel("Rule name").fill("Fallback");

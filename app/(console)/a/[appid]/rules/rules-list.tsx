@@ -201,7 +201,7 @@ export function RulesList({
                 </>
               ) : null}
               <Link href={accountPath(appId, `/rules/${rule.id}`)} className={buttonClass("secondary", "sm")}>
-                {t.list.edit}
+                {canEdit ? t.list.edit : t.list.view}
               </Link>
             </div>
           </li>
