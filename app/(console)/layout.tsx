@@ -23,6 +23,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
     { href: "", label: a.nav.accountOverview, icon: "account", account: true },
     { href: "/inbox", label: t.inbox.nav, icon: "inbox", account: true },
     { href: "/messages", label: t.nav.messages, icon: "messages", account: true },
+    { href: "/rules", label: t.rules.nav, icon: "rules", account: true },
     { href: "/settings", label: t.nav.setup, icon: "plug", account: true },
     { href: "/token", label: t.nav.token, icon: "key", account: true },
     ...(admin

@@ -26,7 +26,7 @@ export type CompiledRules = {
 };
 
 /** Explicit priority, lower first; ties by name, so the order never depends on how rows came back. */
-export function sortRules(rules: ReplyRule[]): ReplyRule[] {
+export function sortRules<R extends ReplyRule>(rules: R[]): R[] {
   return [...rules].sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

@@ -1,22 +1,17 @@
 import { z } from "zod";
 import { re2Error } from "./re2";
+import { DEFAULT_COOLDOWN_S, KEYWORD_MATCHES, REPLY_MODES, TRIGGERS } from "./rule-kinds";
 import { formatClock, isValidTimeZone, parseClock, type TimeWindow } from "./time-window";
 
 // One shape for a reply rule, in the file `rules export` writes and `rules import` reads (and, next,
 // in the console's forms): zod validates it, and an error's path names the field to fix.
 
-export const TRIGGERS = ["welcome", "keyword", "click", "scan", "default"] as const;
-export const KEYWORD_MATCHES = ["equal", "contain", "regex"] as const;
-export const REPLY_MODES = ["one", "random", "all"] as const;
-export type Trigger = (typeof TRIGGERS)[number];
-export type KeywordMatch = (typeof KEYWORD_MATCHES)[number];
-export type ReplyMode = (typeof REPLY_MODES)[number];
+export { DEFAULT_COOLDOWN_S, KEYWORD_MATCHES, REPLY_MODES, TRIGGERS, type KeywordMatch, type ReplyMode, type Trigger } from "./rule-kinds";
 
 export const RULE_SET_VERSION = 1;
 // Above the platform's own limits (200 rules, 10 keywords of 30 characters, 5 replies), so what
 // the platform held always fits; below what would make one rule set a burden to load.
 export const LIMITS = { rules: 1000, keywords: 20, pattern: 256, replies: 5, text: 2000, name: 64, eventKey: 128, cooldownS: 30 * 86_400 } as const;
-export const DEFAULT_COOLDOWN_S = 3600;
 
 const media = z.string().trim().min(1).max(256);
 const optional = (max: number) => z.string().max(max).optional();

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "../db";
 import type { ReplyRuleCreateManyInput } from "../generated/prisma/models";
-import { replyFromColumns, replyToColumns } from "./reply-columns";
-import { RULE_SET_VERSION, windowFromInput, windowToInput, type TRuleInput, type TRuleSetFile } from "./rule-fields";
+import { replyFromColumns, replyToColumns, type ReplyColumns } from "./reply-columns";
+import { RULE_SET_VERSION, windowFromInput, windowToInput, type KeywordMatch, type ReplyRule, type TRuleInput, type TRuleSetFile } from "./rule-fields";
 import { sortRules } from "./compile-rules";
 import { notifyRulesChanged } from "./rule-queries";
 
@@ -16,20 +16,10 @@ import { notifyRulesChanged } from "./rule-queries";
 export type RuleSetDocument = { version: typeof RULE_SET_VERSION; account: string; timeZone: string; rules: TRuleInput[] };
 
 export async function exportRuleSet(prisma: Prisma, account: { id: string; appId: string }): Promise<RuleSetDocument> {
-  const [row, rules] = await Promise.all([
+  const [row, domain] = await Promise.all([
     prisma.account.findUniqueOrThrow({ where: { id: account.id }, select: { timeZone: true } }),
-    prisma.replyRule.findMany({
-      where: { accountId: account.id },
-      include: { keywords: { orderBy: { position: "asc" } }, replies: { orderBy: { position: "asc" } } },
-    }),
+    listAccountRules(prisma, account.id),
   ]);
-  const domain = rules.map((r) => ({
-    ...r,
-    keywords: r.keywords.map((k) => ({ match: k.match, pattern: k.pattern })),
-    window: r.windowStartMin === null || r.windowEndMin === null ? null : { startMin: r.windowStartMin, endMin: r.windowEndMin },
-    cooldownSeconds: r.cooldownS,
-    replies: r.replies.map(replyFromColumns),
-  }));
   return {
     version: RULE_SET_VERSION,
     account: account.appId,
@@ -47,6 +37,45 @@ export async function exportRuleSet(prisma: Prisma, account: { id: string; appId
       replies: r.replies,
     })),
   };
+}
+
+/** A rule as the console shows it: the engine's fields, and where it came from. */
+export type ConsoleRule = ReplyRule & { origin: string; disabledReason: string | null };
+
+const WITH_PARTS = { keywords: { orderBy: { position: "asc" } }, replies: { orderBy: { position: "asc" } } } as const;
+
+type RuleRow = Awaited<ReturnType<Prisma["replyRule"]["findMany"]>>[number] & {
+  keywords: Array<{ match: KeywordMatch; pattern: string }>;
+  replies: ReplyColumns[];
+};
+
+function ruleFromRow(r: RuleRow): ConsoleRule {
+  return {
+    id: r.id,
+    name: r.name,
+    trigger: r.trigger,
+    keywords: r.keywords.map((k) => ({ match: k.match, pattern: k.pattern })),
+    eventKey: r.eventKey,
+    enabled: r.enabled,
+    priority: r.priority,
+    window: r.windowStartMin === null || r.windowEndMin === null ? null : { startMin: r.windowStartMin, endMin: r.windowEndMin },
+    replyMode: r.replyMode,
+    cooldownSeconds: r.cooldownS,
+    replies: r.replies.map(replyFromColumns),
+    origin: r.origin,
+    disabledReason: r.disabledReason,
+  };
+}
+
+/** Every rule of the account, enabled or not, in priority order. */
+export async function listAccountRules(prisma: Prisma, accountId: string): Promise<ConsoleRule[]> {
+  return sortRules((await prisma.replyRule.findMany({ where: { accountId }, include: WITH_PARTS })).map(ruleFromRow));
+}
+
+/** One rule, or null when the account has none by that id. */
+export async function findAccountRule(prisma: Prisma, accountId: string, id: string): Promise<ConsoleRule | null> {
+  const row = await prisma.replyRule.findFirst({ where: { accountId, id }, include: WITH_PARTS });
+  return row ? ruleFromRow(row) : null;
 }
 
 export type ImportSummary = { created: string[]; updated: string[]; deleted: string[] };
