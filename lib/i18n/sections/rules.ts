@@ -42,9 +42,13 @@ export const rulesZh = {
     file: "从文件导入",
   } as Record<string, string>,
   disabledBecause: "停用原因：{reason}",
+  // Keyed by the importer's disabled_reason codes (IMPORT_DISABLED_REASONS in lib/replies/import-wechat.ts).
   disabledReasons: {
-    needsCustomerService: "「回复全部」需要客服消息接口，这个公众号没有（未认证）。",
-    reply_all_needs_customer_service: "「回复全部」需要客服消息接口，这个公众号没有（未认证）。",
+    reply_all_needs_customer_service: "「回复全部」的第 2 条起要用客服消息接口发出，这个公众号没有（未认证）。",
+    welcome_off_on_platform: "公众平台上的「被关注回复」是关闭的。",
+    autoreply_off_on_platform: "公众平台上的「自动回复」是关闭的。",
+    no_passive_replies: "这类帐号不能被动回复消息。",
+    removed_on_platform: "公众平台的「自动回复」里已经没有这条规则。",
   } as Record<string, string>,
   triggers: { welcome: "被关注回复", keyword: "关键词回复", click: "菜单点击", scan: "扫码", default: "收到消息回复（默认）" },
   matches: { equal: "全匹配", contain: "包含", regex: "正则" },
@@ -218,8 +222,12 @@ export const rulesEn: typeof rulesZh = {
   },
   disabledBecause: "Off because: {reason}",
   disabledReasons: {
-    needsCustomerService: "“Reply with all” needs the customer-service API, which this (unverified) account does not have.",
-    reply_all_needs_customer_service: "“Reply with all” needs the customer-service API, which this (unverified) account does not have.",
+    reply_all_needs_customer_service:
+      "“Reply with all” sends the 2nd and later replies through the customer-service API, which this (unverified) account does not have.",
+    welcome_off_on_platform: "The welcome reply (被关注回复) was switched off in the MP admin.",
+    autoreply_off_on_platform: "Auto-replies (自动回复) were switched off in the MP admin.",
+    no_passive_replies: "This kind of account cannot answer a message with a reply.",
+    removed_on_platform: "This rule is no longer in the MP admin's 自动回复.",
   },
   triggers: { welcome: "On follow", keyword: "Keyword", click: "Menu click", scan: "QR scan", default: "Default (nothing else matched)" },
   matches: { equal: "Equals", contain: "Contains", regex: "Regex" },
