@@ -23,6 +23,11 @@ export function accountApiPath(route: `/api/${string}`, appId: string, search = 
   return `${route}?account=${encodeURIComponent(appId)}${rest ? `&${rest}` : ""}`;
 }
 
+/** A kept media file's bytes (GET /api/media/<id>), for the console to show an image or play a voice. */
+export function accountMediaPath(appId: string, assetId: string): string {
+  return accountApiPath(`/api/media/${encodeURIComponent(assetId)}`, appId);
+}
+
 /** For a URL from before /a/<AppID>/ (`/messages/12`), the same page's sub-path; null for any other URL. */
 export function legacyAccountSubPath(pathname: string): `/${string}` | null {
   return LEGACY.test(pathname) ? (pathname.replace(/\/+$/, "") as `/${string}`) : null;
@@ -41,12 +46,13 @@ export function appIdOfPath(pathname: string): string | null {
 
 /**
  * The page of another account matching the one shown (the switcher's target): the same section
- * and setup step, but a message or a follower belongs to one account only, so those open the
- * other account's log instead.
+ * and setup step, but a message, a follower or a rule belongs to one account only, so those open
+ * the other account's list instead.
  */
 export function samePageOf(pathname: string, appId: string): string {
   const rest = pathname.replace(/^\/a\/[^/]+/, "");
   if (!pathname.startsWith("/a/")) return accountPath(appId);
-  const sub = rest.startsWith("/messages/") ? "/messages" : rest;
+  // A message, a follower or a rule (but not the new-rule form) belongs to one account only.
+  const sub = rest.startsWith("/messages/") ? "/messages" : /^\/rules\/(?!new\/?$)/.test(rest) ? "/rules" : rest;
   return accountPath(appId, sub.replace(/\/+$/, "") as "" | `/${string}`);
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { accountApiPath, accountPath, appIdOfPath, legacyAccountSubPath, samePageOf } from "../../lib/accounts/account-path";
+import { accountApiPath, accountMediaPath, accountPath, appIdOfPath, legacyAccountSubPath, samePageOf } from "../../lib/accounts/account-path";
 
 describe("account URLs", () => {
   const A = "wx0123456789abcdef";
@@ -22,6 +22,10 @@ describe("account URLs", () => {
       assert.equal(legacyAccountSubPath(p), null, p);
   });
 
+  test("a kept media file is served under /api/media for one account", () => {
+    assert.equal(accountMediaPath(A, "6f1c"), `/api/media/6f1c?account=${A}`);
+  });
+
   test("the switcher opens the same page of the other account, except what belongs to one account only", () => {
     assert.equal(appIdOfPath(`/a/${A}/settings/server`), A);
     assert.equal(appIdOfPath("/users"), null);
@@ -30,6 +34,9 @@ describe("account URLs", () => {
     assert.equal(samePageOf(`/a/${A}`, B), `/a/${B}`);
     assert.equal(samePageOf(`/a/${A}/messages/123`, B), `/a/${B}/messages`, "a message is one account's");
     assert.equal(samePageOf(`/a/${A}/messages/followers/o_x`, B), `/a/${B}/messages`, "so is a follower's OpenID");
+    assert.equal(samePageOf(`/a/${A}/rules/6f1c2c7e-1111-4a4a-9b9b-123456789abc`, B), `/a/${B}/rules`, "so is a rule");
+    assert.equal(samePageOf(`/a/${A}/rules/new`, B), `/a/${B}/rules/new`, "a new rule's form is any account's");
+    assert.equal(samePageOf(`/a/${A}/inbox`, B), `/a/${B}/inbox`);
     assert.equal(samePageOf("/users", B), `/a/${B}`);
   });
 });

@@ -10,7 +10,7 @@ import { cn } from "@/components/ui/cn";
 import { Field, fieldIds } from "@/components/ui/field";
 import { controlClass, Input, Select } from "@/components/ui/input";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { accountApiPath, accountPath } from "@/lib/accounts/account-path";
+import { accountApiPath, accountMediaPath, accountPath } from "@/lib/accounts/account-path";
 import { fmt, type Dictionary } from "@/lib/i18n";
 import type { MediaKind } from "@/lib/media/types";
 import type { RuleReply } from "@/lib/replies/rule-fields";
@@ -147,7 +147,7 @@ function MediaPicker({
       const res = await fetch(accountApiPath("/api/media", appId), { method: "POST", body: form });
       const answer = (await res.json()) as UploadAnswer;
       if ("mediaId" in answer) {
-        onUploaded({ ...answer, src: accountApiPath(`/api/media/${answer.id}`, appId) });
+        onUploaded({ ...answer, src: accountMediaPath(appId, answer.id) });
         onChange(answer.mediaId);
         setNote({ ok: true, text: fmt(r.editor.uploaded, { name: answer.filename }) });
       } else if (answer.error === "invalid_media" && answer.reason) {

@@ -1,5 +1,5 @@
 import type { BubbleMedia } from "@/components/wechat-bubble";
-import { accountApiPath } from "@/lib/accounts/account-path";
+import { accountMediaPath } from "@/lib/accounts/account-path";
 import type { ConsoleAccount } from "@/lib/accounts/console-account";
 import { getPool, getPrisma } from "@/lib/db";
 import { listMedia } from "@/lib/media/media-queries";
@@ -13,7 +13,7 @@ export async function accountTimeZone(accountId: string): Promise<string> {
   return row.timeZone;
 }
 
-export const mediaSrc = (account: Pick<ConsoleAccount, "appId">, id: string) => accountApiPath(`/api/media/${id}`, account.appId);
+export const mediaSrc = (account: Pick<ConsoleAccount, "appId">, id: string) => accountMediaPath(account.appId, id);
 
 export type LibraryItem = { id: string; mediaId: string; kind: StoredMedia["kind"]; filename: string; src: string };
 

@@ -4,7 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { Callout } from "@/components/ui/callout";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { accountPath } from "@/lib/accounts/account-path";
+import { accountMediaPath, accountPath } from "@/lib/accounts/account-path";
 import { requireAccount } from "@/lib/auth/require-user";
 import { getPrisma } from "@/lib/db";
 import { fmt, type Dictionary } from "@/lib/i18n";
@@ -107,7 +107,7 @@ export default async function KeepAutorepliesPage({ params }: { params: Promise<
                       <li key={m.position}>
                         <KeptReply
                           reply={replyFromColumns(m)}
-                          src={m.mediaId && assetOf.has(m.mediaId) ? at(`/settings/replies/media/${assetOf.get(m.mediaId)}`) : null}
+                          src={m.mediaId && assetOf.has(m.mediaId) ? accountMediaPath(account.appId, assetOf.get(m.mediaId)!) : null}
                           r={r}
                         />
                       </li>
