@@ -21,4 +21,6 @@ export const LOCK = {
 export const LOCK_CLASS = {
   /** The one instance allowed to ask WeChat for an account's access_token. */
   tokenRefresh: 727_002,
+  /** Writers of one account's reply rules (console, file import, WeChat import, menu import), one at a time. */
+  replyRules: 727_003,
 } as const;

@@ -6,7 +6,7 @@ import { callWeChatApi } from "../tokens/call-wechat-api";
 import { convertPlatformReply, type PlatformReplyItem } from "./platform-reply";
 import { replyToColumns } from "./reply-columns";
 import { DEFAULT_COOLDOWN_S, LIMITS, ZRuleInput, type RuleReply, type TRuleInput } from "./rule-fields";
-import { notifyRulesChanged } from "./rule-queries";
+import { lockAccountRules, notifyRulesChanged } from "./rule-queries";
 
 // Takes over the auto-replies set in the MP admin (自动回复): enabling 服务器配置 stops WeChat from
 // running them, so without this a team's followers lose their welcome and keyword answers the
@@ -250,6 +250,7 @@ export function freeName(wanted: string, taken: (name: string) => boolean): stri
 async function savePlanned(prisma: Prisma, accountId: string, planned: Planned[], summary: WeChatImportSummary): Promise<void> {
   await prisma.$transaction(
     async (tx) => {
+      await lockAccountRules(tx, accountId);
       const rows = await tx.replyRule.findMany({
         where: { accountId },
         include: { keywords: { orderBy: { position: "asc" } }, replies: { orderBy: { position: "asc" } } },

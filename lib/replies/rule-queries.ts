@@ -1,4 +1,5 @@
 import { rawExecute, rawQuery, sql, type Queryable } from "../db";
+import { LOCK_CLASS } from "../advisory-locks";
 import { replyFromColumns, type ReplyColumns } from "./reply-columns";
 import type { KeywordMatch, ReplyMode, ReplyRule, Trigger } from "./rule-fields";
 
@@ -7,11 +8,19 @@ import type { KeywordMatch, ReplyMode, ReplyRule, Trigger } from "./rule-fields"
 
 export const RULES_CHANNEL = "mpdesk_reply_rules_changed";
 
+type RawExecutor = { $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number> };
+
+/**
+ * First statement of every transaction that writes an account's rules: two writers (an import and
+ * a save, two imports) would otherwise read the same set and collide on its unique keys or
+ * undo each other's order. Held to commit.
+ */
+export async function lockAccountRules(tx: RawExecutor, accountId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK_CLASS.replyRules}::int, hashtext(${accountId}))`;
+}
+
 /** Inside the transaction that changes an account's rules: delivered at commit, so no instance reloads a half-written set. */
-export async function notifyRulesChanged(
-  tx: { $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number> },
-  accountId: string,
-): Promise<void> {
+export async function notifyRulesChanged(tx: RawExecutor, accountId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_notify(${RULES_CHANNEL}, ${accountId})`;
 }
 

@@ -4,7 +4,7 @@ import type { ReplyRuleCreateManyInput } from "../generated/prisma/models";
 import { replyFromColumns, replyToColumns, type ReplyColumns } from "./reply-columns";
 import { RULE_SET_VERSION, windowFromInput, windowToInput, type KeywordMatch, type ReplyRule, type TRuleInput, type TRuleSetFile } from "./rule-fields";
 import { sortRules } from "./compile-rules";
-import { notifyRulesChanged } from "./rule-queries";
+import { lockAccountRules, notifyRulesChanged } from "./rule-queries";
 
 // An account's rules as one versioned document (`rules export` / `rules import`), and back.
 //
@@ -84,6 +84,7 @@ export type ImportSummary = { created: string[]; updated: string[]; deleted: str
 export async function importRuleSet(prisma: Prisma, accountId: string, file: TRuleSetFile): Promise<ImportSummary> {
   return prisma.$transaction(
     async (tx) => {
+      await lockAccountRules(tx, accountId);
       const existing = new Map((await tx.replyRule.findMany({ where: { accountId }, select: { id: true, name: true } })).map((r) => [r.name, r.id]));
       const wanted = new Set(file.rules.map((r) => r.name));
       const deleted = [...existing.keys()].filter((name) => !wanted.has(name));

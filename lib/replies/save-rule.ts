@@ -5,7 +5,7 @@ import type { TAccountType } from "../accounts/account-fields";
 import type { Prisma } from "../db";
 import { replyToColumns } from "./reply-columns";
 import { formatIssuePath, windowFromInput, ZRuleInput, type TRuleInput } from "./rule-fields";
-import { notifyRulesChanged } from "./rule-queries";
+import { lockAccountRules, notifyRulesChanged } from "./rule-queries";
 
 // The console's writes to one rule: create or update it, switch it on or off, move it, delete it.
 // Each is one transaction that ends with the NOTIFY rule-set-io.ts sends, so every instance
@@ -90,6 +90,7 @@ export async function saveRule(prisma: Prisma, account: RuleAccount, id: string 
   };
   try {
     return await prisma.$transaction(async (tx) => {
+      await lockAccountRules(tx, account.id);
       let ruleId = id;
       if (ruleId) {
         const changed = await tx.replyRule.updateMany({ where: { id: ruleId, accountId: account.id }, data: fields });
@@ -117,6 +118,7 @@ export async function saveRule(prisma: Prisma, account: RuleAccount, id: string 
 /** False when the account has no rule by that id. */
 export async function deleteRule(prisma: Prisma, accountId: string, id: string): Promise<boolean> {
   return prisma.$transaction(async (tx) => {
+    await lockAccountRules(tx, accountId);
     const gone = await tx.replyRule.deleteMany({ where: { id, accountId } });
     if (gone.count) await notifyRulesChanged(tx, accountId);
     return gone.count > 0;
@@ -126,6 +128,7 @@ export async function deleteRule(prisma: Prisma, accountId: string, id: string):
 /** Switching a reply-all rule on needs the customer-service API, as saving it does. */
 export async function setRuleEnabled(prisma: Prisma, account: RuleAccount, id: string, enabled: boolean): Promise<"ok" | "notFound" | "needsCustomerService"> {
   return prisma.$transaction(async (tx) => {
+    await lockAccountRules(tx, account.id);
     const rule = await tx.replyRule.findFirst({ where: { id, accountId: account.id }, select: { replyMode: true } });
     if (!rule) return "notFound";
     if (enabled && rule.replyMode === "all" && !canReplyAll(account)) return "needsCustomerService";
@@ -141,6 +144,7 @@ export async function setRuleEnabled(prisma: Prisma, account: RuleAccount, id: s
  */
 export async function reorderRules(prisma: Prisma, accountId: string, ids: string[]): Promise<boolean> {
   return prisma.$transaction(async (tx) => {
+    await lockAccountRules(tx, accountId);
     const existing = await tx.replyRule.findMany({ where: { accountId }, select: { id: true } });
     const known = new Set(existing.map((r) => r.id));
     if (ids.length !== known.size || new Set(ids).size !== ids.length || !ids.every((id) => known.has(id))) return false;

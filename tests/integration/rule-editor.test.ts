@@ -134,3 +134,25 @@ describe("saving rules from the console", () => {
     assert.equal(await findAccountRule(prisma, unverified.id, mine!.id), null);
   });
 });
+
+describe("writers of one account's rules", () => {
+  test("run one at a time: two new rules saved at once get distinct places, and two imports of one file at once both succeed", async () => {
+    const account: RuleAccount = { id: randomUUID(), accountType: "service", certified: true };
+    await prisma.$executeRaw`INSERT INTO account (id, app_id, token, account_type, certified) VALUES (${account.id}::uuid, ${`wx${randomBytes(8).toString("hex")}`}, 'tok3n', 'service'::account_type, true)`;
+    const saved = await Promise.all(["甲", "乙", "丙", "丁"].map((name) => saveRule(prisma, account, null, keywordRule(name))));
+    assert.ok(saved.every((s) => s.ok));
+    const priorities = (await listAccountRules(prisma, account.id)).map((r) => r.priority);
+    assert.equal(new Set(priorities).size, 4, `each rule has its own place: ${priorities.join(", ")}`);
+
+    const { importRuleSet } = await import("../../lib/replies/rule-set-io");
+    const { ZRuleSetFile } = await import("../../lib/replies/rule-fields");
+    const file = ZRuleSetFile.parse({ version: 1, rules: [keywordRule("戊"), keywordRule("己")] });
+    const results = await Promise.allSettled([importRuleSet(prisma, account.id, file), importRuleSet(prisma, account.id, file)]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ["fulfilled", "fulfilled"],
+      String(results.map((r) => (r.status === "rejected" ? r.reason : "")).join(" ")),
+    );
+    assert.deepEqual((await listAccountRules(prisma, account.id)).map((r) => r.name).sort(), ["己", "戊"]);
+  });
+});
