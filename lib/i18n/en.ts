@@ -307,13 +307,6 @@ export const en: Dictionary = {
   thread: {
     title: "Follower thread",
     subtitle: "Every message and event of OpenID {openid}, oldest first.",
-    windowOpen: "Customer-service window open: you can message this follower through the customer-service API until {until} ({left} left).",
-    windowClosed:
-      "Customer-service window closed (last interaction {last}). It reopens for 48 hours when the follower writes (for 1 minute when they tap a menu, follow or scan a code); until then the API answers 45015.",
-    windowNever: "This follower has not interacted in a way that opens the customer-service window.",
-    windowRule:
-      "WeChat allows customer-service messages only after the follower's last interaction: up to 5 within 48 hours of a message, up to 3 within 1 minute of a menu tap, a follow or a scan.",
-    windowUnavailable: "This account cannot send customer-service messages: {reason}.",
     reply: "Reply",
     empty: "No messages from this follower.",
     older: "Earlier messages",

@@ -305,12 +305,6 @@ export const zh = {
   thread: {
     title: "粉丝对话",
     subtitle: "OpenID {openid} 的全部消息和事件，按时间顺序。",
-    windowOpen: "客服消息窗口开启中：{until} 前（还剩 {left}）可以通过客服接口给这位粉丝发消息。",
-    windowClosed:
-      "客服消息窗口已关闭（最后一次互动在 {last}）。粉丝再次发消息后会重新打开 48 小时（点击菜单、关注或扫码后只开 1 分钟）；关闭期间调用客服接口会返回 45015。",
-    windowNever: "这位粉丝还没有能打开客服消息窗口的互动。",
-    windowRule: "微信只允许在粉丝最近一次互动后发送客服消息：粉丝发消息后 48 小时内最多 5 条，点击菜单、关注或扫码后 1 分钟内最多 3 条。",
-    windowUnavailable: "这个账号不能使用客服消息：{reason}。",
     reply: "回复",
     empty: "没有这位粉丝的消息。",
     older: "更早的消息",
