@@ -70,6 +70,17 @@ export async function findMediaByMediaId(db: Queryable, accountId: string, media
   return rows[0] ?? null;
 }
 
+/** The kept copies among these media_ids (a thread's sent images), by media_id. */
+export async function findMediaByMediaIds(db: Queryable, accountId: string, mediaIds: string[]): Promise<Map<string, StoredMedia>> {
+  if (!mediaIds.length) return new Map();
+  const rows = await rawQuery<Row, StoredMedia>(
+    db,
+    sql`SELECT ${COLUMNS} FROM media_asset WHERE account_id = ${accountId} AND media_id = ANY(${mediaIds}::text[])`,
+    toMedia,
+  );
+  return new Map(rows.map((m) => [m.mediaId, m]));
+}
+
 /** One asset with its bytes, for the console to show; null when it is not this account's. */
 export async function readMediaBytes(db: Queryable, accountId: string, id: string): Promise<(StoredMedia & { bytes: Buffer }) | null> {
   const rows = await rawQuery<Row & { bytes: Buffer }, StoredMedia & { bytes: Buffer }>(

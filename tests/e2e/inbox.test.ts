@@ -121,7 +121,12 @@ test("zh: the waiting follower in the inbox, live; a reply from the thread while
   const uploaded = media.get(String((image.body.image as { media_id: string }).media_id));
   assert.ok(uploaded && !uploaded.permanent, "sent as temporary media");
   assert.deepEqual(uploaded.bytes, PNG);
-  await page.getByTestId("outbound-row").filter({ hasText: "[图片]" }).getByTestId("send-status").getByText("已发送").waitFor();
+  const imageRow = page.getByTestId("outbound-row").filter({ has: page.getByRole("img", { name: "[图片]" }) });
+  await imageRow.getByTestId("send-status").getByText("已发送").waitFor();
+  // Drawn from the copy mpdesk kept, not from WeChat.
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll<HTMLImageElement>("[data-testid=outbound-row] img")].some((i) => i.complete && i.naturalWidth > 0),
+  );
 
   // WeChat refuses the next one: the row says so, with the errcode explained.
   fx.wechatApi.script(account.appId, CUSTOM_SEND_PATH, { errcode: 43004 });

@@ -29,6 +29,7 @@ export function OutboundBubble({
   href,
   time,
   explanation,
+  imageSrc,
   t,
 }: {
   m: MessageDetail;
@@ -37,6 +38,8 @@ export function OutboundBubble({
   time: string;
   /** The failure's errcode explained, when it failed. */
   explanation: string | null;
+  /** The kept copy of a sent image or voice, when mpdesk put it on WeChat. */
+  imageSrc?: string | null;
   t: T;
 }) {
   const status = detail?.status ?? null;
@@ -55,7 +58,11 @@ export function OutboundBubble({
               : "bg-emerald-500 text-white ring-emerald-600",
         )}
       >
-        <span className="block whitespace-pre-wrap break-words">{bodyText(m, detail, t)}</span>
+        {imageSrc ? (
+          <img src={imageSrc} alt={t.image} className="mb-1 max-h-48 max-w-full rounded-lg" />
+        ) : (
+          <span className="block whitespace-pre-wrap break-words">{bodyText(m, detail, t)}</span>
+        )}
         <span className={cn("mt-1 block text-[11px]", failed || status === "queued" ? "text-slate-500" : "text-emerald-50")}>
           {time}
           {detail?.via ? ` · ${detail.via === "passive" ? t.passive : t.custom}` : null}

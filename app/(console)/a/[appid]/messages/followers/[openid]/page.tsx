@@ -4,9 +4,10 @@ import { Callout } from "@/components/ui/callout";
 import { cn } from "@/components/ui/cn";
 import { LiveRefresh } from "@/components/live-refresh";
 import { capabilityOf } from "@/lib/accounts/capabilities";
-import { accountApiPath, accountPath } from "@/lib/accounts/account-path";
+import { accountApiPath, accountMediaPath, accountPath } from "@/lib/accounts/account-path";
 import { requireAccount } from "@/lib/auth/require-user";
 import { getPool } from "@/lib/db";
+import { findMediaByMediaIds } from "@/lib/media/media-queries";
 import { ownValue } from "@/lib/own-value";
 import { fmt, formatDateTime, formatWhen, type Dictionary, type Locale } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
@@ -62,6 +63,12 @@ export default async function ThreadPage({
         thread.items.filter((m) => m.direction === "outbound").map((m) => m.id),
       )
     ).map((d) => [d.id, d]),
+  );
+  // Sent images are drawn from the copy mpdesk kept when it put them on WeChat.
+  const kept = await findMediaByMediaIds(
+    db,
+    account.id,
+    thread.items.filter((m) => m.direction === "outbound" && m.msgType === "image" && m.mediaId).map((m) => m.mediaId!),
   );
   // A passive reply stored as its own outbound row is drawn there, not again under the message it answered.
   const answeredPassively = new Set([...details.values()].filter((d) => d.via === "passive" && d.inReplyTo).map((d) => d.inReplyTo!));
@@ -128,6 +135,7 @@ export default async function ThreadPage({
                     href={at(`/messages/${m.id}`)}
                     time={formatWhen(m.receivedAt, locale, tz)}
                     explanation={failureOf(details.get(m.id), locale)}
+                    imageSrc={m.mediaId && kept.has(m.mediaId) ? accountMediaPath(account.appId, kept.get(m.mediaId)!.id) : null}
                     t={t.inbox.thread}
                   />
                 </li>
