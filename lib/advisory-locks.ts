@@ -21,4 +21,6 @@ export const LOCK = {
 export const LOCK_CLASS = {
   /** The one instance allowed to ask WeChat for an account's access_token. */
   tokenRefresh: 727_002,
+  /** Publishing an account's menu: menu/create and the version it records, one at a time, in order. */
+  menuPublish: 727_004,
 } as const;

@@ -6,12 +6,14 @@ import { isAppError } from "../lib/app-error";
 import { ACCOUNT_COMMANDS, ACCOUNT_USAGE, runAccountCommand } from "./lib/cli-accounts";
 import { accountsNamed, allAccounts, fail, isUsageError, selectAccount, usageError, type CliAccount } from "./lib/cli-common";
 import { iso, printTable, type CliFlags } from "./lib/cli-format";
+import { isMenuCommand, MENU_USAGE, runMenuCommand } from "./lib/cli-menu";
 import { isRulesCommand, RULES_USAGE, runRulesCommand } from "./lib/cli-rules";
 
 const USAGE = `Usage: npm run mpdesk -- <command>
 
 ${ACCOUNT_USAGE}
 ${RULES_USAGE}
+${MENU_USAGE}
   api-key create --name <name> [--account <AppID> …]
                                    create a key for a service calling GET /api/token (printed once, last line);
                                    with --account (repeatable) it fetches tokens of those accounts only
@@ -87,7 +89,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return args.command && args.command !== "help" ? 2 : 0;
   }
-  if (!COMMANDS.includes(args.command) && !isRulesCommand(args.command)) {
+  if (!COMMANDS.includes(args.command) && !isRulesCommand(args.command) && !isMenuCommand(args.command)) {
     console.error(`Unknown command "${args.command}".\n\n${USAGE}`);
     return 2;
   }
@@ -128,6 +130,7 @@ async function main(): Promise<number> {
 
 async function run(args: Args): Promise<number> {
   if (isRulesCommand(args.command)) return runRulesCommand(args.command, cliFlags(args));
+  if (isMenuCommand(args.command)) return runMenuCommand(args.command, cliFlags(args));
   if (ACCOUNT_COMMANDS.includes(args.command)) return runAccountCommand(args.command, cliFlags(args));
   const tokens = await import("../lib/tokens");
   switch (args.command) {
