@@ -9,12 +9,13 @@ import { cn } from "./ui/cn";
  * A link of the sidebar. `account` items are pages of one account (`href` is the part after
  * /a/<AppID>): they open the account shown, or the user's first one on the pages about no account.
  */
-export type NavItem = { href: string; label: string; icon: "home" | "account" | "messages" | "plug" | "key" | "users" | "lock"; account?: boolean };
+export type NavItem = { href: string; label: string; icon: "home" | "account" | "messages" | "menu" | "plug" | "key" | "users" | "lock"; account?: boolean };
 
 const ICONS: Record<NavItem["icon"], React.ReactNode> = {
   home: <path d="M3 10.5 12 3l9 7.5M5 9v11h5v-6h4v6h5V9" />,
   account: <path d="M4 20V6a2 2 0 0 1 2-2h8a2 2 0 0 1 2 2v14M16 10h2a2 2 0 0 1 2 2v8M2 20h20M8 8h4M8 12h4M8 16h4" />,
   messages: <path d="M21 12c0 4.4-4 8-9 8-1.5 0-3-.3-4.2-.9L3 20l1.4-3.7C3.5 15 3 13.6 3 12c0-4.4 4-8 9-8s9 3.6 9 8Z" />,
+  menu: <path d="M3 18h18M3 18V8a1 1 0 0 1 1-1h16a1 1 0 0 1 1 1v10M9 7v11M15 7v11M10.5 4h3" />,
   plug: <path d="M9 3v5M15 3v5M6 8h12v3a6 6 0 0 1-12 0V8Zm6 9v4" />,
   key: <path d="M15 7a4 4 0 1 1-3.9 5H8v3H5v-3H3v-3h8.1A4 4 0 0 1 15 7Zm0 3h.01" />,
   lock: <path d="M6 11V8a6 6 0 0 1 12 0v3M5 11h14v10H5V11Zm7 4v2" />,

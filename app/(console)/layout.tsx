@@ -22,6 +22,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
     { href: "/", label: accounts.length > 1 ? a.nav.allAccounts : t.nav.overview, icon: "home" },
     { href: "", label: a.nav.accountOverview, icon: "account", account: true },
     { href: "/messages", label: t.nav.messages, icon: "messages", account: true },
+    { href: "/menu", label: t.customMenu.nav, icon: "menu", account: true },
     { href: "/settings", label: t.nav.setup, icon: "plug", account: true },
     { href: "/token", label: t.nav.token, icon: "key", account: true },
     ...(admin
