@@ -11,7 +11,7 @@ export function Stepper({ steps, label }: { steps: Step[]; label: string }) {
   const pathname = usePathname();
   return (
     <nav aria-label={label} className="mb-8">
-      <ol className="grid grid-cols-2 gap-2 sm:grid-cols-4">
+      <ol className={cn("grid grid-cols-2 gap-2", steps.length > 4 ? "sm:grid-cols-3 lg:grid-cols-5" : "sm:grid-cols-4")}>
         {steps.map((s, i) => {
           const current = pathname === s.href;
           const className = cn(
@@ -33,7 +33,15 @@ export function Stepper({ steps, label }: { steps: Step[]; label: string }) {
               >
                 {s.done ? "✓" : i + 1}
               </span>
-              <span className={cn("min-w-0 truncate font-medium", current ? "text-slate-900" : s.href ? "text-slate-600" : "text-slate-400")}>{s.label}</span>
+              <span
+                className={cn(
+                  "min-w-0 font-medium leading-snug",
+                  steps.length > 4 ? "break-words" : "truncate",
+                  current ? "text-slate-900" : s.href ? "text-slate-600" : "text-slate-400",
+                )}
+              >
+                {s.label}
+              </span>
             </>
           );
           return (

@@ -129,6 +129,7 @@ describe("a viewer replaying admin server actions", () => {
   const USERS = "app/(console)/users/actions.ts";
   const MANAGE = "app/(console)/a/[appid]/manage/actions.ts";
   const API_KEYS = "app/(console)/api-keys/actions.ts";
+  const REPLY_IMPORT = "app/(console)/a/[appid]/settings/replies/actions.ts";
   const formCases = (): [string, string, Record<string, string>][] => [
     [
       SETTINGS,
@@ -144,6 +145,7 @@ describe("a viewer replaying admin server actions", () => {
     [MANAGE, "renameAccountAction", { account: sim.appId, displayName: "hijacked" }],
     [MANAGE, "removeAccountAction", { account: sim.appId, confirm: sim.appId }],
     [TOKEN, "refreshTokenAction", { account: sim.appId, intent: "test" }],
+    [REPLY_IMPORT, "importAutorepliesAction", { account: sim.appId }],
     [USERS, "addUser", { email: "intruder@example.com", role: "admin", password: "intruder password" }],
     [USERS, "updateUser", { intent: "role", userId: otherUserId, role: "admin" }],
     [USERS, "updateUser", { intent: "reset", userId: otherUserId }],

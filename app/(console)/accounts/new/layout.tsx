@@ -29,6 +29,7 @@ export default async function NewAccountLayout({ children }: { children: React.R
         steps={[
           { href: "/accounts/new", label: s.account, done: false },
           { href: "/accounts/new/credentials", label: s.credentials, done: false },
+          { label: t.replyImport.step, done: false },
           { label: s.server, done: false },
           { label: s.api, done: false },
         ]}

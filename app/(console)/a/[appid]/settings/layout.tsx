@@ -3,14 +3,18 @@ import { PageHeader } from "@/components/ui/page-header";
 import { accountPath } from "@/lib/accounts/account-path";
 import { requireAccount } from "@/lib/auth/require-user";
 import { getCallbackStatus } from "@/lib/callback/callback-status";
-import { getPool } from "@/lib/db";
+import { getPool, getPrisma } from "@/lib/db";
 import { getI18n } from "@/lib/i18n/server";
 import { getTokenStatus } from "@/lib/tokens";
 
 export default async function SettingsLayout({ children, params }: { children: React.ReactNode; params: Promise<{ appid: string }> }) {
   const { account } = await requireAccount((await params).appid);
   const { t } = await getI18n();
-  const [status, token] = await Promise.all([getCallbackStatus(getPool(), account.id), getTokenStatus(account.id)]);
+  const [status, token, importedReplies] = await Promise.all([
+    getCallbackStatus(getPool(), account.id),
+    getTokenStatus(account.id),
+    getPrisma().replyRule.count({ where: { accountId: account.id, origin: "wechat_import" } }),
+  ]);
   const s = t.setup.steps;
   const at = (sub: "" | `/${string}`) => accountPath(account.appId, sub);
   return (
@@ -21,6 +25,9 @@ export default async function SettingsLayout({ children, params }: { children: R
         steps={[
           { href: at("/settings"), label: s.account, done: true },
           { href: at("/settings/credentials"), label: s.credentials, done: true },
+          // Before the server URL: enabling 服务器配置 in the MP admin stops WeChat from running the
+          // account's own auto-replies, so they are copied into mpdesk while they still answer.
+          { href: at("/settings/replies"), label: t.replyImport.step, done: importedReplies > 0 },
           { href: at("/settings/server"), label: s.server, done: !!status.lastVerifiedAt },
           { href: at("/settings/api"), label: s.api, done: token?.state === "valid" },
         ]}
