@@ -3,17 +3,21 @@ import { isAppError } from "../../lib/app-error";
 import { fail, selectAccount, usageError } from "./cli-common";
 import type { CliFlags } from "./cli-format";
 
-// `npm run mpdesk -- menu publish|export`: an account's custom menu in WeChat's own menu/create
+// `npm run mpdesk -- menu publish|export|import-wechat`: an account's custom menu in WeChat's own menu/create
 // JSON ({"button": […]}). publish checks the menu first and calls WeChat only when it is valid;
 // export writes only the document on stdout, so it can be redirected and published again.
 
 export const MENU_USAGE = `  menu publish [FILE.json] [--account <AppID>]
                                    publish the console's draft, or the file ({"button": [...]}, as menu/create takes it);
                                    exits 1 with the reasons, without calling WeChat, when WeChat would refuse it
-  menu export [--account <AppID>]  the published menu on stdout, in the same format`;
+  menu export [--account <AppID>]  the published menu on stdout, in the same format
+  menu import-wechat [--account <AppID>]
+                                   import the menu followers see now (the MP admin's included) as the draft; buttons
+                                   that send a text, image, voice, video or article become click buttons with a reply rule`;
 
 /** `menu publish [FILE.json]`, `menu export`: the file is the command's third word. */
-export const isMenuCommand = (command: string) => command === "menu export" || command === "menu publish" || command.startsWith("menu publish ");
+export const isMenuCommand = (command: string) =>
+  command === "menu export" || command === "menu import-wechat" || command === "menu publish" || command.startsWith("menu publish ");
 
 export async function runMenuCommand(command: string, flags: CliFlags): Promise<number> {
   const [, verb, ...rest] = command.split(" ");
@@ -23,6 +27,7 @@ export async function runMenuCommand(command: string, flags: CliFlags): Promise<
     if (rest.length) throw usageError("menu export takes no file");
     return exportCommand(account);
   }
+  if (verb === "import-wechat") return importCommand(account);
   return publishCommand(account, rest.length ? rest.join(" ") : null);
 }
 
@@ -80,4 +85,33 @@ function wechatFailure(appId: string, err: unknown): number {
     return fail(`${appId}: WeChat refused ${err.details.path}: ${err.details.errcode} ${err.details.errmsg}${hint}`);
   }
   throw err;
+}
+
+async function importCommand(account: { id: string; appId: string }): Promise<number> {
+  const { getPool, getPrisma } = await import("../../lib/db");
+  const { importWeChatMenu } = await import("../../lib/menu/import-wechat-menu");
+  const { formatMenuProblems } = await import("../../lib/menu/validate-menu");
+  try {
+    const s = await importWeChatMenu(getPool(), getPrisma(), account.id);
+    if (!s.menuOpen || !s.menu.button.length) {
+      console.log(`${account.appId}: WeChat shows no menu for this account; the draft is now empty.`);
+      return 0;
+    }
+    const subs = s.menu.button.reduce((n, b) => n + (b.sub_button?.length ?? 0), 0);
+    console.log(`${account.appId}: imported ${s.menu.button.length} buttons and ${subs} sub-buttons as the draft.`);
+    for (const c of s.converted)
+      console.log(
+        `  ${c.path} "${c.name}": ${c.from} → click ${c.key}, ${c.rule ? `answered by the rule "${c.rule}"` : `NO reply rule (${c.problem === "media_expired" ? "the media expired at WeChat" : c.problem === "empty" ? "it sends nothing" : "mpdesk cannot send it"})`}`,
+      );
+    if (s.conditionalMenus) console.log(`  ${s.conditionalMenus} conditional menus kept as WeChat holds them.`);
+    for (const line of formatMenuProblems(s.problems)) console.error(`  ${line}`);
+    if (!s.menuApi)
+      console.error(
+        `${account.appId}: this account has no menu API (48001, e.g. an unverified 订阅号). Once 服务器配置 is enabled its menu disappears, and it cannot be republished until the account is certified (认证).`,
+      );
+    else console.log(`Publish it with: npm run mpdesk -- menu publish --account ${account.appId}`);
+    return 0;
+  } catch (err) {
+    return wechatFailure(account.appId, err);
+  }
 }

@@ -100,6 +100,22 @@ export const customMenuZh = {
   diffKinds: { added: "新增", removed: "删除", changed: "修改", moved: "移动" },
   diffMoved: "从 {from} 移到 {to}",
   loadVersion: "在编辑器中打开",
+  takeover: {
+    step: "保留原有菜单",
+    title: "保留原有菜单",
+    intro:
+      "开启「服务器配置」后，微信不再显示在公众平台「自定义菜单」里编辑的菜单。导入后，mpdesk 会把它保存为草稿：只能在公众平台里做的按钮（发送文字、图片、语音、视频、图文）变成点击按钮，并各自配一条内容相同的回复规则（临时素材转为永久素材）。检查后发布，粉丝看到的菜单和点击后的回复都不变。",
+    noMenuApi: "这个账号没有自定义菜单接口（48001，例如未认证的订阅号）：开启服务器配置后，它的菜单会消失，并且在账号认证之前无法重新发布。",
+    importButton: "导入公众号现有菜单",
+    importing: "正在导入…",
+    imported: "已导入 {buttons} 个菜单为草稿，其中 {converted} 个按钮转换为点击按钮。",
+    empty: "公众号现在没有显示菜单。",
+    convertedItem: "「{name}」（{from}）→ 点击按钮 {key}，由规则「{rule}」回复",
+    lostItem: "「{name}」（{from}）→ 点击按钮 {key}，没有回复：{reason}",
+    lostReasons: { unsupported: "mpdesk 无法发送这种内容", empty: "没有内容", media_expired: "素材在微信已过期" },
+    review: "在自定义菜单中检查并发布",
+    failed: "导入失败：{errcode} {errmsg}",
+  },
 };
 
 export const customMenuEn: typeof customMenuZh = {
@@ -202,4 +218,21 @@ export const customMenuEn: typeof customMenuZh = {
   diffKinds: { added: "added", removed: "removed", changed: "changed", moved: "moved" },
   diffMoved: "moved from {from} to {to}",
   loadVersion: "Open in the editor",
+  takeover: {
+    step: "Keep your menu",
+    title: "Keep your menu",
+    intro:
+      "Once 服务器配置 (server configuration) is enabled, WeChat stops showing the menu built in the MP admin's editor. Importing saves it here as a draft: buttons only that editor can make (sending a text, image, voice, video or article) become click buttons, each answered by a reply rule with the same content (temporary media kept as permanent material). Review it and publish: followers see the same menu and get the same answers.",
+    noMenuApi:
+      "This account has no custom menu API (48001, e.g. an unverified subscription account): once server configuration is enabled its menu disappears, and it cannot be republished until the account is certified.",
+    importButton: "Import the current menu",
+    importing: "Importing…",
+    imported: "{buttons} buttons imported as the draft; {converted} became click buttons.",
+    empty: "The account shows no menu now.",
+    convertedItem: "“{name}” ({from}) → click button {key}, answered by the rule “{rule}”",
+    lostItem: "“{name}” ({from}) → click button {key}, with no reply: {reason}",
+    lostReasons: { unsupported: "mpdesk cannot send this content", empty: "it sends nothing", media_expired: "the media expired at WeChat" },
+    review: "Review and publish in Custom menu",
+    failed: "The import failed: {errcode} {errmsg}",
+  },
 };
