@@ -3,7 +3,7 @@ import { before, test } from "node:test";
 import type { Page, Request } from "@playwright/test";
 import { customMenuEn, customMenuZh } from "../../lib/i18n/sections/customMenu";
 import { screenshot } from "../helpers/browser";
-import { at, useConsoleApp, type SeededAccount } from "../helpers/console-e2e";
+import { at, openId, useConsoleApp, type SeededAccount } from "../helpers/console-e2e";
 import { eventually } from "../helpers/eventually";
 import { installMenuApis, MENU_PATHS } from "../helpers/mock-wechat/menu";
 
@@ -155,6 +155,13 @@ test("a viewer sees the menu and its preview but cannot publish, and the server 
   assert.ok(captured, "the publish request was captured");
   const publish = captured as { url: string; headers: Record<string, string>; body: Buffer };
 
+  // Followers tap: two CLICKs on the click button, one VIEW of the web page.
+  for (const [event, key] of [
+    ["CLICK", "MENU_1"],
+    ["CLICK", "MENU_1"],
+    ["VIEW", ZH.url],
+  ] as const)
+    await fx.receive(account, { FromUserName: openId(), MsgType: "event", Event: event, EventKey: key });
   const viewer = await fx.signedIn("viewer", { account });
   const vpage = viewer.page;
   await vpage.goto(at(account, "/menu"));
@@ -164,7 +171,12 @@ test("a viewer sees the menu and its preview but cannot publish, and the server 
   assert.equal(await vpage.getByRole("button", { name: new RegExp(customMenuZh.rollback) }).count(), 0);
   assert.ok(await vpage.getByLabel(customMenuZh.fields.name, { exact: true }).isDisabled());
   await vpage.getByTestId("menu-version-2").waitFor();
+  // Taps per button, in the tree and in the preview: 7 days · 30 days.
+  await vpage.getByTestId("menu-row-button[0].sub_button[1]").getByText("7 天 2 · 30 天 2").waitFor();
+  await vpage.getByTestId("menu-row-button[0].sub_button[0]").getByText("7 天 1 · 30 天 1").waitFor();
+  await vpage.getByTestId("menu-row-button[0]").getByText("7 天 3 · 30 天 3").waitFor();
   await openSubMenu(vpage, ZH.fixed, ZH.sub);
+  await vpage.getByTestId("menu-preview").getByText("2 / 2").waitFor();
   await screenshot(vpage, "zh-menu-viewer");
 
   const { cookie: _c, "content-length": _l, host: _h, ...headers } = publish.headers;

@@ -254,3 +254,31 @@ describe("the mock speaks WeChat's shape errors by the same rules", () => {
     assert.ok(menus.menu(main.appId)?.length);
   });
 });
+
+describe("taps per button", () => {
+  test("CLICKs by key and VIEWs by url over the last 7 and 30 days, inbound events of this account only", async () => {
+    const { countMenuTaps } = await import("../../lib/menu/menu-taps");
+    const accountId = ids[main.appId]!;
+    const now = new Date("2026-12-02T12:00:00Z");
+    const day = 86_400_000;
+    let n = 0;
+    const event = (account: string, event: string, key: string, daysAgo: number, direction = "inbound") =>
+      pool.query(
+        `INSERT INTO message (account_id, direction, msg_type, event, event_key, from_user, to_user, create_time, raw_xml, fields, dedupe_key, received_at)
+         VALUES ($1, $2, 'event', $3, $4, 'o1', 'gh', 1, '<xml/>', '{}', $5, $6)`,
+        [account, direction, event, key, `taps-${++n}`, new Date(now.getTime() - daysAgo * day)],
+      );
+    await event(accountId, "CLICK", "V1001_TODAY_MUSIC", 1);
+    await event(accountId, "CLICK", "V1001_TODAY_MUSIC", 6.9);
+    await event(accountId, "CLICK", "V1001_TODAY_MUSIC", 12);
+    await event(accountId, "CLICK", "V1001_TODAY_MUSIC", 31);
+    await event(accountId, "VIEW", "https://www.example.com/search", 2);
+    await event(accountId, "view", "https://www.example.com/search", 20);
+    await event(accountId, "subscribe", "", 1);
+    await event(ids[unverified.appId]!, "CLICK", "V1001_TODAY_MUSIC", 1);
+    assert.deepEqual(await countMenuTaps(pool, accountId, now), {
+      click: { V1001_TODAY_MUSIC: { d7: 2, d30: 3 } },
+      view: { "https://www.example.com/search": { d7: 1, d30: 2 } },
+    });
+  });
+});

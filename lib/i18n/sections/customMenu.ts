@@ -100,6 +100,9 @@ export const customMenuZh = {
   diffKinds: { added: "新增", removed: "删除", changed: "修改", moved: "移动" },
   diffMoved: "从 {from} 移到 {to}",
   loadVersion: "在编辑器中打开",
+  taps: "7 天 {d7} · 30 天 {d30}",
+  tapsShort: "{d7} / {d30}",
+  tapsTitle: "粉丝点击次数：最近 7 天 · 最近 30 天",
   takeover: {
     step: "保留原有菜单",
     title: "保留原有菜单",
@@ -218,6 +221,9 @@ export const customMenuEn: typeof customMenuZh = {
   diffKinds: { added: "added", removed: "removed", changed: "changed", moved: "moved" },
   diffMoved: "moved from {from} to {to}",
   loadVersion: "Open in the editor",
+  taps: "7 d {d7} · 30 d {d30}",
+  tapsShort: "{d7} / {d30}",
+  tapsTitle: "Taps by followers: last 7 days · last 30 days",
   takeover: {
     step: "Keep your menu",
     title: "Keep your menu",

@@ -9,6 +9,7 @@ import { Field, fieldIds } from "@/components/ui/field";
 import { controlClass, Input, Select } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { Dictionary } from "@/lib/i18n";
+import type { MenuTaps, TapCount } from "@/lib/menu/menu-taps";
 import { diffMenus } from "@/lib/menu/diff-menu";
 import { KEYED_TYPES, MENU_LIMITS, MENU_TYPES, utf8Bytes, validateMenu, type MenuButton, type MenuDocument, type MenuProblem } from "@/lib/menu/validate-menu";
 import { createClickRuleAction, publishMenuAction, rollbackMenuAction, saveMenuDraftAction, type MenuActionResult } from "./actions";
@@ -50,6 +51,17 @@ function freshKey(doc: MenuDocument): string {
   return `MENU_${n}`;
 }
 
+/** A leaf's taps: a CLICK by its key, a VIEW by its url; a parent's are its leaves' together. */
+function tapsOf(taps: MenuTaps, b: MenuButton): TapCount | null {
+  if (isParent(b)) {
+    const all = b.sub_button!.map((s) => tapsOf(taps, s)).filter((x): x is TapCount => !!x);
+    return all.length ? { d7: all.reduce((n, x) => n + x.d7, 0), d30: all.reduce((n, x) => n + x.d30, 0) } : null;
+  }
+  if (b.type === "view" && b.url) return taps.view[b.url] ?? { d7: 0, d30: 0 };
+  if (b.key && b.type !== "view") return taps.click[b.key] ?? { d7: 0, d30: 0 };
+  return null;
+}
+
 function problemText(t: Strings, p: MenuProblem): string {
   return fmt(t.problems[p.code], { limit: p.limit ?? "", actual: p.actual ?? "" });
 }
@@ -59,6 +71,7 @@ export function MenuEditor({
   initial,
   versions,
   replies: initialReplies,
+  taps,
   readOnly,
   t,
   common,
@@ -67,6 +80,7 @@ export function MenuEditor({
   initial: MenuDocument;
   versions: EditorVersion[];
   replies: Record<string, LinkedReply>;
+  taps: MenuTaps;
   readOnly: boolean;
   t: Strings;
   common: Dictionary["common"];
@@ -215,6 +229,7 @@ export function MenuEditor({
             </span>
           ) : null}
         </button>
+        <TapBadge taps={tapsOf(taps, b)} t={t} />
         {!readOnly && active ? (
           <span className="flex gap-1">
             <Button size="sm" variant="ghost" aria-label={`${t.moveUp} ${b.name ?? ""}`} disabled={index === 0} onClick={() => move(s, index - 1)}>
@@ -335,7 +350,7 @@ export function MenuEditor({
         <Card>
           <CardHeader title={t.preview} description={t.previewHint} />
           <CardBody>
-            <PhonePreview doc={doc} open={open} setOpen={setOpen} onPick={setSel} t={t} />
+            <PhonePreview doc={doc} open={open} setOpen={setOpen} onPick={setSel} taps={taps} t={t} />
           </CardBody>
         </Card>
       </div>
@@ -448,17 +463,28 @@ function ClickReply({
   );
 }
 
+function TapBadge({ taps, t }: { taps: TapCount | null; t: Strings }) {
+  if (!taps) return null;
+  return (
+    <span className="shrink-0 text-xs tabular-nums text-slate-500" title={t.tapsTitle}>
+      {fmt(t.taps, { d7: taps.d7, d30: taps.d30 })}
+    </span>
+  );
+}
+
 function PhonePreview({
   doc,
   open,
   setOpen,
   onPick,
+  taps,
   t,
 }: {
   doc: MenuDocument;
   open: number | null;
   setOpen: (i: number | null) => void;
   onPick: (s: Sel) => void;
+  taps: MenuTaps;
   t: Strings;
 }) {
   return (
@@ -477,10 +503,18 @@ function PhonePreview({
                 <button type="button" className="w-full truncate px-1 py-2 hover:bg-slate-50" onClick={() => onPick({ i: open, j })}>
                   {s.name || "—"}
                 </button>
+                <PreviewTaps taps={tapsOf(taps, s)} t={t} />
               </li>
             ))}
           </ul>
         ) : null}
+        <div className="flex border-t border-slate-200 bg-[#f7f7f7] pl-8 text-[10px] text-slate-500">
+          {doc.button.map((b, i) => (
+            <span key={i} className="flex-1 text-center">
+              <PreviewTaps taps={tapsOf(taps, b)} t={t} />
+            </span>
+          ))}
+        </div>
         <nav className="flex h-12 items-stretch border-t border-slate-300 bg-[#f7f7f7] text-xs text-slate-800" aria-label={t.preview}>
           <span aria-hidden className="flex w-8 items-center justify-center border-r border-slate-300 text-slate-500">
             ⌨
@@ -508,6 +542,11 @@ function PhonePreview({
       </div>
     </div>
   );
+}
+
+function PreviewTaps({ taps, t }: { taps: TapCount | null; t: Strings }) {
+  if (!taps) return null;
+  return <span className="block pb-1 text-[10px] tabular-nums text-slate-500">{fmt(t.tapsShort, { d7: taps.d7, d30: taps.d30 })}</span>;
 }
 
 function Versions({

@@ -8,6 +8,7 @@ import { fmt, formatDateTime } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
 import { listClickRules, summarizeReply } from "@/lib/menu/click-rules";
 import { listMenuVersions, loadMenuDraft } from "@/lib/menu/menu-queries";
+import { countMenuTaps } from "@/lib/menu/menu-taps";
 import type { MenuDocument } from "@/lib/menu/validate-menu";
 import { MenuEditor, type EditorVersion } from "./menu-editor";
 
@@ -21,10 +22,11 @@ export default async function MenuPage({ params }: { params: Promise<{ appid: st
   const { t, locale, tz } = await getI18n();
   const m = t.customMenu;
   const pool = getPool();
-  const [draft, versions, rules] = await Promise.all([
+  const [draft, versions, rules, taps] = await Promise.all([
     loadMenuDraft(pool, account.id),
     listMenuVersions(pool, account.id, 50),
     listClickRules(getPrisma(), account.id),
+    countMenuTaps(pool, account.id),
   ]);
   const capability = capabilityOf(account.accountType, account.certified, "customMenu");
   const readOnly =
@@ -50,7 +52,16 @@ export default async function MenuPage({ params }: { params: Promise<{ appid: st
           {readOnly}
         </Callout>
       ) : null}
-      <MenuEditor appId={account.appId} initial={initial} versions={editorVersions} replies={replies} readOnly={!!readOnly} t={m} common={t.common} />
+      <MenuEditor
+        appId={account.appId}
+        initial={initial}
+        versions={editorVersions}
+        replies={replies}
+        taps={taps}
+        readOnly={!!readOnly}
+        t={m}
+        common={t.common}
+      />
     </>
   );
 }
