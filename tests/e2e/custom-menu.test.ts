@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { before, test } from "node:test";
+import { test } from "node:test";
 import type { Page, Request } from "@playwright/test";
 import { customMenuEn, customMenuZh } from "../../lib/i18n/sections/customMenu";
 import { screenshot } from "../helpers/browser";
@@ -13,10 +13,9 @@ import { installMenuApis, MENU_PATHS } from "../helpers/mock-wechat/menu";
 // old version again. A viewer reads it all but cannot publish, not even by replaying the request.
 
 const fx = useConsoleApp();
-let menus: ReturnType<typeof installMenuApis>;
-before(() => {
-  menus = installMenuApis(fx.wechatApi);
-});
+let menus: ReturnType<typeof installMenuApis> | undefined;
+// Added once the fixture's mock runs (its before hook starts it).
+const menuApis = () => (menus ??= installMenuApis(fx.wechatApi));
 
 type Lang = { locale: "zh-CN" | "en-US"; m: typeof customMenuZh; nav: string; top: string; tooLong: string; fixed: string; sub: string; url: string };
 const ZH: Lang = {
@@ -125,12 +124,13 @@ async function changeAndRollBack(page: Page, account: SeededAccount, L: Lang) {
   await page.getByText(m.rolledBack.replace("{from}", "1").replace("{n}", "3")).waitFor();
   await page.getByTestId("menu-version-3").getByText(m.restoredFrom.replace("{n}", "1")).waitFor();
   assert.deepEqual(strip(fx.wechatApi.bodies(account.appId, MENU_PATHS.create).at(-1)!), v1, "the rollback sent version 1 again");
-  assert.deepEqual(menus.menu(account.appId), v1.button);
+  assert.deepEqual(menuApis().menu(account.appId), v1.button);
   await screenshot(page, `${L.locale === "zh-CN" ? "zh" : "en"}-menu-versions`);
 }
 
 for (const L of [ZH, EN]) {
   test(`${L.locale}: build a two-level menu, see a byte-length error, fix it, preview, publish, see the version, roll back`, async () => {
+    menuApis();
     const account = await fx.seedAccount({ accountType: "service" });
     const { page } = await fx.signedIn("admin", { locale: L.locale });
     await buildAndPublish(page, account, L);
@@ -139,6 +139,7 @@ for (const L of [ZH, EN]) {
 }
 
 test("a viewer sees the menu and its preview but cannot publish, and the server refuses a replayed publish", async () => {
+  menuApis();
   const account = await fx.seedAccount({ accountType: "service" });
   const admin = await fx.signedIn("admin");
   await buildAndPublish(admin.page, account, ZH);
@@ -194,10 +195,16 @@ test("a viewer sees the menu and its preview but cannot publish, and the server 
 });
 
 test("an account without the menu API gets a read-only editor with the reason", async () => {
+  menuApis();
   const account = await fx.seedAccount({ accountType: "subscription", certified: false });
   const { page } = await fx.signedIn("admin", { locale: "en-US" });
   await page.goto(at(account, "/menu"));
   await page.getByText(/This account cannot publish a menu through the API: .*certification/).waitFor();
   assert.equal(await page.getByRole("button", { name: customMenuEn.publish }).count(), 0);
   await screenshot(page, "en-menu-no-api");
+  // The setup step says so before the switch.
+  await page.goto(at(account, "/settings/menu"));
+  await page.getByText(customMenuEn.takeover.noMenuApi).waitFor();
+  await page.getByRole("button", { name: customMenuEn.takeover.importButton }).waitFor();
+  await screenshot(page, "en-menu-keep-step");
 });

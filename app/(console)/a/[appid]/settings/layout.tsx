@@ -27,10 +27,9 @@ export default async function SettingsLayout({ children, params }: { children: R
           { href: at("/settings"), label: s.account, done: true },
           { href: at("/settings/credentials"), label: s.credentials, done: true },
           // Before the server URL: enabling 服务器配置 in the MP admin stops WeChat from running the
-          // account's own auto-replies, so they are copied into mpdesk while they still answer.
-          { href: at("/settings/replies"), label: t.replyImport.step, done: importedReplies > 0 },
-          // Beside it, for the same reason: WeChat stops serving the MP admin's menu at the switch.
+          // account's own menu and auto-replies, so both are copied into mpdesk while they still work.
           { href: at("/settings/menu"), label: t.customMenu.takeover.step, done: menuKept > 0 },
+          { href: at("/settings/replies"), label: t.replyImport.step, done: importedReplies > 0 },
           { href: at("/settings/server"), label: s.server, done: !!status.lastVerifiedAt },
           { href: at("/settings/api"), label: s.api, done: token?.state === "valid" },
         ]}
