@@ -205,7 +205,7 @@ export function MenuEditor({
         }}
         onDragEnd={() => setDragging(null)}
         className={cn(
-          "group flex items-center gap-2 rounded-md border px-2 py-1.5 text-sm",
+          "group flex flex-wrap items-center gap-x-2 rounded-md border px-2 py-1.5 text-sm",
           depth ? "ml-6" : "",
           active ? "border-emerald-400 bg-emerald-50" : "border-slate-200 bg-white",
         )}
@@ -229,20 +229,34 @@ export function MenuEditor({
             </span>
           ) : null}
         </button>
-        <TapBadge taps={tapsOf(taps, b)} t={t} />
         {!readOnly && active ? (
           <span className="flex gap-1">
-            <Button size="sm" variant="ghost" aria-label={`${t.moveUp} ${b.name ?? ""}`} disabled={index === 0} onClick={() => move(s, index - 1)}>
+            <Button
+              size="sm"
+              variant="ghost"
+              className="px-2"
+              aria-label={`${t.moveUp} ${b.name ?? ""}`}
+              disabled={index === 0}
+              onClick={() => move(s, index - 1)}
+            >
               ↑
             </Button>
-            <Button size="sm" variant="ghost" aria-label={`${t.moveDown} ${b.name ?? ""}`} disabled={index === count - 1} onClick={() => move(s, index + 1)}>
+            <Button
+              size="sm"
+              variant="ghost"
+              className="px-2"
+              aria-label={`${t.moveDown} ${b.name ?? ""}`}
+              disabled={index === count - 1}
+              onClick={() => move(s, index + 1)}
+            >
               ↓
             </Button>
-            <Button size="sm" variant="ghost" aria-label={`${t.remove} ${b.name ?? ""}`} onClick={() => remove(s)}>
+            <Button size="sm" variant="ghost" className="px-2" aria-label={`${t.remove} ${b.name ?? ""}`} onClick={() => remove(s)}>
               ✕
             </Button>
           </span>
         ) : null}
+        <TapBadge taps={tapsOf(taps, b)} t={t} />
       </li>
     );
   };
@@ -253,7 +267,7 @@ export function MenuEditor({
 
   return (
     <div className="space-y-6">
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,18rem)_minmax(0,1fr)_20rem]">
+      <div className="grid gap-6 xl:grid-cols-[minmax(0,20rem)_minmax(0,1fr)_18rem]">
         <Card>
           <CardHeader title={t.tree} description={readOnly ? undefined : t.treeHint} />
           <CardBody>
@@ -466,7 +480,7 @@ function ClickReply({
 function TapBadge({ taps, t }: { taps: TapCount | null; t: Strings }) {
   if (!taps) return null;
   return (
-    <span className="shrink-0 text-xs tabular-nums text-slate-500" title={t.tapsTitle}>
+    <span className="basis-full pl-5 text-xs tabular-nums text-slate-500" title={t.tapsTitle}>
       {fmt(t.taps, { d7: taps.d7, d30: taps.d30 })}
     </span>
   );
