@@ -125,7 +125,7 @@ export const customMenuEn: typeof customMenuZh = {
   nav: "Custom menu",
   title: "Custom menu",
   subtitle:
-    "Edit the menu at the bottom of your account's chat: up to 3 buttons, each with up to 5 sub-buttons. After publishing, WeChat clients take up to 5 minutes to show the new menu.",
+    "Edit the menu at the bottom of your account's chat: up to 3 buttons, each with up to 5 sub-buttons. A published menu reaches WeChat clients within about 5 minutes.",
   readOnlyViewer: "You are a viewer: you can see the menu and its versions but not change or publish them.",
   readOnlyCapability: "This account cannot publish a menu through the API: {reason}. You can see the menu here; publishing needs certification.",
   tree: "Menu structure",
