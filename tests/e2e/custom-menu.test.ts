@@ -125,6 +125,10 @@ async function changeAndRollBack(page: Page, account: SeededAccount, L: Lang) {
   await page.getByTestId("menu-version-3").getByText(m.restoredFrom.replace("{n}", "1")).waitFor();
   assert.deepEqual(strip(fx.wechatApi.bodies(account.appId, MENU_PATHS.create).at(-1)!), v1, "the rollback sent version 1 again");
   assert.deepEqual(menuApis().menu(account.appId), v1.button);
+  // The editor now holds what WeChat shows again, and so does the saved draft.
+  assert.equal(await row(page, "button[0].sub_button[1]").innerText(), L.fixed);
+  const draft = (await fx.sql.query(`SELECT body FROM menu_draft WHERE account_id = $1`, [account.id])).rows[0]?.body;
+  assert.deepEqual(draft, v1);
   await screenshot(page, `${L.locale === "zh-CN" ? "zh" : "en"}-menu-versions`);
 }
 

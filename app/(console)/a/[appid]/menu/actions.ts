@@ -71,6 +71,8 @@ export const rollbackMenuAction = accountAdminCall(
     if (cannotPublish(account)) return { ok: false, message: t.customMenu.noMenuApi };
     try {
       const outcome = await rollbackMenu(getPool(), account.id, number, { via: "console", userId: user.id });
+      // The editor goes on from what WeChat now shows, not from the draft that was rolled back.
+      if (outcome.ok) await saveMenuDraft(getPool(), account.id, outcome.version.body, user.id);
       if (outcome.ok) log.info("menu.rolled_back", { account: account.id, by: user.id, from: number, version: outcome.version.number });
       revalidatePath(accountPath(account.appId, "/menu"));
       return publishAnswer(outcome, t, (n) => fmt(t.customMenu.rolledBack, { from: number, n }));

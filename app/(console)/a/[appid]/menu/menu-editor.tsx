@@ -397,7 +397,17 @@ export function MenuEditor({
           setDoc({ button: structuredClone(v.body.button) });
           setSel(v.body.button.length ? { i: 0, j: null } : null);
         }}
-        onRollback={(n) => run(() => rollbackMenuAction(appId, n))}
+        onRollback={(n) =>
+          run(async () => {
+            const result = await rollbackMenuAction(appId, n);
+            const restored = versions.find((v) => v.number === n);
+            if (result?.ok && restored) {
+              setDoc({ button: structuredClone(restored.body.button) });
+              setSel(restored.body.button.length ? { i: 0, j: null } : null);
+            }
+            return result;
+          })
+        }
       />
     </div>
   );
