@@ -282,3 +282,42 @@ describe("taps per button", () => {
     });
   });
 });
+
+describe("conditional menus by tag", () => {
+  test("tags/get, addconditional by tag (other criteria refused before WeChat), trymatch, delconditional; kept as WeChat holds them", async () => {
+    const cond = await import("../../lib/menu/conditional-menus");
+    const { listConditionalMenus } = await import("../../lib/menu/conditional-queries");
+    const { menuFromWeChat } = await import("../../lib/menu/wechat-menu");
+    const accountId = ids[main.appId]!;
+    menus.setTags(main.appId, [
+      { id: 2, name: "星标组", count: 1 },
+      { id: 100, name: "VIP", count: 1 },
+    ]);
+    menus.setFollower(main.appId, "o_vip", [100]);
+    menus.setFollower(main.appId, "o_plain", []);
+    assert.deepEqual(await cond.fetchTags(accountId), [
+      { id: 2, name: "星标组", count: 1 },
+      { id: 100, name: "VIP", count: 1 },
+    ]);
+    const vip = { button: [{ type: "click", name: "VIP 专享", key: "VIP" }] };
+    const calls = mock.calls(MENU_PATHS.addConditional);
+    await assert.rejects(cond.addConditionalMenu(pool, accountId, vip, { tag_id: "100", sex: "1" }, null), /by tag only \(65320\): sex/);
+    const invalid = await cond.addConditionalMenu(pool, accountId, { button: [{ type: "click", name: "x" }] }, { tag_id: "100" }, null);
+    assert.equal(invalid.ok, false);
+    assert.equal(mock.calls(MENU_PATHS.addConditional), calls, "nothing invalid reached WeChat");
+
+    const added = await cond.addConditionalMenu(pool, accountId, vip, { tag_id: "100" }, null);
+    assert.ok(added.ok);
+    assert.deepEqual(
+      (await listConditionalMenus(pool, accountId)).map((c) => [c.menuId, c.matchrule, c.body]),
+      [[added.menuId, { tag_id: "100" }, vip]],
+    );
+    assert.deepEqual(menuFromWeChat((await cond.tryMatchMenu(accountId, "o_vip")).button), vip, "a VIP follower sees the VIP menu");
+    assert.deepEqual(menuFromWeChat((await cond.tryMatchMenu(accountId, "o_plain")).button).button, menus.menu(main.appId), "the others, the default menu");
+
+    await cond.deleteConditionalMenu(pool, accountId, added.menuId);
+    assert.deepEqual(await listConditionalMenus(pool, accountId), []);
+    assert.deepEqual(menus.conditional(main.appId), []);
+    await assert.rejects(cond.deleteConditionalMenu(pool, accountId, added.menuId), /65301/);
+  });
+});
