@@ -12,7 +12,7 @@ import { cn } from "./ui/cn";
 export type NavItem = {
   href: string;
   label: string;
-  icon: "home" | "account" | "inbox" | "messages" | "rules" | "plug" | "key" | "users" | "lock";
+  icon: "home" | "account" | "inbox" | "messages" | "rules" | "menu" | "plug" | "key" | "users" | "lock";
   account?: boolean;
 };
 
@@ -22,6 +22,7 @@ const ICONS: Record<NavItem["icon"], React.ReactNode> = {
   inbox: <path d="M3 13h5l1.5 3h5L16 13h5M5.5 5h13L21 13v6H3v-6l2.5-8Z" />,
   messages: <path d="M21 12c0 4.4-4 8-9 8-1.5 0-3-.3-4.2-.9L3 20l1.4-3.7C3.5 15 3 13.6 3 12c0-4.4 4-8 9-8s9 3.6 9 8Z" />,
   rules: <path d="M4 6h10M4 12h7M4 18h10M17 4l3 3-3 3M17 14l3 3-3 3" />,
+  menu: <path d="M3 18h18M3 18V8a1 1 0 0 1 1-1h16a1 1 0 0 1 1 1v10M9 7v11M15 7v11M10.5 4h3" />,
   plug: <path d="M9 3v5M15 3v5M6 8h12v3a6 6 0 0 1-12 0V8Zm6 9v4" />,
   key: <path d="M15 7a4 4 0 1 1-3.9 5H8v3H5v-3H3v-3h8.1A4 4 0 0 1 15 7Zm0 3h.01" />,
   lock: <path d="M6 11V8a6 6 0 0 1 12 0v3M5 11h14v10H5V11Zm7 4v2" />,

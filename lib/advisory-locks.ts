@@ -23,4 +23,6 @@ export const LOCK_CLASS = {
   tokenRefresh: 727_002,
   /** Writers of one account's reply rules (console, file import, WeChat import, menu import), one at a time. */
   replyRules: 727_003,
+  /** Publishing an account's menu: menu/create and the version it records, one at a time, in order. */
+  menuPublish: 727_004,
 } as const;

@@ -7,12 +7,14 @@ import { ACCOUNT_COMMANDS, ACCOUNT_USAGE, runAccountCommand } from "./lib/cli-ac
 import { API_KEY_COMMANDS, API_KEY_USAGE, runApiKeyCommand } from "./lib/cli-api-keys";
 import { allAccounts, fail, isUsageError, selectAccount, usageError, type CliAccount } from "./lib/cli-common";
 import { iso, printTable, type CliFlags } from "./lib/cli-format";
+import { isMenuCommand, MENU_USAGE, runMenuCommand } from "./lib/cli-menu";
 import { isRulesCommand, RULES_USAGE, runRulesCommand } from "./lib/cli-rules";
 
 const USAGE = `Usage: npm run mpdesk -- <command>
 
 ${ACCOUNT_USAGE}
 ${RULES_USAGE}
+${MENU_USAGE}
 ${API_KEY_USAGE}
   token show [--account <AppID>]   token status and expiry per account (the token itself masked)
   token refresh [--account <AppID>] [--force]
@@ -84,7 +86,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return args.command && args.command !== "help" ? 2 : 0;
   }
-  if (!COMMANDS.includes(args.command) && !isRulesCommand(args.command)) {
+  if (!COMMANDS.includes(args.command) && !isRulesCommand(args.command) && !isMenuCommand(args.command)) {
     console.error(`Unknown command "${args.command}".\n\n${USAGE}`);
     return 2;
   }
@@ -125,6 +127,7 @@ async function main(): Promise<number> {
 
 async function run(args: Args): Promise<number> {
   if (isRulesCommand(args.command)) return runRulesCommand(args.command, cliFlags(args));
+  if (isMenuCommand(args.command)) return runMenuCommand(args.command, cliFlags(args));
   if (ACCOUNT_COMMANDS.includes(args.command)) return runAccountCommand(args.command, cliFlags(args));
   if (API_KEY_COMMANDS.includes(args.command)) return runApiKeyCommand(args.command, cliFlags(args));
   const tokens = await import("../lib/tokens");

@@ -24,6 +24,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
     { href: "/inbox", label: t.inbox.nav, icon: "inbox", account: true },
     { href: "/messages", label: t.nav.messages, icon: "messages", account: true },
     { href: "/rules", label: t.rules.nav, icon: "rules", account: true },
+    { href: "/menu", label: t.customMenu.nav, icon: "menu", account: true },
     { href: "/settings", label: t.nav.setup, icon: "plug", account: true },
     { href: "/token", label: t.nav.token, icon: "key", account: true },
     ...(admin

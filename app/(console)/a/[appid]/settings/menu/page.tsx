@@ -1,0 +1,36 @@
+import type { Metadata } from "next";
+import { Callout } from "@/components/ui/callout";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { accountPath } from "@/lib/accounts/account-path";
+import { capabilityOf } from "@/lib/accounts/capabilities";
+import { requireAccount } from "@/lib/auth/require-user";
+import { getI18n } from "@/lib/i18n/server";
+import { ImportMenuForm } from "./import-menu-form";
+
+export const metadata: Metadata = { title: "Keep your menu" };
+
+// The setup step beside the auto-reply import: before 服务器配置 is enabled, the MP admin's
+// menu is copied into mpdesk, since WeChat stops serving it at the switch.
+export default async function KeepMenuPage({ params }: { params: Promise<{ appid: string }> }) {
+  const { account, role } = await requireAccount((await params).appid);
+  const { t } = await getI18n();
+  const k = t.customMenu.takeover;
+  const noApi = capabilityOf(account.accountType, account.certified, "customMenu").state === "no";
+  return (
+    <Card>
+      <CardHeader title={k.title} description={k.intro} />
+      <CardBody className="space-y-4">
+        {noApi ? (
+          <Callout tone="danger" role="alert">
+            {k.noMenuApi}
+          </Callout>
+        ) : null}
+        {role === "admin" ? (
+          <ImportMenuForm appId={account.appId} editorHref={accountPath(account.appId, "/menu")} t={k} />
+        ) : (
+          <Callout tone="warning">{t.common.readOnly}</Callout>
+        )}
+      </CardBody>
+    </Card>
+  );
+}

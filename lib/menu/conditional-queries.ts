@@ -1,0 +1,33 @@
+import { rawExecute, rawQuery, sql, withTransaction } from "../db";
+import type pg from "pg";
+
+// menu_conditional: the conditional menus WeChat holds for an account, as menu/get lists them
+// (WeChat matches the newest first). Replaced whole from WeChat's answer, never edited: WeChat
+// has no edit API, a change is a delete and an add with a new menuid.
+
+export type ConditionalMenu = { menuId: string; body: unknown; matchrule: unknown; createdAt: Date };
+
+export async function replaceConditionalMenus(
+  pool: pg.Pool,
+  accountId: string,
+  menus: ReadonlyArray<{ menuid: string; button: unknown; matchrule: unknown }>,
+  userId: string | null,
+): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    await rawExecute(client, sql`DELETE FROM menu_conditional WHERE account_id = ${accountId}`);
+    for (const m of menus)
+      await rawExecute(
+        client,
+        sql`INSERT INTO menu_conditional (id, account_id, menu_id, body, matchrule, created_by_user_id)
+            VALUES (gen_random_uuid(), ${accountId}, ${m.menuid}, ${JSON.stringify({ button: m.button })}::json, ${JSON.stringify(m.matchrule ?? {})}::json, ${userId})`,
+      );
+  });
+}
+
+export async function listConditionalMenus(db: pg.Pool, accountId: string): Promise<ConditionalMenu[]> {
+  return rawQuery<{ menu_id: string; body: unknown; matchrule: unknown; created_at: Date }, ConditionalMenu>(
+    db,
+    sql`SELECT menu_id, body, matchrule, created_at FROM menu_conditional WHERE account_id = ${accountId} ORDER BY created_at, menu_id`,
+    (r) => ({ menuId: r.menu_id, body: r.body, matchrule: r.matchrule, createdAt: r.created_at }),
+  );
+}
