@@ -21,8 +21,9 @@ import { log, errorFields } from "./log";
 //     reply_cooldown      lib/replies/rule-queries.ts (a conditional upsert, on the callback's path)
 //     media_asset         lib/media/media-queries.ts (bytea, which listings must not read)
 //     inbox_read          lib/inbox/inbox-queries.ts (read markers, joined into the inbox query)
-//     menu_draft, menu_version, menu_conditional
+//     menu_draft, menu_version
 //                         lib/menu/menu-queries.ts (json kept byte for byte, versions numbered under a lock)
+//     menu_conditional    lib/menu/conditional-queries.ts
 // - Prisma, for plain CRUD: user, api_key, account settings and the console's account list.
 //   The account row is also joined into the token row by token-store.ts under the refresh lock,
 //   and read once per change by the callback's account directory; those two reads stay raw.
