@@ -85,7 +85,22 @@ const form = (fields: Record<string, string>) => {
 
 /** Every table an admin action could change, row by row. */
 async function snapshot(): Promise<string> {
-  const tables = ["account", `"user"`, "account_member", "api_key", "api_key_account", "access_token", "token_refresh_event", "message", "media_asset"];
+  const tables = [
+    "account",
+    `"user"`,
+    "account_member",
+    "api_key",
+    "api_key_account",
+    "access_token",
+    "token_refresh_event",
+    "message",
+    "media_asset",
+    "reply_rule",
+    "reply_keyword",
+    "reply_message",
+    "menu_draft",
+    "menu_version",
+  ];
   const parts: unknown[] = [];
   for (const table of tables) parts.push((await sql.query(`SELECT * FROM ${table} ORDER BY 1`)).rows);
   return JSON.stringify(parts);
@@ -133,6 +148,18 @@ describe("a viewer replaying admin server actions", () => {
   const API_KEYS = "app/(console)/api-keys/actions.ts";
   const THREAD = "app/(console)/a/[appid]/messages/followers/[openid]/actions.ts";
   const REPLY_IMPORT = "app/(console)/a/[appid]/settings/replies/actions.ts";
+  const RULES = "app/(console)/a/[appid]/rules/actions.ts";
+  const MENU = "app/(console)/a/[appid]/menu/actions.ts";
+  const MENU_IMPORT = "app/(console)/a/[appid]/settings/menu/actions.ts";
+  const SOME_RULE = "6f1c2c7e-1111-4a4a-9b9b-123456789abc";
+  const MENU_BODY = { button: [{ type: "click", name: "今日歌曲", key: "V1001_TODAY_MUSIC" }] };
+  // accountAdminCall actions take the AppID and their arguments; a refusal answers null.
+  const callCases = (): [string, string, unknown[]][] => [
+    [MENU, "saveMenuDraftAction", [sim.appId, MENU_BODY]],
+    [MENU, "publishMenuAction", [sim.appId, MENU_BODY]],
+    [MENU, "rollbackMenuAction", [sim.appId, 1]],
+    [MENU, "createClickRuleAction", [sim.appId, "V1001_TODAY_MUSIC", "今日歌曲", "a viewer's rule"]],
+  ];
   const formCases = (): [string, string, Record<string, string>][] => [
     [
       SETTINGS,
@@ -149,6 +176,18 @@ describe("a viewer replaying admin server actions", () => {
     [MANAGE, "removeAccountAction", { account: sim.appId, confirm: sim.appId }],
     [TOKEN, "refreshTokenAction", { account: sim.appId, intent: "test" }],
     [REPLY_IMPORT, "importAutorepliesAction", { account: sim.appId }],
+    [MENU_IMPORT, "importMenuAction", { account: sim.appId }],
+    [
+      RULES,
+      "saveRuleAction",
+      {
+        account: sim.appId,
+        rule: JSON.stringify({ name: "stolen", trigger: "keyword", keywords: [{ match: "equal", pattern: "x" }], replies: [{ type: "text", content: "x" }] }),
+      },
+    ],
+    [RULES, "deleteRuleAction", { account: sim.appId, id: SOME_RULE }],
+    [RULES, "setRuleEnabledAction", { account: sim.appId, id: SOME_RULE, enabled: "false" }],
+    [RULES, "reorderRulesAction", { account: sim.appId, order: SOME_RULE }],
     [USERS, "addUser", { email: "intruder@example.com", role: "admin", password: "intruder password" }],
     [USERS, "updateUser", { intent: "role", userId: otherUserId, role: "admin" }],
     [USERS, "updateUser", { intent: "reset", userId: otherUserId }],
@@ -163,6 +202,7 @@ describe("a viewer replaying admin server actions", () => {
   test("the list of actions is the build's: every other action is an admin action tested here", () => {
     const tested = new Set([
       ...formCases().map(([f, n]) => `${f}#${n}`),
+      ...callCases().map(([f, n]) => `${f}#${n}`),
       `${SETTINGS}#generateCredential`,
       `${SETTINGS}#generateNewCredential`,
       `${SETTINGS}#revealAccountSecret`,
@@ -181,6 +221,17 @@ describe("a viewer replaying admin server actions", () => {
       assert.equal(res.status, 200, `${name} ${fields.intent ?? ""}: ${res.status} ${res.body.slice(0, 300)}`);
       assert.ok(res.body.includes(FORBIDDEN_EN), `${name} ${fields.intent ?? ""} did not answer the refusal: ${res.body.slice(0, 300)}`);
       assert.equal(await snapshot(), before, `${name} ${fields.intent ?? ""} changed the database`);
+    }
+    assert.equal(wechatApi.tokenCalls(sim.appId), 0, "a viewer made mpdesk call WeChat");
+  });
+
+  test("each call action answers nothing and changes nothing", async () => {
+    for (const [file, name, args] of callCases()) {
+      const before = await snapshot();
+      const res = await postAction(file, name, args, viewerCookie);
+      assert.equal(res.status, 200, `${name}: ${res.status} ${res.body.slice(0, 300)}`);
+      assert.doesNotMatch(res.body, /"ok":(true|false)/, `${name} ran for a viewer: ${res.body.slice(0, 300)}`);
+      assert.equal(await snapshot(), before, `${name} changed the database`);
     }
     assert.equal(wechatApi.tokenCalls(sim.appId), 0, "a viewer made mpdesk call WeChat");
   });
@@ -206,6 +257,9 @@ describe("a viewer replaying admin server actions", () => {
     const renamed = await postAction(MANAGE, "renameAccountAction", [null, form({ account: sim.appId, displayName: "客服号" })], adminCookie);
     assert.equal(renamed.status, 200, renamed.body.slice(0, 300));
     assert.equal((await sql.query(`SELECT display_name FROM account WHERE id = $1`, [accountId])).rows[0].display_name, "客服号");
+    const draft = await postAction(MENU, "saveMenuDraftAction", [sim.appId, MENU_BODY], adminCookie);
+    assert.match(draft.body, /"ok":true/, draft.body.slice(0, 300));
+    assert.equal((await sql.query(`SELECT count(*)::int AS n FROM menu_draft WHERE account_id = $1`, [accountId])).rows[0].n, 1);
     const kind = await postAction(SETTINGS, "saveKind", [null, form({ account: sim.appId, accountType: "service", certified: "on" })], adminCookie);
     assert.equal(kind.status, 200, kind.body.slice(0, 300));
     assert.deepEqual((await sql.query(`SELECT account_type, certified FROM account WHERE id = $1`, [accountId])).rows[0], {
