@@ -78,6 +78,20 @@ export async function findAccountRule(prisma: Prisma, accountId: string, id: str
   return row ? ruleFromRow(row) : null;
 }
 
+/** A checked rule's own columns of reply_rule (not its name, place or origin), as every writer stores them. */
+export function ruleColumns(r: TRuleInput) {
+  const window = windowFromInput(r.window);
+  return {
+    trigger: r.trigger,
+    eventKey: r.eventKey,
+    enabled: r.enabled,
+    windowStartMin: window?.startMin ?? null,
+    windowEndMin: window?.endMin ?? null,
+    replyMode: r.replyMode,
+    cooldownS: r.cooldownSeconds,
+  };
+}
+
 export type ImportSummary = { created: string[]; updated: string[]; deleted: string[] };
 
 /** `file` must have passed ZRuleSetFile. Every instance reloads the account's rules at commit. */
@@ -97,17 +111,7 @@ export async function importRuleSet(prisma: Prisma, accountId: string, file: TRu
       const replies: Array<ReturnType<typeof replyToColumns> & { ruleId: string; position: number }> = [];
       const fresh: ReplyRuleCreateManyInput[] = [];
       for (const r of file.rules) {
-        const window = windowFromInput(r.window);
-        const fields = {
-          trigger: r.trigger,
-          eventKey: r.eventKey,
-          enabled: r.enabled,
-          priority: r.priority,
-          windowStartMin: window?.startMin ?? null,
-          windowEndMin: window?.endMin ?? null,
-          replyMode: r.replyMode,
-          cooldownS: r.cooldownSeconds,
-        };
+        const fields = { ...ruleColumns(r), priority: r.priority };
         let id = existing.get(r.name);
         if (id) {
           await tx.replyRule.update({ where: { id }, data: fields });

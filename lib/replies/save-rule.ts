@@ -4,8 +4,9 @@ import { capabilityOf } from "../accounts/capabilities";
 import type { TAccountType } from "../accounts/account-fields";
 import type { Prisma } from "../db";
 import { replyToColumns } from "./reply-columns";
-import { formatIssuePath, windowFromInput, ZRuleInput, type TRuleInput } from "./rule-fields";
+import { formatIssuePath, ZRuleInput, type TRuleInput } from "./rule-fields";
 import { lockAccountRules, notifyRulesChanged } from "./rule-queries";
+import { ruleColumns } from "./rule-set-io";
 
 // The console's writes to one rule: create or update it, switch it on or off, move it, delete it.
 // Each is one transaction that ends with the NOTIFY rule-set-io.ts sends, so every instance
@@ -76,18 +77,7 @@ export async function saveRule(prisma: Prisma, account: RuleAccount, id: string 
   const checked = validateRule(input, account);
   if (!checked.ok) return checked;
   const r = checked.rule;
-  const window = windowFromInput(r.window);
-  const fields = {
-    name: r.name,
-    trigger: r.trigger,
-    eventKey: r.eventKey,
-    enabled: r.enabled,
-    windowStartMin: window?.startMin ?? null,
-    windowEndMin: window?.endMin ?? null,
-    replyMode: r.replyMode,
-    cooldownS: r.cooldownSeconds,
-    ...(r.enabled ? { disabledReason: null } : {}),
-  };
+  const fields = { name: r.name, ...ruleColumns(r), ...(r.enabled ? { disabledReason: null } : {}) };
   try {
     return await prisma.$transaction(async (tx) => {
       await lockAccountRules(tx, account.id);
