@@ -1,4 +1,5 @@
 import { rawExecute, rawQuery, sql, type Queryable } from "../db";
+import { WINDOW_RULES } from "../outbound/window-meter";
 
 // Every read and write of the inbox, as raw SQL: the waiting list is a GROUP BY over the last
 // 48 hours with anti-joins, which Prisma cannot say.
@@ -14,8 +15,6 @@ import { rawExecute, rawQuery, sql, type Queryable } from "../db";
 // The 48-hour range is read through message_account_id_received_at_id_idx and bounded by time,
 // whatever the table's size; the anti-joins go through message_outbound_to_user_idx and the
 // unread count through (account_id, from_user, received_at). No index of its own is needed.
-
-export const MESSAGE_WINDOW_HOURS = 48;
 
 export type WaitingRow = {
   openId: string;
@@ -34,7 +33,7 @@ export async function selectWaitingFollowers(db: Queryable, opts: { accountId: s
           SELECT DISTINCT ON (from_user) from_user, id, received_at, msg_type, coalesce(content, recognition, label, title, pic_url) AS preview
           FROM message
           WHERE account_id = ${accountId} AND direction = 'inbound' AND msg_type <> 'event'
-            AND received_at > ${now}::timestamptz - make_interval(hours => ${MESSAGE_WINDOW_HOURS}) AND received_at <= ${now}::timestamptz
+            AND received_at > ${now}::timestamptz - make_interval(secs => ${WINDOW_RULES.message.durationMs / 1000}) AND received_at <= ${now}::timestamptz
           ORDER BY from_user, received_at DESC, id DESC
         )
         SELECT r.from_user AS "openId", r.id::text AS "lastId", r.received_at AS "lastAt", r.preview, r.msg_type AS "lastType",

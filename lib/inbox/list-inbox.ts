@@ -1,16 +1,11 @@
 import type { Queryable } from "../db";
-import { MESSAGE_WINDOW_HOURS, selectWaitingFollowers } from "./inbox-queries";
+import { WINDOW_RULES } from "../outbound/window-meter";
+import { selectWaitingFollowers, type WaitingRow } from "./inbox-queries";
 
 // The inbox: the followers whose messages wait for an answer in an open window, newest first
 // (inbox-queries.ts defines "waiting"), each with this user's unread count and the window's end.
 
-export type InboxItem = {
-  openId: string;
-  lastId: string;
-  lastAt: Date;
-  preview: string | null;
-  lastType: string;
-  unread: number;
+export type InboxItem = WaitingRow & {
   /** When the window the waiting message opened closes. */
   until: Date;
   leftMs: number;
@@ -20,7 +15,7 @@ export async function listInbox(db: Queryable, opts: { accountId: string; userId
   const now = opts.now ?? new Date();
   const rows = await selectWaitingFollowers(db, { accountId: opts.accountId, userId: opts.userId, now, limit: opts.limit ?? 200 });
   return rows.map((r) => {
-    const until = new Date(r.lastAt.getTime() + MESSAGE_WINDOW_HOURS * 3600_000);
+    const until = new Date(r.lastAt.getTime() + WINDOW_RULES.message.durationMs);
     return { ...r, until, leftMs: Math.max(0, until.getTime() - now.getTime()) };
   });
 }
