@@ -134,6 +134,7 @@ test("the stepper gives the order, and each step's links follow it", async () =>
   const { page } = await fx.signedIn("admin");
   await page.goto(at(sim, "/settings"));
   const stepper = page.getByRole("navigation", { name: "接入微信" });
+  await stepper.getByRole("link", { name: /服务器地址/ }).waitFor();
   const labels = (await stepper.getByRole("listitem").allInnerTexts()).map((s) => s.replace(/^[✓\d]\s*/, "").trim());
   assert.deepEqual(labels, ["账号类型", "开发者凭据", "接口调用", "保留原有菜单", "保留原有自动回复", "服务器地址"]);
   const links = await stepper.getByRole("link").evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
