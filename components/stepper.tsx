@@ -11,7 +11,12 @@ export function Stepper({ steps, label }: { steps: Step[]; label: string }) {
   const pathname = usePathname();
   return (
     <nav aria-label={label} className="mb-8">
-      <ol className={cn("grid grid-cols-2 gap-2", steps.length > 4 ? "sm:grid-cols-3 lg:grid-cols-5" : "sm:grid-cols-4")}>
+      <ol
+        className={cn(
+          "grid grid-cols-2 gap-2",
+          steps.length > 5 ? "sm:grid-cols-3 lg:grid-cols-6" : steps.length > 4 ? "sm:grid-cols-3 lg:grid-cols-5" : "sm:grid-cols-4",
+        )}
+      >
         {steps.map((s, i) => {
           const current = pathname === s.href;
           const className = cn(

@@ -9,8 +9,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { accountPath } from "@/lib/accounts/account-path";
 import { summarizeAccounts } from "@/lib/accounts/accounts-overview";
+import { firstStepNotDone, loadSetupProgress } from "@/lib/accounts/setup-steps";
 import { listVisibleAccounts, requireUser } from "@/lib/auth/require-user";
-import { getPool } from "@/lib/db";
+import { getPool, getPrisma } from "@/lib/db";
 import { formatDateTime, formatNumber, formatRelative } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
 import type { TokenStatus } from "@/lib/tokens/types";
@@ -57,6 +58,14 @@ export default async function OverviewPage() {
         accounts.map((x) => x.id),
       )
     ).map((s) => [s.accountId, s]),
+  );
+  // An account WeChat has not verified yet is still in setup: its badge leads to the step to take next.
+  const nextStep = new Map(
+    await Promise.all(
+      accounts
+        .filter((x) => !summaries.get(x.id)?.lastVerifiedAt)
+        .map(async (x) => [x.id, firstStepNotDone(await loadSetupProgress(getPrisma(), getPool(), x.id))] as const),
+    ),
   );
   const exact = (d: Date) => formatDateTime(d, locale, tz, { seconds: true });
   return (
@@ -110,7 +119,7 @@ export default async function OverviewPage() {
                         <Badge tone="green">{a.overview.verified}</Badge>
                       </span>
                     ) : (
-                      <Link href={accountPath(account.appId, "/settings/server")}>
+                      <Link href={accountPath(account.appId, nextStep.get(account.id) ?? "/settings/server")}>
                         <Badge tone="amber">{a.overview.notVerified}</Badge>
                       </Link>
                     )}

@@ -74,7 +74,8 @@ export const en: Dictionary = {
   },
   setup: {
     title: "Connect to WeChat",
-    intro: "Five steps connect your account to mpdesk. Come back to any of them at any time.",
+    intro:
+      "Six steps connect your account to mpdesk: first let mpdesk call WeChat's API, then keep your menu and auto-replies, and paste the server URL last. Come back to any of them at any time.",
     steps: { account: "Account", credentials: "Credentials", server: "Server URL", api: "API access" },
     stepOf: "Step {n} of 4",
     account: {
@@ -154,7 +155,7 @@ export const en: Dictionary = {
     credentials: {
       title: "Credentials",
       intro:
-        "Everything below is on the 设置与开发 → 基本配置 page of the MP admin. Save it here first, then submit the server configuration in WeChat — WeChat checks your server the moment you click 提交.",
+        "Everything below is on the 设置与开发 → 基本配置 page of the MP admin. Save it here first. Leave the server configuration in WeChat for the last step: once it is submitted, WeChat stops running the menu and auto-replies set in the MP admin.",
       appIdHint: "开发者ID(AppID): “wx” followed by 16 hexadecimal characters.",
       appSecretHint:
         "开发者密码(AppSecret), on the same page: click 重置 (reset) and scan with the admin's WeChat to reveal it. WeChat shows it once; resetting invalidates the old one at once. Only needed for the access_token, not for receiving messages.",
@@ -187,6 +188,7 @@ export const en: Dictionary = {
       intro:
         "Paste this address as 服务器地址(URL) under 设置与开发 → 基本配置 → 服务器配置 in the MP admin, enter the Token and EncodingAESKey you saved in step 2, choose “{mode}” as the message mode, and click 提交 (submit).",
       urlLabel: "Server URL",
+      finish: "Done: go to the overview",
       fromEnv: "From the PUBLIC_URL setting.",
       fromRequest: "Derived from the address you are using now. Behind a reverse proxy, setting PUBLIC_URL is more reliable.",
       tokenLabel: "Token",
@@ -226,6 +228,11 @@ export const en: Dictionary = {
         "First add this server's outbound IP to the IP whitelist (IP白名单) under 设置与开发 → 基本配置. Otherwise WeChat answers 40164, and its error names the IP to add — mpdesk shows it here.",
       noSecret: "No AppSecret saved yet. Enter it in step 2, then test.",
       notAvailable: "This kind of account cannot get an access_token: {reason}",
+    },
+    noToken: {
+      title: "No working access_token yet",
+      body: "This step reads the MP admin's settings through WeChat's API, so API access comes first: whitelist this server's IP and test the connection.",
+      link: "Go to API access",
     },
     viewerNotice: "You are a viewer: you can see the settings but not change them.",
   },
@@ -338,7 +345,7 @@ export const en: Dictionary = {
     tokenTitle: "access_token",
     noAccount: {
       title: "Welcome to mpdesk",
-      body: "No account is connected yet. Five steps do it: choose the account type, enter the credentials, keep your auto-replies, paste the server URL into WeChat, test API access.",
+      body: "No account is connected yet. Six steps do it: choose the account type, enter the credentials, test API access, keep your menu, keep your auto-replies, and last paste the server URL into WeChat.",
       action: "Start",
     },
     setupIncomplete: "WeChat has not verified the server URL yet.",
@@ -516,7 +523,7 @@ export const en: Dictionary = {
     add: {
       action: "Add account",
       title: "Add account",
-      intro: "The five setup steps again, for another account. Each account has its own server URL, credentials and message log.",
+      intro: "The six setup steps again, for another account. Each account has its own server URL, credentials and message log.",
     },
     name: {
       label: "Display name",

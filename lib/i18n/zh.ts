@@ -74,7 +74,7 @@ export const zh = {
   },
   setup: {
     title: "接入微信",
-    intro: "五步把公众号接到 mpdesk。每一步都可以随时回来修改。",
+    intro: "六步把公众号接到 mpdesk：先让 mpdesk 能调用微信接口，再保留原有菜单和自动回复，最后填服务器地址。每一步都可以随时回来修改。",
     steps: { account: "账号类型", credentials: "开发者凭据", server: "服务器地址", api: "接口调用" },
     stepOf: "第 {n} 步，共 4 步",
     account: {
@@ -153,7 +153,8 @@ export const zh = {
     },
     credentials: {
       title: "开发者凭据",
-      intro: "以下信息都在公众平台「设置与开发 → 基本配置」页面。先在这里保存，再去微信后台提交服务器配置——微信会在你点「提交」时立即向服务器发验证请求。",
+      intro:
+        "以下信息都在公众平台「设置与开发 → 基本配置」页面。先在这里保存。服务器配置留到最后一步再去微信后台提交：一提交，微信就不再运行后台里设置的菜单和自动回复。",
       appIdHint: "「开发者ID(AppID)」，以 wx 开头，共 18 位。",
       appSecretHint:
         "「开发者密码(AppSecret)」，同一页面，点「重置」并用管理员微信扫码后显示。微信只显示一次；重置后旧的立即失效。只用于获取 access_token，接收消息不需要它。",
@@ -184,8 +185,9 @@ export const zh = {
     server: {
       title: "服务器地址",
       intro:
-        "把下面的地址填到公众平台「设置与开发 → 基本配置 → 服务器配置」的「服务器地址(URL)」，Token 和 EncodingAESKey 填上一步保存的值，消息加解密方式选「{mode}」，然后点「提交」。",
+        "把下面的地址填到公众平台「设置与开发 → 基本配置 → 服务器配置」的「服务器地址(URL)」，Token 和 EncodingAESKey 填第 2 步保存的值，消息加解密方式选「{mode}」，然后点「提交」。",
       urlLabel: "服务器地址(URL)",
+      finish: "完成，去概览",
       fromEnv: "来自 PUBLIC_URL 设置。",
       fromRequest: "根据你现在访问控制台的地址推断。如果 mpdesk 在反向代理之后，设置 PUBLIC_URL 更可靠。",
       tokenLabel: "Token",
@@ -224,6 +226,11 @@ export const zh = {
         "先把本服务器的出口 IP 加入公众平台「设置与开发 → 基本配置 → IP白名单」。否则微信返回 40164，错误信息里会写出需要添加的 IP——mpdesk 会把它显示在这里。",
       noSecret: "还没有保存 AppSecret。请在第 2 步填写后再测试。",
       notAvailable: "这个账号类型不能获取 access_token：{reason}",
+    },
+    noToken: {
+      title: "还没有可用的 access_token",
+      body: "这一步要通过微信接口读取公众号后台的设置，需要先完成「接口调用」：把本服务器的 IP 加入白名单，并测试连接成功。",
+      link: "去接口调用",
     },
     viewerNotice: "你是只读成员，可以查看设置但不能修改。",
   },
@@ -335,7 +342,7 @@ export const zh = {
     tokenTitle: "access_token",
     noAccount: {
       title: "欢迎使用 mpdesk",
-      body: "还没有接入公众号。五步就能完成：选择账号类型、填写开发者凭据、保留原有自动回复、把服务器地址填到微信后台、测试接口调用。",
+      body: "还没有接入公众号。六步就能完成：选择账号类型、填写开发者凭据、测试接口调用、保留原有菜单、保留原有自动回复，最后把服务器地址填到微信后台。",
       action: "开始接入",
     },
     setupIncomplete: "微信还没有验证过服务器地址。",
@@ -500,7 +507,7 @@ export const zh = {
     add: {
       action: "添加公众号",
       title: "添加公众号",
-      intro: "再走一遍五个接入步骤，为另一个公众号接入 mpdesk。每个公众号有自己的服务器地址、凭据和消息记录。",
+      intro: "再走一遍六个接入步骤，为另一个公众号接入 mpdesk。每个公众号有自己的服务器地址、凭据和消息记录。",
     },
     name: {
       label: "显示名称",

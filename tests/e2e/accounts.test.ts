@@ -61,7 +61,7 @@ for (const locale of ["zh-CN", "en-US"] as const) {
     const appId = `wx${randomBytes(8).toString("hex")}`;
     const name = locale === "zh-CN" ? "客服号" : "Support";
 
-    // Add account: the four steps again, the first two before the account exists.
+    // Add account: the six steps again, the first two before the account exists.
     await page.goto("/");
     await page.getByRole("main").getByRole("link", { name: l.add }).click();
     await page.waitForURL((u) => u.pathname === "/accounts/new");
@@ -77,8 +77,9 @@ for (const locale of ["zh-CN", "en-US"] as const) {
     await screenshot(page, `${tag}-add-account-2`);
     await page.getByRole("button", { name: l.save, exact: true }).click();
 
-    // Step 3 is on the new account's own pages, with its own server URL.
-    await page.waitForURL((u) => u.pathname === at({ appId }, "/settings/server"));
+    // Step 3, API access, is on the new account's own pages; so is its own server URL, the last step.
+    await page.waitForURL((u) => u.pathname === at({ appId }, "/settings/api"));
+    await page.goto(at({ appId }, "/settings/server"));
     assert.equal((await page.getByTestId("server-url").innerText()).trim(), `${fx.app.url}/api/wechat/${appId}`);
     await page.getByTestId("current-account").getByText(name).waitFor();
     await screenshot(page, `${tag}-add-account-3-server`);

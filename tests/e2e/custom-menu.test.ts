@@ -211,4 +211,8 @@ test("an account without the menu API gets a read-only editor with the reason", 
   await page.getByText(customMenuEn.takeover.noMenuApi).waitFor();
   await page.getByRole("button", { name: customMenuEn.takeover.importButton }).waitFor();
   await screenshot(page, "en-menu-keep-step");
+  // Between API access, which reading the platform's menu needs, and the auto-replies.
+  const target = async (name: string) => new URL((await page.getByRole("link", { name, exact: true }).getAttribute("href"))!, fx.app.url).pathname;
+  assert.equal(await target("← Back"), at(account, "/settings/api"));
+  assert.equal(await target("Next: Keep your auto-replies →"), at(account, "/settings/replies"));
 });

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { deflateSync } from "node:zlib";
 import { screenshot } from "../helpers/browser";
 import { at, useConsoleApp, type SeededAccount } from "../helpers/console-e2e";
-import { wechatErrmsg } from "../helpers/mock-wechat-api";
+import { TOKEN_PATHS, wechatErrmsg } from "../helpers/mock-wechat-api";
 import { AUTOREPLY_PATH, installAutoreply, type MockAutoreply } from "../helpers/mock-wechat/autoreply";
 import { installMediaApis } from "../helpers/mock-wechat/media";
 
@@ -26,6 +26,9 @@ const L = {
     reason: "「回复全部」的第二条及之后的回复要通过客服消息接口发送",
     errorTitle: "无法读取公众号后台的自动回复",
     whitelist: /IP 白名单中添加 198\.51\.100\.9/,
+    order: [/账号类型/, /开发者凭据/, /接口调用/, /保留原有菜单/, /保留原有自动回复/, /服务器地址/],
+    noToken: "还没有可用的 access_token",
+    toApi: /去接口调用/,
   },
   "en-US": {
     tag: "en",
@@ -38,6 +41,9 @@ const L = {
     reason: "sends the 2nd and later replies through the customer-service API",
     errorTitle: "The MP admin's auto-replies could not be read",
     whitelist: /Add 198\.51\.100\.9 to the IP whitelist/,
+    order: [/Account/, /Credentials/, /API access/, /Keep your menu/, /Keep your auto-replies/, /Server URL/],
+    noToken: "No working access_token yet",
+    toApi: /Go to API access/,
   },
 } as const;
 
@@ -118,10 +124,15 @@ for (const locale of ["zh-CN", "en-US"] as const) {
     await page.goto(at(sim, "/settings/replies"));
     const stepper = page.getByRole("navigation").filter({ has: page.getByRole("link", { name: l.step }) });
     await stepper.waitFor();
-    // The step sits before the server URL, and is the current one.
+    // After API access (reading the platform needs a token) and the menu, before the server URL
+    // (the switch), and the current one.
     const steps = await stepper.getByRole("listitem").allInnerTexts();
-    const mine = steps.findIndex((s) => s.includes(l.step));
-    assert.ok(mine >= 0 && steps[mine + 1]?.match(/服务器地址|Server URL/), steps.join(" | "));
+    assert.equal(steps.length, l.order.length, steps.join(" | "));
+    l.order.forEach((label, i) => assert.match(steps[i]!, label, steps.join(" | ")));
+    assert.equal(
+      steps.findIndex((s) => s.includes(l.step)),
+      4,
+    );
     assert.equal(await stepper.getByRole("link", { name: l.step }).getAttribute("aria-current"), "step");
     await page.getByText("欢迎关注！回复「菜单」查看今日推荐").waitFor();
     await page.getByText("今日推荐", { exact: true }).first().waitFor();
@@ -161,6 +172,16 @@ for (const locale of ["zh-CN", "en-US"] as const) {
     await alert.waitFor();
     assert.match(await alert.innerText(), l.whitelist);
     await screenshot(page, `${l.tag}-reply-import-error`);
+  });
+
+  test(`${l.tag}: without a token yet, the step says so and leads to API access`, async () => {
+    const sim = await fx.seedAccount({ mode: "safe" });
+    fx.wechatApi.failAlways(sim.appId, TOKEN_PATHS.stable, { errcode: 40164, errmsg: wechatErrmsg(40164, { ip: "198.51.100.9" }) });
+    const { page } = await fx.signedIn("admin", { locale });
+    await page.goto(at(sim, "/settings/replies"));
+    await page.getByText(l.noToken).waitFor();
+    await page.getByRole("link", { name: l.toApi }).click();
+    await page.waitForURL((u) => u.pathname === at(sim, "/settings/api"));
   });
 }
 

@@ -8,7 +8,8 @@ import { at, LIVE_TIMEOUT, toNewAccount, useConsoleApp } from "../helpers/consol
 import { TOKEN_PATHS } from "../helpers/mock-wechat-api";
 import { verificationPath } from "../helpers/wechat-simulator";
 
-// The four setup steps, as an admin takes them. The first two are about a console with no
+// The six setup steps, as an admin takes them, in their order: account type, credentials, API
+// access, keep the menu, keep the auto-replies, server URL (the switch, last). The first two are about a console with no
 // account yet (/accounts/new), so this file has an app of its own: every test starts with no
 // account and removes the one it made, whatever the order they run in. Step 2 creates the
 // account, and the steps after it are on the account's own pages (/a/<AppID>/settings/…).
@@ -67,7 +68,7 @@ test("step 2: the first Save after a wrong AppID is not lost to the error appear
   await text(page, "AppID 应为 wx 加 16 位十六进制字符，共 18 位。").waitFor();
 });
 
-test("step 2: shows what is wrong with each field, then creates the account and goes on to its step 3", async () => {
+test("step 2: shows what is wrong with each field, then creates the account and goes on to its step 3, API access", async () => {
   const { page } = await fx.signedIn("admin");
   // As step 1's Next leaves it: a certified service account.
   await page.goto("/accounts/new/credentials?type=service&certified=1");
@@ -95,7 +96,7 @@ test("step 2: shows what is wrong with each field, then creates the account and 
   await page.getByLabel("显示名称").fill("客服号");
 
   await page.getByRole("button", { name: "保存", exact: true }).click();
-  await page.waitForURL((u) => u.pathname === `/a/${APP_ID}/settings/server`);
+  await page.waitForURL((u) => u.pathname === `/a/${APP_ID}/settings/api`);
   await page.getByTestId("current-account").getByText("客服号").waitFor();
   await page.goto(`/a/${APP_ID}/settings/credentials`);
 
@@ -111,7 +112,7 @@ test("step 2: shows what is wrong with each field, then creates the account and 
   await page.reload();
   await page.getByRole("button", { name: "保存", exact: true }).click();
   await text(page, /已保存。新的配置已立即生效/).waitFor();
-  await page.getByRole("link", { name: /下一步.*服务器地址/ }).waitFor();
+  await page.getByRole("link", { name: /下一步.*接口调用/ }).waitFor();
 
   const { rows } = await fx.sql.query(
     `SELECT id, app_id, display_name, token, message_mode, account_type, certified, app_secret_enc, encoding_aes_key_enc, previous_encoding_aes_key_enc FROM account`,
@@ -127,12 +128,53 @@ test("step 2: shows what is wrong with each field, then creates the account and 
   assert.equal(rows[0].previous_encoding_aes_key_enc, null, "saving the same key is no rotation");
 });
 
-test("step 3: the URL to paste, then WeChat's handshake turns the status green without a reload", async () => {
+test("the stepper gives the order, and each step's links follow it", async () => {
+  // With the menu API, so the menu step is about the token alone.
+  const sim = await fx.seedAccount({ mode: "safe", accountType: "service", certified: true });
+  const { page } = await fx.signedIn("admin");
+  await page.goto(at(sim, "/settings"));
+  const stepper = page.getByRole("navigation", { name: "接入微信" });
+  await stepper.getByRole("link", { name: /服务器地址/ }).waitFor();
+  const labels = (await stepper.getByRole("listitem").allInnerTexts()).map((s) => s.replace(/^[✓\d]\s*/, "").trim());
+  assert.deepEqual(labels, ["账号类型", "开发者凭据", "接口调用", "保留原有菜单", "保留原有自动回复", "服务器地址"]);
+  const links = await stepper.getByRole("link").evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+  const order = ["/settings", "/settings/credentials", "/settings/api", "/settings/menu", "/settings/replies", "/settings/server"] as const;
+  assert.deepEqual(
+    links,
+    order.map((p) => at(sim, p)),
+  );
+  await screenshot(page, "zh-setup-stepper");
+  // Each step's Back and Next, the takeover pages included (the replies page reads WeChat: not here).
+  const target = async (name: RegExp) => new URL((await page.getByRole("main").getByRole("link", { name }).getAttribute("href"))!, fx.app.url).pathname;
+  for (const [path, back, next, nextName] of [
+    ["/settings/api", "/settings/credentials", "/settings/menu", /^下一步：保留原有菜单/],
+    ["/settings/menu", "/settings/api", "/settings/replies", /^下一步：保留原有自动回复/],
+    ["/settings/server", "/settings/replies", "", /^完成，去概览/],
+  ] as const) {
+    await page.goto(at(sim, path));
+    assert.equal(await target(/^← 上一步$/), at(sim, back), `back from ${path}`);
+    assert.equal(await target(nextName), at(sim, next), `next from ${path}`);
+  }
+  // No token yet: the menu step says what to do first, and links to it.
+  await page.goto(at(sim, "/settings/menu"));
+  await text(page, "还没有可用的 access_token").waitFor();
+  await page
+    .getByRole("main")
+    .getByRole("link", { name: /去接口调用/ })
+    .click();
+  await page.waitForURL((u) => u.pathname === at(sim, "/settings/api"));
+  // The overview's "continue setup" leads to the first step not done: API access, here.
+  await page.goto(at(sim, ""));
+  assert.equal(await target(/^继续接入/), at(sim, "/settings/api"));
+});
+
+test("step 6: the URL to paste, then WeChat's handshake turns the status green without a reload", async () => {
   const sim = await fx.seedAccount({ mode: "safe" });
   const { context, page } = await fx.signedIn("admin");
   await page.goto(at(sim, "/settings/credentials"));
-  await page.getByRole("link", { name: /下一步.*服务器地址/ }).click();
-  await page.waitForURL((u) => u.pathname === at(sim, "/settings/server"));
+  await page.getByRole("link", { name: /下一步.*接口调用/ }).click();
+  await page.waitForURL((u) => u.pathname === at(sim, "/settings/api"));
+  await page.goto(at(sim, "/settings/server"));
   // The only account is the default one: its URL needs no AppID, though the one with it works too.
   assert.equal((await page.getByTestId("server-url").innerText()).trim(), `${fx.app.url}/api/wechat`);
   assert.match(await page.getByTestId("server-url-also").innerText(), new RegExp(`${fx.app.url}/api/wechat/${sim.appId}$`));
@@ -153,7 +195,7 @@ test("step 3: the URL to paste, then WeChat's handshake turns the status green w
   await page.getByRole("button", { name: "复制 EncodingAESKey" }).click();
   await page.getByRole("button", { name: "已复制 EncodingAESKey" }).waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), sim.encodingAesKey);
-  await screenshot(page, "zh-setup-3-secrets");
+  await screenshot(page, "zh-setup-6-secrets");
   await page.getByRole("button", { name: "隐藏 EncodingAESKey" }).click();
   await page.waitForFunction((m) => document.querySelector('[data-testid="server-aes-key"]')?.textContent === m, `••••${sim.encodingAesKey.slice(-4)}`);
 
@@ -171,13 +213,13 @@ test("step 3: the URL to paste, then WeChat's handshake turns the status green w
     .getByTestId("verification-status")
     .getByText(/微信在 .* 验证了这个地址/)
     .waitFor({ timeout: LIVE_TIMEOUT });
-  await screenshot(page, "zh-setup-3-verified");
+  await screenshot(page, "zh-setup-6-verified");
 });
 
-test("step 4: Test connection names the IP to whitelist, then succeeds; both tries are logged", async () => {
+test("step 3: Test connection names the IP to whitelist, then succeeds; both tries are logged", async () => {
   const sim = await fx.seedAccount({ accountType: "service", certified: true });
   const { page } = await fx.signedIn("admin");
-  await page.goto(at(sim, "/settings/server"));
+  await page.goto(at(sim, "/settings/credentials"));
   await page.getByRole("link", { name: /下一步.*接口调用/ }).click();
   await page.waitForURL((u) => u.pathname === at(sim, "/settings/api"));
   await text(page, /IP白名单/).waitFor();
@@ -187,11 +229,11 @@ test("step 4: Test connection names the IP to whitelist, then succeeds; both tri
   await page.getByRole("alert").getByText("连接失败").waitFor();
   assert.equal((await page.getByTestId("whitelist-ip").first().innerText()).trim(), "203.0.113.7");
   await text(page, /请在公众号后台「设置与开发 → 基本配置」的 IP 白名单中添加 203\.0\.113\.7/).waitFor();
-  await screenshot(page, "zh-setup-4-whitelist");
+  await screenshot(page, "zh-setup-3-whitelist");
   await page.getByRole("button", { name: "测试连接" }).click();
   await text(page, /连接成功：已获取 access_token/).waitFor();
   await page.getByTestId("token-status").getByText("稳定版 stable_token").waitFor();
-  await screenshot(page, "zh-setup-4-connected");
+  await screenshot(page, "zh-setup-3-connected");
   await page.goto(at(sim, "/token"));
   const events = page.getByTestId("refresh-events").locator("tbody tr");
   await events.first().waitFor();

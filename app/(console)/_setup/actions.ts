@@ -52,7 +52,7 @@ export const createAccountAction = adminAction(credentialsSpec, async ({ user, d
   if (!result.ok) return refusal(t, result);
   log.info("account.saved", { account: result.accountId, by: user.id, created: true, rotated: false });
   revalidatePath("/", "layout");
-  redirect(accountPath(result.appId, "/settings/server"));
+  redirect(accountPath(result.appId, "/settings/api"));
 });
 
 export type KindState = FormState;

@@ -9,7 +9,7 @@ export function credentialsStepText(t: Dictionary) {
     common: t.common,
     c: t.setup.credentials,
     readOnly: t.setup.viewerNotice,
-    next: fmt(t.common.nextStep, { step: t.setup.steps.server }),
+    next: fmt(t.common.nextStep, { step: t.setup.steps.api }),
     name: t.accounts.name,
   };
 }

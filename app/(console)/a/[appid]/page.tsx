@@ -8,10 +8,11 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCell, TableFooter, TableRow } from "@/components/ui/table";
 import { accountApiPath, accountPath } from "@/lib/accounts/account-path";
+import { firstStepNotDone, loadSetupProgress } from "@/lib/accounts/setup-steps";
 import { requireAccount } from "@/lib/auth/require-user";
 import { getCallbackRuntime } from "@/lib/callback/callback-runtime";
 import { getCallbackStatus } from "@/lib/callback/callback-status";
-import { getPool } from "@/lib/db";
+import { getPool, getPrisma } from "@/lib/db";
 import { fmt, formatDateTime, formatNumber, formatRelative } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
 import { getDailyCounts } from "@/lib/messages/message-stats";
@@ -79,7 +80,7 @@ export default async function AccountOverviewPage({ params }: { params: Promise<
       />
       {!status.lastVerifiedAt ? (
         <Callout tone="warning" className="mb-6">
-          {o.setupIncomplete} <Link href={at("/settings/server")}>{o.continueSetup} →</Link>
+          {o.setupIncomplete} <Link href={at(firstStepNotDone(await loadSetupProgress(getPrisma(), getPool(), account.id)))}>{o.continueSetup} →</Link>
         </Callout>
       ) : null}
       <section aria-label={o.health}>

@@ -4,8 +4,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { listVisibleAccounts, requireUser } from "@/lib/auth/require-user";
 import { getI18n } from "@/lib/i18n/server";
 
-// The four setup steps for an account that does not exist yet: the first two here, then, once
-// step 2 has created it, the rest on its own pages (/a/<AppID>/settings/server …).
+// The six setup steps for an account that does not exist yet: the first two here, then, once
+// step 2 has created it, the rest on its own pages (/a/<AppID>/settings/api …), in the order
+// the account's own stepper gives and explains.
 export default async function NewAccountLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
   const { t } = await getI18n();
@@ -29,9 +30,10 @@ export default async function NewAccountLayout({ children }: { children: React.R
         steps={[
           { href: "/accounts/new", label: s.account, done: false },
           { href: "/accounts/new/credentials", label: s.credentials, done: false },
+          { label: s.api, done: false },
+          { label: t.customMenu.takeover.step, done: false },
           { label: t.replyImport.step, done: false },
           { label: s.server, done: false },
-          { label: s.api, done: false },
         ]}
       />
       {children}

@@ -11,8 +11,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { accountApiPath, accountPath } from "@/lib/accounts/account-path";
 import { callbackUrlFor, publicBaseUrl } from "@/lib/accounts/server-url";
+import { firstStepNotDone, loadSetupProgress } from "@/lib/accounts/setup-steps";
 import { requireAccount } from "@/lib/auth/require-user";
-import { getPool } from "@/lib/db";
+import { getPool, getPrisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { fmt, formatDateTime, formatWhen } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
@@ -77,6 +78,7 @@ export default async function MessagesPage({
   if (!page.items.length && firstPage && !filtered) {
     const { base } = publicBaseUrl(getEnv().PUBLIC_URL, await headers());
     const url = callbackUrlFor(base, account.appId, account.isDefault);
+    const next = firstStepNotDone(await loadSetupProgress(getPrisma(), getPool(), account.id));
     return (
       <>
         {header}
@@ -84,8 +86,8 @@ export default async function MessagesPage({
           <EmptyState
             title={m.empty.title}
             action={
-              <Link href={at("/settings/server")} className={buttonClass("primary")}>
-                {m.empty.action}
+              <Link href={at(next)} className={buttonClass("primary")}>
+                {next === "/settings/server" ? m.empty.action : t.overview.continueSetup}
               </Link>
             }
           >

@@ -44,8 +44,11 @@ export default async function ApiAccessPage({ params }: { params: Promise<{ appi
       </Card>
       <TokenStatusCard status={status} dict={t} locale={locale} tz={tz} link={at("/token")} />
       <div className="flex flex-wrap gap-3">
-        <Link href={at("/settings/server")} className={buttonClass("ghost")}>
+        <Link href={at("/settings/credentials")} className={buttonClass("ghost")}>
           ← {t.common.back}
+        </Link>
+        <Link href={at("/settings/menu")} className={buttonClass(status.state === "valid" ? "primary" : "secondary", "md", "ml-auto")}>
+          {fmt(t.common.nextStep, { step: t.customMenu.takeover.step })} →
         </Link>
       </div>
     </div>

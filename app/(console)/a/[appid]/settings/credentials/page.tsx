@@ -29,7 +29,7 @@ export default async function CredentialsPage({
       canEdit={canEdit}
       save={saveCredentials}
       generate={generateCredential.bind(null, account.appId)}
-      links={{ back: accountPath(account.appId, "/settings"), next: accountPath(account.appId, "/settings/server") }}
+      links={{ back: accountPath(account.appId, "/settings"), next: accountPath(account.appId, "/settings/api") }}
       account={{
         id: account.id,
         appId: account.appId,

@@ -14,6 +14,8 @@ import { describeImportFailure, type ImportFailure } from "@/lib/replies/import-
 import type { PlatformReplyItem } from "@/lib/replies/platform-reply";
 import { replyFromColumns } from "@/lib/replies/reply-columns";
 import type { RuleReply } from "@/lib/replies/rule-fields";
+import { getTokenStatus } from "@/lib/tokens";
+import { NoTokenNotice } from "../no-token-notice";
 import { ImportForm } from "./import-form";
 
 export const metadata: Metadata = { title: "Keep your auto-replies" };
@@ -36,6 +38,8 @@ export default async function KeepAutorepliesPage({ params }: { params: Promise<
     failure = describeImportFailure(err, t);
     if (!failure) throw err;
   }
+  // Read after the attempt, which may have just tried to get one.
+  const noToken = !!failure && (await getTokenStatus(account.id)).state !== "valid";
 
   const prisma = getPrisma();
   const imported = await prisma.replyRule.findMany({
@@ -57,10 +61,13 @@ export default async function KeepAutorepliesPage({ params }: { params: Promise<
         <CardHeader title={r.title} description={r.intro} />
         <CardBody className="space-y-4">
           {failure ? (
-            <Callout tone="danger" role="alert" title={r.errorTitle}>
-              <p>{failure.what}</p>
-              <p>{failure.fix}</p>
-            </Callout>
+            <>
+              {noToken ? <NoTokenNotice href={at("/settings/api")} t={t.setup.noToken} /> : null}
+              <Callout tone="danger" role="alert" title={r.errorTitle}>
+                <p>{failure.what}</p>
+                <p>{failure.fix}</p>
+              </Callout>
+            </>
           ) : platform && !platform.length ? (
             <Callout tone="tip">{r.nothingOnPlatform}</Callout>
           ) : null}
@@ -123,7 +130,7 @@ export default async function KeepAutorepliesPage({ params }: { params: Promise<
       </Card>
 
       <div className="flex flex-wrap gap-3">
-        <Link href={at("/settings/credentials")} className={buttonClass("ghost")}>
+        <Link href={at("/settings/menu")} className={buttonClass("ghost")}>
           ← {t.common.back}
         </Link>
         <Link href={at("/settings/server")} className={buttonClass("secondary")}>

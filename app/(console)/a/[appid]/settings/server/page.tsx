@@ -134,11 +134,11 @@ export default async function ServerUrlPage({ params }: { params: Promise<{ appi
           </CardBody>
         </Card>
         <div className="flex flex-wrap gap-3">
-          <Link href={at("/settings/credentials")} className={buttonClass("ghost")}>
+          <Link href={at("/settings/replies")} className={buttonClass("ghost")}>
             ← {t.common.back}
           </Link>
-          <Link href={at("/settings/api")} className={buttonClass("secondary", "md", "ml-auto")}>
-            {fmt(t.common.nextStep, { step: t.setup.steps.api })} →
+          <Link href={accountPath(account.appId)} className={buttonClass(status.lastVerifiedAt ? "primary" : "secondary", "md", "ml-auto")}>
+            {s.finish} →
           </Link>
         </div>
       </div>
