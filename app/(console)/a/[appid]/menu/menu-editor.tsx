@@ -496,7 +496,7 @@ function TapBadge({ taps, t }: { taps: TapCount | null; t: Strings }) {
   );
 }
 
-function PhonePreview({
+export function PhonePreview({
   doc,
   open,
   setOpen,
