@@ -18,7 +18,7 @@ const GET_PATH = "/cgi-bin/menu/get";
 /** One conditional menu of menu/get, `menuId` WeChat's. */
 export type HeldConditional = { menuId: string; menu: MenuDocument; matchrule: Record<string, unknown> };
 /** menu/get's view: whether a default menu exists, and the conditional menus in matching order (first wins). */
-export type HeldMenus = { hasDefault: boolean; conditional: HeldConditional[] };
+export type HeldMenus = { hasDefault: boolean; menu: MenuDocument | null; conditional: HeldConditional[] };
 
 type GetAnswer = {
   menu?: { button?: unknown };
@@ -47,7 +47,7 @@ export async function syncConditionalMenus(pool: pg.Pool, accountId: string, use
     oldestFirst.map((c) => ({ menuid: c.menuId, button: c.menu.button, matchrule: c.matchrule })),
     userId,
   );
-  return { hasDefault: !!got.menu, conditional: oldestFirst.reverse() };
+  return { hasDefault: !!got.menu, menu: got.menu ? menuFromWeChat(got.menu.button) : null, conditional: oldestFirst.reverse() };
 }
 
 /** Only what addconditional takes back: tag_id, and client_platform_type when set. */

@@ -59,7 +59,7 @@ after(async () => {
 
 describe("conditional menus: sync, re-order, remove", () => {
   test("without a default menu: none held, and addconditional is refused by WeChat (65303)", async () => {
-    assert.deepEqual(await reorder.syncConditionalMenus(pool, accountId, null), { hasDefault: false, conditional: [] });
+    assert.deepEqual(await reorder.syncConditionalMenus(pool, accountId, null), { hasDefault: false, menu: null, conditional: [] });
     await assert.rejects(cond.addConditionalMenu(pool, accountId, menuFor("A"), { tag_id: "101" }, null), /65303/);
   });
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useMemo, useState, useTransition } from "react";
+import { useEffect, useMemo, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -75,6 +75,7 @@ export function MenuEditor({
   readOnly,
   t,
   common,
+  onChange,
 }: {
   appId: string;
   initial: MenuDocument;
@@ -84,9 +85,12 @@ export function MenuEditor({
   readOnly: boolean;
   t: Strings;
   common: Dictionary["common"];
+  /** Told the menu being edited, e.g. to add it as a conditional menu. */
+  onChange?: (doc: MenuDocument) => void;
 }) {
   const router = useRouter();
   const [doc, setDoc] = useState<MenuDocument>(() => ({ button: structuredClone(initial.button ?? []) }));
+  useEffect(() => onChange?.(doc), [doc, onChange]);
   const [sel, setSel] = useState<Sel | null>(initial.button?.length ? { i: 0, j: null } : null);
   const [open, setOpen] = useState<number | null>(null);
   const [notice, setNotice] = useState<MenuActionResult | null>(null);
