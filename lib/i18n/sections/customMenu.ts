@@ -118,6 +118,12 @@ export const customMenuZh = {
     lostReasons: { unsupported: "mpdesk 无法发送这种内容", empty: "没有内容", media_expired: "素材在微信已过期" },
     review: "在自定义菜单中检查并发布",
     failed: "导入失败：{errcode} {errmsg}",
+    platformTitle: "粉丝现在看到的菜单",
+    platformIntro:
+      "从微信读取（get_current_selfmenu_info）。紫色的按钮只能在公众平台里使用，导入后会变成点击按钮，并配一条回复相同内容的规则；其他按钮原样保留。",
+    parent: "子菜单",
+    kept: "原样保留",
+    becomesClick: "→ 点击按钮 + 回复规则",
   },
   conditional: {
     title: "个性化菜单（按标签）",
@@ -290,6 +296,12 @@ export const customMenuEn: typeof customMenuZh = {
     lostReasons: { unsupported: "mpdesk cannot send this content", empty: "it sends nothing", media_expired: "the media expired at WeChat" },
     review: "Review and publish in Custom menu",
     failed: "The import failed: {errcode} {errmsg}",
+    platformTitle: "The menu followers see now",
+    platformIntro:
+      "Read from WeChat (get_current_selfmenu_info). The violet buttons exist only in the MP admin: the import makes each a click button with a reply rule sending the same content; the others are kept as they are.",
+    parent: "sub-menu",
+    kept: "kept as is",
+    becomesClick: "→ click button + reply rule",
   },
   conditional: {
     title: "Conditional menus (by tag)",

@@ -6,6 +6,7 @@ import { capabilityOf } from "@/lib/accounts/capabilities";
 import { requireAccount } from "@/lib/auth/require-user";
 import { getI18n } from "@/lib/i18n/server";
 import { ImportMenuForm } from "./import-menu-form";
+import { PlatformMenuPanel } from "./platform-menu-panel";
 
 export const metadata: Metadata = { title: "Keep your menu" };
 
@@ -25,6 +26,7 @@ export default async function KeepMenuPage({ params }: { params: Promise<{ appid
             {k.noMenuApi}
           </Callout>
         ) : null}
+        <PlatformMenuPanel accountId={account.id} k={k} />
         {role === "admin" ? (
           <ImportMenuForm appId={account.appId} editorHref={accountPath(account.appId, "/menu")} t={k} />
         ) : (
