@@ -133,6 +133,20 @@ describe("a viewer replaying admin server actions", () => {
   const API_KEYS = "app/(console)/api-keys/actions.ts";
   const THREAD = "app/(console)/a/[appid]/messages/followers/[openid]/actions.ts";
   const REPLY_IMPORT = "app/(console)/a/[appid]/settings/replies/actions.ts";
+  const MENU = "app/(console)/a/[appid]/menu/actions.ts";
+  const MENU_CONDITIONAL = "app/(console)/a/[appid]/menu/conditional-actions.ts";
+  const MENU_IMPORT = "app/(console)/a/[appid]/settings/menu/actions.ts";
+  const MENU_DOC = { button: [{ type: "click", name: "hijacked", key: "HIJACK" }] };
+  // The menu's argument actions: the AppID first, then the action's own arguments.
+  const callCases = (): [string, string, unknown[]][] => [
+    [MENU, "saveMenuDraftAction", [sim.appId, MENU_DOC]],
+    [MENU, "publishMenuAction", [sim.appId, MENU_DOC]],
+    [MENU, "rollbackMenuAction", [sim.appId, 1]],
+    [MENU, "createClickRuleAction", [sim.appId, "HIJACK", "hijacked", "a viewer's reply"]],
+    [MENU_CONDITIONAL, "addConditionalMenuAction", [sim.appId, MENU_DOC, { tag_id: "100" }, "VIP"]],
+    [MENU_CONDITIONAL, "removeConditionalMenuAction", [sim.appId, "400000001"]],
+    [MENU_CONDITIONAL, "reorderConditionalMenusAction", [sim.appId, ["400000002", "400000001"], {}]],
+  ];
   const formCases = (): [string, string, Record<string, string>][] => [
     [
       SETTINGS,
@@ -149,6 +163,7 @@ describe("a viewer replaying admin server actions", () => {
     [MANAGE, "removeAccountAction", { account: sim.appId, confirm: sim.appId }],
     [TOKEN, "refreshTokenAction", { account: sim.appId, intent: "test" }],
     [REPLY_IMPORT, "importAutorepliesAction", { account: sim.appId }],
+    [MENU_IMPORT, "importMenuAction", { account: sim.appId }],
     [USERS, "addUser", { email: "intruder@example.com", role: "admin", password: "intruder password" }],
     [USERS, "updateUser", { intent: "role", userId: otherUserId, role: "admin" }],
     [USERS, "updateUser", { intent: "reset", userId: otherUserId }],
@@ -163,6 +178,9 @@ describe("a viewer replaying admin server actions", () => {
   test("the list of actions is the build's: every other action is an admin action tested here", () => {
     const tested = new Set([
       ...formCases().map(([f, n]) => `${f}#${n}`),
+      ...callCases().map(([f, n]) => `${f}#${n}`),
+      // Reads only (menu/trymatch): every member of the account may ask which menu a follower sees.
+      `${MENU_CONDITIONAL}#tryMatchMenuAction`,
       `${SETTINGS}#generateCredential`,
       `${SETTINGS}#generateNewCredential`,
       `${SETTINGS}#revealAccountSecret`,
@@ -181,6 +199,25 @@ describe("a viewer replaying admin server actions", () => {
       assert.equal(res.status, 200, `${name} ${fields.intent ?? ""}: ${res.status} ${res.body.slice(0, 300)}`);
       assert.ok(res.body.includes(FORBIDDEN_EN), `${name} ${fields.intent ?? ""} did not answer the refusal: ${res.body.slice(0, 300)}`);
       assert.equal(await snapshot(), before, `${name} ${fields.intent ?? ""} changed the database`);
+    }
+    assert.equal(wechatApi.tokenCalls(sim.appId), 0, "a viewer made mpdesk call WeChat");
+  });
+
+  test("each menu action called with arguments answers nothing, calls no WeChat API and changes nothing", async () => {
+    const menuTables = async () =>
+      JSON.stringify([
+        await snapshot(),
+        ...(await Promise.all(
+          ["menu_draft", "menu_version", "menu_conditional", "reply_rule"].map(async (t) => (await sql.query(`SELECT * FROM ${t} ORDER BY 1`)).rows),
+        )),
+      ]);
+    for (const [file, name, args] of callCases()) {
+      const before = await menuTables();
+      const res = await postAction(file, name, args, viewerCookie);
+      assert.equal(res.status, 200, `${name}: ${res.status} ${res.body.slice(0, 300)}`);
+      // accountAdminCall answers null to a viewer: no message of success, no result at all.
+      assert.doesNotMatch(res.body, /"ok":true/, `${name} ran for a viewer: ${res.body.slice(0, 300)}`);
+      assert.equal(await menuTables(), before, `${name} changed the database`);
     }
     assert.equal(wechatApi.tokenCalls(sim.appId), 0, "a viewer made mpdesk call WeChat");
   });
