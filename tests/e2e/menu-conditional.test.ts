@@ -72,7 +72,7 @@ for (const L of [ZH, EN]) {
     assert.equal(held.length, 1);
     assert.deepEqual(held[0]!.matchrule, { tag_id: "100" });
     assert.equal(held[0]!.button[0]!.name, L.vip);
-    await section.getByRole("cell", { name: fmt(c.tagName, { name: "VIP", id: 100 }) }).waitFor();
+    await section.getByRole("cell", { name: fmt(c.tagName, { name: "VIP", id: 100 }), exact: true }).waitFor();
 
     await page.getByLabel(c.openId, { exact: true }).fill("o_vip_follower");
     await page.getByRole("button", { name: c.tryButton }).click();
@@ -124,7 +124,7 @@ test("a viewer sees the conditional menus but cannot add or remove one; the serv
   await viewer.page.goto(at(account, "/menu"));
   const vsection = viewer.page.getByTestId("conditional-menus");
   await vsection.getByText(c.readOnly).waitFor();
-  await vsection.getByRole("cell", { name: "VIP（100）" }).waitFor();
+  await vsection.getByRole("cell", { name: "VIP（100）", exact: true }).waitFor();
   assert.equal(await vsection.getByRole("button", { name: c.addFor }).count(), 0);
   assert.equal(await vsection.getByRole("button", { name: new RegExp(c.remove) }).count(), 0);
   // Which menu a follower sees changes nothing: a viewer may ask.

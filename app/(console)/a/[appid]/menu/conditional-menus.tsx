@@ -129,7 +129,7 @@ export function ConditionalMenus({
         />
         <CardBody className="space-y-4">
           {unavailable ? <Callout tone="warning">{fmt(c.unavailable, { reason: unavailable })}</Callout> : null}
-          {!held.hasDefault && !unavailable ? <Callout tone="info">{c.needsDefault}</Callout> : null}
+          {!held.hasDefault && !unavailable && !readOnly ? <Callout tone="info">{c.needsDefault}</Callout> : null}
           {readOnly ? <Callout tone="info">{c.readOnly}</Callout> : null}
           {notice ? (
             <Callout tone={notice.ok ? "success" : "warning"} role={notice.ok ? "status" : "alert"}>

@@ -69,14 +69,8 @@ export default async function MenuPage({ params }: { params: Promise<{ appid: st
           .sort((a, b) => Number(BigInt(b.menuId) - BigInt(a.menuId))),
       }
     : (live as HeldMenus);
-  const unavailable =
-    live === null
-      ? m.noMenuApi
-      : live instanceof Error
-        ? isAppError(live, "WECHAT_API")
-          ? `${live.details.errcode} ${live.details.errmsg}`
-          : live.message
-        : null;
+  // Without the menu API there is nothing to read (the read-only notice above says why).
+  const unavailable = live instanceof Error ? (isAppError(live, "WECHAT_API") ? `${live.details.errcode} ${live.details.errmsg}` : live.message) : null;
   return (
     <>
       <PageHeader title={m.title} description={m.subtitle} />
