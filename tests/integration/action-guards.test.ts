@@ -164,6 +164,12 @@ describe("a viewer replaying admin server actions", () => {
     [TOKEN, "refreshTokenAction", { account: sim.appId, intent: "test" }],
     [REPLY_IMPORT, "importAutorepliesAction", { account: sim.appId }],
     [MENU_IMPORT, "importMenuAction", { account: sim.appId }],
+    // The reply rules' forms: the role is refused before the fields are read.
+    ...["saveRuleAction", "deleteRuleAction", "setRuleEnabledAction", "reorderRulesAction"].map((name): [string, string, Record<string, string>] => [
+      "app/(console)/a/[appid]/rules/actions.ts",
+      name,
+      { account: sim.appId },
+    ]),
     [USERS, "addUser", { email: "intruder@example.com", role: "admin", password: "intruder password" }],
     [USERS, "updateUser", { intent: "role", userId: otherUserId, role: "admin" }],
     [USERS, "updateUser", { intent: "reset", userId: otherUserId }],
