@@ -280,7 +280,7 @@ export function ConditionalMenus({
           </form>
           {match && "which" in match ? (
             <div data-testid="trymatch-preview">
-              <PhonePreview doc={match.menu} open={open} setOpen={setOpen} onPick={() => {}} taps={{ click: {}, view: {} }} t={t} />
+              <PhonePreview doc={match.menu} open={open} setOpen={setOpen} onPick={() => {}} taps={null} t={t} />
             </div>
           ) : null}
         </CardBody>

@@ -52,7 +52,8 @@ function freshKey(doc: MenuDocument): string {
 }
 
 /** A leaf's taps: a CLICK by its key, a VIEW by its url; a parent's are its leaves' together. */
-function tapsOf(taps: MenuTaps, b: MenuButton): TapCount | null {
+function tapsOf(taps: MenuTaps | null, b: MenuButton): TapCount | null {
+  if (!taps) return null;
   if (isParent(b)) {
     const all = b.sub_button!.map((s) => tapsOf(taps, s)).filter((x): x is TapCount => !!x);
     return all.length ? { d7: all.reduce((n, x) => n + x.d7, 0), d30: all.reduce((n, x) => n + x.d30, 0) } : null;
@@ -512,7 +513,8 @@ export function PhonePreview({
   open: number | null;
   setOpen: (i: number | null) => void;
   onPick: (s: Sel) => void;
-  taps: MenuTaps;
+  /** null: a menu the taps are not counted for (e.g. trymatch's answer). */
+  taps: MenuTaps | null;
   t: Strings;
 }) {
   return (
