@@ -155,3 +155,17 @@ export function accountAdminCall<Schema extends z.ZodTuple, Result>(
     return handler({ ...actor, account: account!, role: role!, data: parsed.data });
   };
 }
+
+/** A call on one account that changes nothing at WeChat's or in mpdesk: every member of the account, viewers too. */
+export function accountMemberCall<Schema extends z.ZodTuple, Result>(
+  schema: Schema,
+  handler: (ctx: AccountActionContext<z.output<Schema>>) => Promise<Result>,
+): (appId: string, ...args: Extract<z.input<Schema>, unknown[]>) => Promise<Result | null> {
+  return async (appId, ...args) => {
+    const { allowed, account, role, ...actor } = await resolveAccountActor(appId, "viewer");
+    if (!allowed) return null;
+    const parsed = schema.safeParse(args);
+    if (!parsed.success) return null;
+    return handler({ ...actor, account: account!, role: role!, data: parsed.data });
+  };
+}

@@ -31,3 +31,13 @@ export async function listConditionalMenus(db: pg.Pool, accountId: string): Prom
     (r) => ({ menuId: r.menu_id, body: r.body, matchrule: r.matchrule, createdAt: r.created_at }),
   );
 }
+
+/** The followers who wrote or tapped most recently, for "which menu does this follower see?". */
+export async function listRecentFollowers(db: pg.Pool, accountId: string, limit = 10): Promise<string[]> {
+  return rawQuery<{ from_user: string }, string>(
+    db,
+    sql`SELECT from_user FROM message WHERE account_id = ${accountId} AND direction = 'inbound'
+        GROUP BY from_user ORDER BY max(received_at) DESC LIMIT ${limit}`,
+    (r) => r.from_user,
+  );
+}

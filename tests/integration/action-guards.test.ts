@@ -149,16 +149,20 @@ describe("a viewer replaying admin server actions", () => {
   const THREAD = "app/(console)/a/[appid]/messages/followers/[openid]/actions.ts";
   const REPLY_IMPORT = "app/(console)/a/[appid]/settings/replies/actions.ts";
   const RULES = "app/(console)/a/[appid]/rules/actions.ts";
-  const MENU = "app/(console)/a/[appid]/menu/actions.ts";
-  const MENU_IMPORT = "app/(console)/a/[appid]/settings/menu/actions.ts";
   const SOME_RULE = "6f1c2c7e-1111-4a4a-9b9b-123456789abc";
-  const MENU_BODY = { button: [{ type: "click", name: "今日歌曲", key: "V1001_TODAY_MUSIC" }] };
-  // accountAdminCall actions take the AppID and their arguments; a refusal answers null.
+  const MENU = "app/(console)/a/[appid]/menu/actions.ts";
+  const MENU_CONDITIONAL = "app/(console)/a/[appid]/menu/conditional-actions.ts";
+  const MENU_IMPORT = "app/(console)/a/[appid]/settings/menu/actions.ts";
+  const MENU_DOC = { button: [{ type: "click", name: "hijacked", key: "HIJACK" }] };
+  // The menu's argument actions: the AppID first, then the action's own arguments.
   const callCases = (): [string, string, unknown[]][] => [
-    [MENU, "saveMenuDraftAction", [sim.appId, MENU_BODY]],
-    [MENU, "publishMenuAction", [sim.appId, MENU_BODY]],
+    [MENU, "saveMenuDraftAction", [sim.appId, MENU_DOC]],
+    [MENU, "publishMenuAction", [sim.appId, MENU_DOC]],
     [MENU, "rollbackMenuAction", [sim.appId, 1]],
-    [MENU, "createClickRuleAction", [sim.appId, "V1001_TODAY_MUSIC", "今日歌曲", "a viewer's rule"]],
+    [MENU, "createClickRuleAction", [sim.appId, "HIJACK", "hijacked", "a viewer's reply"]],
+    [MENU_CONDITIONAL, "addConditionalMenuAction", [sim.appId, MENU_DOC, { tag_id: "100" }, "VIP"]],
+    [MENU_CONDITIONAL, "removeConditionalMenuAction", [sim.appId, "400000001"]],
+    [MENU_CONDITIONAL, "reorderConditionalMenusAction", [sim.appId, ["400000002", "400000001"], {}]],
   ];
   const formCases = (): [string, string, Record<string, string>][] => [
     [
@@ -203,6 +207,8 @@ describe("a viewer replaying admin server actions", () => {
     const tested = new Set([
       ...formCases().map(([f, n]) => `${f}#${n}`),
       ...callCases().map(([f, n]) => `${f}#${n}`),
+      // Reads only (menu/trymatch): every member of the account may ask which menu a follower sees.
+      `${MENU_CONDITIONAL}#tryMatchMenuAction`,
       `${SETTINGS}#generateCredential`,
       `${SETTINGS}#generateNewCredential`,
       `${SETTINGS}#revealAccountSecret`,
@@ -225,13 +231,21 @@ describe("a viewer replaying admin server actions", () => {
     assert.equal(wechatApi.tokenCalls(sim.appId), 0, "a viewer made mpdesk call WeChat");
   });
 
-  test("each call action answers nothing and changes nothing", async () => {
+  test("each menu action called with arguments answers nothing, calls no WeChat API and changes nothing", async () => {
+    const menuTables = async () =>
+      JSON.stringify([
+        await snapshot(),
+        ...(await Promise.all(
+          ["menu_draft", "menu_version", "menu_conditional", "reply_rule"].map(async (t) => (await sql.query(`SELECT * FROM ${t} ORDER BY 1`)).rows),
+        )),
+      ]);
     for (const [file, name, args] of callCases()) {
-      const before = await snapshot();
+      const before = await menuTables();
       const res = await postAction(file, name, args, viewerCookie);
       assert.equal(res.status, 200, `${name}: ${res.status} ${res.body.slice(0, 300)}`);
-      assert.doesNotMatch(res.body, /"ok":(true|false)/, `${name} ran for a viewer: ${res.body.slice(0, 300)}`);
-      assert.equal(await snapshot(), before, `${name} changed the database`);
+      // accountAdminCall answers null to a viewer: no message of success, no result at all.
+      assert.doesNotMatch(res.body, /"ok":true/, `${name} ran for a viewer: ${res.body.slice(0, 300)}`);
+      assert.equal(await menuTables(), before, `${name} changed the database`);
     }
     assert.equal(wechatApi.tokenCalls(sim.appId), 0, "a viewer made mpdesk call WeChat");
   });
@@ -257,7 +271,7 @@ describe("a viewer replaying admin server actions", () => {
     const renamed = await postAction(MANAGE, "renameAccountAction", [null, form({ account: sim.appId, displayName: "客服号" })], adminCookie);
     assert.equal(renamed.status, 200, renamed.body.slice(0, 300));
     assert.equal((await sql.query(`SELECT display_name FROM account WHERE id = $1`, [accountId])).rows[0].display_name, "客服号");
-    const draft = await postAction(MENU, "saveMenuDraftAction", [sim.appId, MENU_BODY], adminCookie);
+    const draft = await postAction(MENU, "saveMenuDraftAction", [sim.appId, MENU_DOC], adminCookie);
     assert.match(draft.body, /"ok":true/, draft.body.slice(0, 300));
     assert.equal((await sql.query(`SELECT count(*)::int AS n FROM menu_draft WHERE account_id = $1`, [accountId])).rows[0].n, 1);
     const kind = await postAction(SETTINGS, "saveKind", [null, form({ account: sim.appId, accountType: "service", certified: "on" })], adminCookie);

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useMemo, useState, useTransition } from "react";
+import { useEffect, useMemo, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -52,7 +52,8 @@ function freshKey(doc: MenuDocument): string {
 }
 
 /** A leaf's taps: a CLICK by its key, a VIEW by its url; a parent's are its leaves' together. */
-function tapsOf(taps: MenuTaps, b: MenuButton): TapCount | null {
+function tapsOf(taps: MenuTaps | null, b: MenuButton): TapCount | null {
+  if (!taps) return null;
   if (isParent(b)) {
     const all = b.sub_button!.map((s) => tapsOf(taps, s)).filter((x): x is TapCount => !!x);
     return all.length ? { d7: all.reduce((n, x) => n + x.d7, 0), d30: all.reduce((n, x) => n + x.d30, 0) } : null;
@@ -75,6 +76,7 @@ export function MenuEditor({
   readOnly,
   t,
   common,
+  onChange,
 }: {
   appId: string;
   initial: MenuDocument;
@@ -84,9 +86,12 @@ export function MenuEditor({
   readOnly: boolean;
   t: Strings;
   common: Dictionary["common"];
+  /** Told the menu being edited, e.g. to add it as a conditional menu. */
+  onChange?: (doc: MenuDocument) => void;
 }) {
   const router = useRouter();
   const [doc, setDoc] = useState<MenuDocument>(() => ({ button: structuredClone(initial.button ?? []) }));
+  useEffect(() => onChange?.(doc), [doc, onChange]);
   const [sel, setSel] = useState<Sel | null>(initial.button?.length ? { i: 0, j: null } : null);
   const [open, setOpen] = useState<number | null>(null);
   const [notice, setNotice] = useState<MenuActionResult | null>(null);
@@ -496,7 +501,7 @@ function TapBadge({ taps, t }: { taps: TapCount | null; t: Strings }) {
   );
 }
 
-function PhonePreview({
+export function PhonePreview({
   doc,
   open,
   setOpen,
@@ -508,7 +513,8 @@ function PhonePreview({
   open: number | null;
   setOpen: (i: number | null) => void;
   onPick: (s: Sel) => void;
-  taps: MenuTaps;
+  /** null: a menu the taps are not counted for (e.g. trymatch's answer). */
+  taps: MenuTaps | null;
   t: Strings;
 }) {
   return (

@@ -6,11 +6,17 @@ import { requireAccount } from "@/lib/auth/require-user";
 import { getPool, getPrisma } from "@/lib/db";
 import { fmt, formatDateTime } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
+import { isAppError } from "@/lib/app-error";
 import { listClickRules, summarizeReply } from "@/lib/menu/click-rules";
+import { fetchTags, type FollowerTag } from "@/lib/menu/conditional-menus";
+import { listConditionalMenus, listRecentFollowers } from "@/lib/menu/conditional-queries";
+import { syncConditionalMenus, type HeldMenus } from "@/lib/menu/reorder-conditional";
+import { menuFromWeChat } from "@/lib/menu/wechat-menu";
 import { listMenuVersions, loadMenuDraft } from "@/lib/menu/menu-queries";
 import { countMenuTaps } from "@/lib/menu/menu-taps";
 import type { MenuDocument } from "@/lib/menu/validate-menu";
-import { MenuEditor, type EditorVersion } from "./menu-editor";
+import type { EditorVersion } from "./menu-editor";
+import { MenuWorkspace } from "./menu-workspace";
 
 export const metadata: Metadata = { title: "Custom menu" };
 
@@ -22,13 +28,17 @@ export default async function MenuPage({ params }: { params: Promise<{ appid: st
   const { t, locale, tz } = await getI18n();
   const m = t.customMenu;
   const pool = getPool();
-  const [draft, versions, rules, taps] = await Promise.all([
+  const capability = capabilityOf(account.accountType, account.certified, "customMenu");
+  const [draft, versions, rules, taps, recent, live, tags] = await Promise.all([
     loadMenuDraft(pool, account.id),
     listMenuVersions(pool, account.id, 50),
     listClickRules(getPrisma(), account.id),
     countMenuTaps(pool, account.id),
+    listRecentFollowers(pool, account.id),
+    // What WeChat holds now, read on each visit (menu/get also refreshes menu_conditional).
+    capability.state === "no" ? null : syncConditionalMenus(pool, account.id, null).catch((err: unknown) => err),
+    capability.state === "no" ? ([] as FollowerTag[]) : fetchTags(account.id).catch(() => [] as FollowerTag[]),
   ]);
-  const capability = capabilityOf(account.accountType, account.certified, "customMenu");
   const readOnly =
     role !== "admin"
       ? m.readOnlyViewer
@@ -44,6 +54,23 @@ export default async function MenuPage({ params }: { params: Promise<{ appid: st
     restoredFrom: v.restoredFrom,
   }));
   const replies = Object.fromEntries(rules.map((r) => [r.eventKey, { name: r.name, summary: summarizeReply(r.replies[0]) }]));
+  const liveFailed = live instanceof Error || live === null;
+  const held: HeldMenus = liveFailed
+    ? {
+        hasDefault: versions.length > 0,
+        menu: versions[0]?.body ?? null,
+        // menuids grow: the newest, matched first, has the largest.
+        conditional: (await listConditionalMenus(pool, account.id))
+          .map((c) => ({
+            menuId: c.menuId,
+            menu: menuFromWeChat((c.body as { button?: unknown }).button),
+            matchrule: (c.matchrule ?? {}) as Record<string, unknown>,
+          }))
+          .sort((a, b) => Number(BigInt(b.menuId) - BigInt(a.menuId))),
+      }
+    : (live as HeldMenus);
+  // Without the menu API there is nothing to read (the read-only notice above says why).
+  const unavailable = live instanceof Error ? (isAppError(live, "WECHAT_API") ? `${live.details.errcode} ${live.details.errmsg}` : live.message) : null;
   return (
     <>
       <PageHeader title={m.title} description={m.subtitle} />
@@ -52,15 +79,19 @@ export default async function MenuPage({ params }: { params: Promise<{ appid: st
           {readOnly}
         </Callout>
       ) : null}
-      <MenuEditor
-        appId={account.appId}
-        initial={initial}
-        versions={editorVersions}
-        replies={replies}
-        taps={taps}
-        readOnly={!!readOnly}
-        t={m}
-        common={t.common}
+      <MenuWorkspace
+        editor={{ appId: account.appId, initial, versions: editorVersions, replies, taps, readOnly: !!readOnly, t: m, common: t.common }}
+        conditional={{
+          appId: account.appId,
+          held,
+          defaultMenu: held.menu,
+          tags,
+          recent,
+          unavailable,
+          readOnly: !!readOnly,
+          t: m,
+          common: t.common,
+        }}
       />
     </>
   );

@@ -11,6 +11,7 @@ import { fmt } from "@/lib/i18n";
 import { getTokenStatus } from "@/lib/tokens";
 import { NoTokenNotice } from "../no-token-notice";
 import { ImportMenuForm } from "./import-menu-form";
+import { PlatformMenuPanel } from "./platform-menu-panel";
 
 export const metadata: Metadata = { title: "Keep your menu" };
 
@@ -33,6 +34,7 @@ export default async function KeepMenuPage({ params }: { params: Promise<{ appid
             {k.noMenuApi}
           </Callout>
         ) : null}
+        <PlatformMenuPanel accountId={account.id} k={k} />
         {role === "admin" ? (
           <ImportMenuForm appId={account.appId} editorHref={accountPath(account.appId, "/menu")} t={k} />
         ) : (
