@@ -90,7 +90,10 @@ async function sendFromApi(request: MessagesRequest, deps: MessagesDeps): Promis
         body: { error: "idempotency_key_reused", message: "This Idempotency-Key was used for another message; use a new key for a new message." },
       };
     }
-    if (row && inFlight(row)) outcome = await settledOutcome(deps.db, accountId, key, deps.inFlightWaitMs ?? getEnv().MPDESK_WECHAT_TIMEOUT_MS * 2 + 1_000);
+    // A "queued" read while the first request was still calling WeChat is re-read (and waited for),
+    // even when that call has finished by now: the first request answered what the row says now.
+    if (row && outcome.status === "queued")
+      outcome = await settledOutcome(deps.db, accountId, key, deps.inFlightWaitMs ?? getEnv().MPDESK_WECHAT_TIMEOUT_MS * 2 + 1_000);
   }
   log.info("messages_api.send", {
     account: accountId,
