@@ -7,9 +7,11 @@ export async function register() {
   await getCallbackRuntime().start();
   const { startTokenRuntime } = await import("./lib/tokens/token-runtime");
   await startTokenRuntime();
-  // Next.js exits on these signals once its requests are done; meanwhile the queue stops taking
-  // jobs and lets a send in flight finish. A job cut short is retried by another worker after it
+  // On a shutdown signal the queue stops taking jobs and lets a send in flight finish (a job cut
+  // short goes back to the queue at once, as a failed try); the process's exit waits for that.
+  // A job left active by a process that died outright is retried by another worker after it
   // expires, and its row's claim keeps it from being sent twice.
   const { sendQueue } = await import("./lib/outbound/send-queue");
-  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void sendQueue.stop().catch(() => {}));
+  const { stopBeforeExit } = await import("./lib/stop-before-exit");
+  stopBeforeExit(() => sendQueue.stop(), 10_000);
 }

@@ -20,6 +20,8 @@ export const SEND_QUEUE = "outbound-send";
 const SCHEMA = "mpdesk_queue";
 /** A job still active after this long (its process died) is handed to another worker. */
 const EXPIRE_S = 60;
+/** How often pg-boss looks for such jobs: a crash delays its sends by at most EXPIRE_S + this. */
+const MAINTENANCE_S = 30;
 
 export type SendJob =
   /** Retry a queued row. */
@@ -61,6 +63,7 @@ async function boss(): Promise<PgBoss> {
       max: 3,
       // No cron schedules here: the clock monitor would only cost queries.
       schedule: false,
+      maintenanceIntervalSeconds: MAINTENANCE_S,
     });
     // A lost connection is reported here and retried by pg-boss; it must not crash the process.
     b.on("error", (err) => log.warn("queue.error", errorFields(err)));
@@ -109,12 +112,15 @@ export const sendQueue = {
     );
   },
 
-  /** Stops working and closes the queue's connections; an active job left behind is retried after it expires. */
+  /**
+   * Stops working and closes the queue's connections. A send in flight has 8 s to finish; a job
+   * still active then is failed, so it is retried at once by another worker rather than after it expires.
+   */
   async stop(): Promise<void> {
     const s = state();
     const b = s.boss ?? (await s.starting?.catch(() => null)) ?? null;
     s.boss = null;
     s.working = false;
-    await b?.stop({ graceful: true, timeout: 5_000, wait: true });
+    await b?.stop({ graceful: true, timeout: 8_000, wait: true });
   },
 };
