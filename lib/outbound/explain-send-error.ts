@@ -1,7 +1,7 @@
 import { en } from "../i18n/en";
 import { fmt } from "../i18n";
 import { zh } from "../i18n/zh";
-import type { SendFix } from "./types";
+import type { RefusalReason, SendFix } from "./types";
 
 // What a person does about WeChat's answer to message/custom/send, in both languages. -1 and
 // 48001 reuse the console's wording for WeChat's errors, so one errcode reads the same everywhere.
@@ -52,9 +52,13 @@ export const REFUSAL_FIXES = {
     en: "This account has no customer-service API: only certified (认证) accounts may send customer-service messages. Certify the account in the MP admin, or answer with passive replies only.",
     zh: "该公众号没有客服消息接口：只有已认证的公众号可以发送客服消息。请在公众号后台完成微信认证，或只使用被动回复。",
   },
-} satisfies Record<string, SendFix>;
+} satisfies Record<RefusalReason, SendFix>;
 
-export function explainSendError(errcode: number, errmsg: string): SendFix {
+const isRefusal = (reason: string): reason is RefusalReason => Object.hasOwn(REFUSAL_FIXES, reason);
+
+/** WeChat's errcode in words; a row mpdesk refused itself has no errcode, and its reason in errmsg. */
+export function explainSendError(errcode: number | null, errmsg: string): SendFix {
+  if (errcode === null) return isRefusal(errmsg) ? REFUSAL_FIXES[errmsg] : explainSendError(-1, errmsg);
   return (
     FIXES[errcode] ?? {
       en: fmt(en.wechatErrors.other, { errcode, errmsg }),

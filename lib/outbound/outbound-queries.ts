@@ -1,6 +1,6 @@
 import { rawQuery, sql, type Queryable } from "../db";
 import { contentGrams } from "../messages/search-grams";
-import type { CustomMessage, SendOrigin } from "./types";
+import type { CustomMessage, RefusalReason, SendOrigin } from "./types";
 
 // The outbound rows of "message": what mpdesk sent, or is sending, to a follower. A row is
 // written before WeChat is called (send_status queued), so a crash between the two leaves a row
@@ -109,7 +109,9 @@ export type NewSend = {
   origin: SendOrigin;
   dedupeKey: string | null;
   via: "custom" | "passive";
-  status: "queued" | "sent";
+  status: "queued" | "sent" | "failed";
+  /** Why a row is stored failed without WeChat being called (a deferred send refused by the meter). */
+  refusal?: RefusalReason;
   /** The passive reply's XML, kept as raw_xml; a custom send keeps its JSON body there. */
   rawXml?: string;
   now: Date;
@@ -123,11 +125,11 @@ export async function insertSend(db: Queryable, s: NewSend): Promise<string | nu
   const rows = await rawQuery<{ id: string }>(
     db,
     sql`INSERT INTO message (account_id, direction, msg_type, from_user, to_user, content, content_grams, media_id, thumb_media_id, title, description, url, pic_url,
-        raw_xml, fields, dedupe_key, received_at, send_via, send_source, send_status, rule_id, sent_by_user_id, sent_by_api_key_id, in_reply_to, send_body, sent_at)
+        raw_xml, fields, dedupe_key, received_at, send_via, send_source, send_status, send_errmsg, rule_id, sent_by_user_id, sent_by_api_key_id, in_reply_to, send_body, sent_at)
       VALUES (${s.accountId}, 'outbound', ${s.message.msgtype}, ${s.fromUser}, ${s.message.touser}, ${shown.content},
         ${shown.content === null ? null : contentGrams(shown.content)}::text[], ${shown.mediaId}, ${shown.thumbMediaId}, ${shown.title}, ${shown.description},
         ${shown.url}, ${shown.picUrl}, ${s.rawXml ?? body}, ${body}::jsonb, ${s.dedupeKey}, ${s.now}, ${s.via}::send_via, ${o.source}::send_source,
-        ${s.status}::send_status, (SELECT id FROM reply_rule WHERE id = ${o.source === "rule" ? o.ruleId : null}::uuid), ${o.source === "console" ? o.userId : null}::uuid,
+        ${s.status}::send_status, ${s.refusal ?? null}, (SELECT id FROM reply_rule WHERE id = ${o.source === "rule" ? o.ruleId : null}::uuid), ${o.source === "console" ? o.userId : null}::uuid,
         ${o.source === "api" ? o.apiKeyId : null}::uuid, ${o.source === "rule" ? o.inReplyTo : null}::bigint, ${body}::jsonb,
         ${s.status === "sent" ? s.now : null}::timestamptz)
       ON CONFLICT (account_id, dedupe_key) DO NOTHING RETURNING id::text AS id`,

@@ -16,7 +16,7 @@ import {
   selectSendingAccount,
   type SendRow,
 } from "./outbound-queries";
-import type { CustomMessage, SendOrigin, SendOutcome } from "./types";
+import type { CustomMessage, RefusalReason, SendOrigin, SendOutcome } from "./types";
 import { sendQueue } from "./send-queue";
 import { getWindowMeter } from "./window-meter";
 
@@ -43,7 +43,7 @@ export type SendOptions = {
 export function outcomeOf(row: SendRow): SendOutcome {
   if (row.sendStatus === "sent") return { status: "sent", id: row.id };
   if (row.sendStatus === "queued") return { status: "queued", id: row.id };
-  const errcode = row.sendErrcode ?? -1;
+  const errcode = row.sendErrcode;
   const errmsg = row.sendErrmsg ?? "";
   return { status: "failed", id: row.id, errcode, errmsg, fix: explainSendError(errcode, errmsg) };
 }
@@ -66,22 +66,23 @@ export async function sendCustomMessage(
     if (existing) return opts.resume && existing.sendStatus === "queued" ? deliverSend(db, existing, opts) : outcomeOf(existing);
   }
   const meter = await getWindowMeter(db, accountId, message.touser, now);
-  if (capabilityOf(account.accountType, account.certified, "customerService").state !== "yes") {
-    return { status: "refused", id: null, error: "not_capable", meter, fix: REFUSAL_FIXES.not_capable };
+  const refusal: RefusalReason | null =
+    capabilityOf(account.accountType, account.certified, "customerService").state !== "yes"
+      ? "not_capable"
+      : !meter.open
+        ? "window_closed"
+        : meter.remaining <= 0
+          ? "quota_exhausted"
+          : null;
+  const row = { accountId, fromUser: account.originalId ?? account.appId, message, origin, dedupeKey, via: "custom" as const, now };
+  if (refusal) {
+    // A person or a service is told at once and may try again. A rule's deferred send has nobody
+    // waiting for it, so the thread keeps the reply that could not go, with the reason.
+    if (origin.source === "rule") await insertSend(db, { ...row, status: "failed", refusal });
+    return { status: "refused", id: null, error: refusal, meter, fix: REFUSAL_FIXES[refusal] };
   }
-  if (!meter.open) return { status: "refused", id: null, error: "window_closed", meter, fix: REFUSAL_FIXES.window_closed };
-  if (meter.remaining <= 0) return { status: "refused", id: null, error: "quota_exhausted", meter, fix: REFUSAL_FIXES.quota_exhausted };
 
-  const id = await insertSend(db, {
-    accountId,
-    fromUser: account.originalId ?? account.appId,
-    message,
-    origin,
-    dedupeKey,
-    via: "custom",
-    status: "queued",
-    now,
-  });
+  const id = await insertSend(db, { ...row, status: "queued" });
   if (!id) {
     // Another request with the same key won the insert a moment ago: its row is the answer.
     const existing = await selectSendByKey(db, accountId, dedupeKey!);

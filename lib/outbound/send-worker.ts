@@ -22,7 +22,8 @@ async function work(jobs: PgBoss.JobWithMetadata<SendJob>[]): Promise<void> {
       const outcome = await sendCustomMessage(db, d.accountId, message, origin, { lastTry, resume: true });
       // The later replies wait for this one, so the follower reads them in the rule's order.
       if (outcome.status === "queued") throw new Error(`send ${outcome.id} deferred: WeChat did not accept it yet`);
-      // The window closed before the job ran (a spooled message replayed late): nothing is sent.
+      // The window closed before the job ran (a spooled message replayed late): nothing is sent,
+      // and the thread shows the reply as failed with the reason.
       if (outcome.status === "refused") log.info("outbound.deferred_refused", { account: d.accountId, inReplyTo: d.inReplyTo, error: outcome.error });
     }
   }

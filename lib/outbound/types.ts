@@ -38,5 +38,9 @@ export type SendOutcome =
   /** Deferred: WeChat answered -1 or did not answer in time; the job queue retries it. */
   | { status: "queued"; id: string }
   /** Refused before WeChat was called. */
-  | { status: "refused"; id: null; error: "window_closed" | "quota_exhausted" | "not_capable"; meter: WindowMeter; fix: SendFix }
-  | { status: "failed"; id: string; errcode: number; errmsg: string; fix: SendFix };
+  | { status: "refused"; id: null; error: RefusalReason; meter: WindowMeter; fix: SendFix }
+  /** WeChat refused it; or, with errcode null, mpdesk refused a deferred send and stored why (errmsg is the reason). */
+  | { status: "failed"; id: string; errcode: number | null; errmsg: string; fix: SendFix };
+
+/** What mpdesk refuses on its own, before WeChat is called. */
+export type RefusalReason = "window_closed" | "quota_exhausted" | "not_capable";

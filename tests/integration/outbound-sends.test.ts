@@ -161,6 +161,25 @@ describe("sendCustomMessage", () => {
     assert.equal(mock.calls(CUSTOM_SEND_PATH, certified.appId), before + 3);
   });
 
+  test("a rule's deferred send the window no longer allows stays in the thread as failed, with the reason, once", async () => {
+    const stale = openId();
+    await inbound(certifiedId, stale, "event", new Date(Date.now() - 61_000));
+    const [{ id: inReplyTo }] = (await sql.query(`SELECT id::text FROM message WHERE from_user = $1`, [stale])).rows;
+    const origin = { source: "rule" as const, ruleId: randomUUID(), inReplyTo, position: 1 };
+    const before = mock.calls(CUSTOM_SEND_PATH, certified.appId);
+    const first = await send.sendCustomMessage(pool, certifiedId, text(stale, "稍后的回复"), origin, { resume: true });
+    assert.equal(first.status === "refused" && first.error, "window_closed");
+    // The job's next run finds the row and sends nothing.
+    const again = await send.sendCustomMessage(pool, certifiedId, text(stale, "稍后的回复"), origin, { resume: true });
+    assert.equal(again.status, "failed");
+    assert.equal(mock.calls(CUSTOM_SEND_PATH, certified.appId), before);
+    const rows = (await sql.query(`SELECT send_status, send_errcode, send_errmsg, content FROM message WHERE to_user = $1`, [stale])).rows;
+    assert.deepEqual(rows, [{ send_status: "failed", send_errcode: null, send_errmsg: "window_closed", content: "稍后的回复" }]);
+    const { explainSendError } = await import("../../lib/outbound/explain-send-error");
+    assert.match(explainSendError(null, "window_closed").en, /window is closed/);
+    assert.equal(again.status === "failed" && again.fix.zh, explainSendError(null, "window_closed").zh);
+  });
+
   test("an account without the customer-service API is refused with the fix, before WeChat", async () => {
     const who = openId();
     await inbound(unverifiedId, who, "message");

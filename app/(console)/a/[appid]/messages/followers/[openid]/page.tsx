@@ -36,7 +36,7 @@ function replyText(xml: string): string {
 
 /** A failed send's errcode in words, as the sender explained it when it failed. */
 function failureOf(d: SendDetail | undefined, locale: Locale): string | null {
-  return d?.status === "failed" && d.errcode != null ? explainSendError(d.errcode, d.errmsg ?? "")[locale] : null;
+  return d?.status === "failed" ? explainSendError(d.errcode, d.errmsg ?? "")[locale] : null;
 }
 
 export default async function ThreadPage({
