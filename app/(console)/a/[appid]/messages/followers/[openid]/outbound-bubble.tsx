@@ -87,8 +87,9 @@ export function OutboundBubble({
       ) : null}
       {failed ? (
         <p className="max-w-[80%] rounded-lg bg-red-50 px-3 py-2 text-right text-xs text-red-900" role="note" data-testid="send-error">
-          {fmt(t.errcode, { errcode: detail!.errcode ?? "?", errmsg: detail!.errmsg ?? "" })}
-          {explanation ? <span className="mt-0.5 block">{explanation}</span> : null}
+          {/* No errcode: mpdesk refused it before WeChat was called, and the explanation says why. */}
+          {detail!.errcode !== null ? fmt(t.errcode, { errcode: detail!.errcode, errmsg: detail!.errmsg ?? "" }) : null}
+          {explanation ? <span className={detail!.errcode !== null ? "mt-0.5 block" : "block"}>{explanation}</span> : null}
         </p>
       ) : null}
     </div>
