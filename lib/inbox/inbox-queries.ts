@@ -1,4 +1,6 @@
-import { rawExecute, rawQuery, sql, type Queryable } from "../db";
+import { emptySql, rawExecute, rawQuery, sql, type Queryable } from "../db";
+import { splitCursor } from "../messages/message-filters";
+import { CURSOR_SQL } from "../messages/message-queries";
 import { WINDOW_RULES } from "../outbound/window-meter";
 
 // Every read and write of the inbox, as raw SQL: the waiting list is a GROUP BY over the last
@@ -18,6 +20,8 @@ import { WINDOW_RULES } from "../outbound/window-meter";
 
 export type WaitingRow = {
   openId: string;
+  /** The waiting message's place in the list, as the message log's cursors are written ("<received_at>~<id>"). */
+  cursor: string;
   lastId: string;
   lastAt: Date;
   preview: string | null;
@@ -25,8 +29,13 @@ export type WaitingRow = {
   unread: number;
 };
 
-export async function selectWaitingFollowers(db: Queryable, opts: { accountId: string; userId: string; now: Date; limit: number }): Promise<WaitingRow[]> {
+/** The waiting followers, newest first; with `before`, those whose waiting message comes after that cursor in the list. */
+export async function selectWaitingFollowers(
+  db: Queryable,
+  opts: { accountId: string; userId: string; now: Date; limit: number; before?: string },
+): Promise<WaitingRow[]> {
   const { accountId, userId, now, limit } = opts;
+  const past = opts.before ? splitCursor(opts.before) : null;
   return rawQuery<WaitingRow>(
     db,
     sql`WITH recent AS (
@@ -36,7 +45,7 @@ export async function selectWaitingFollowers(db: Queryable, opts: { accountId: s
             AND received_at > ${now}::timestamptz - make_interval(secs => ${WINDOW_RULES.message.durationMs / 1000}) AND received_at <= ${now}::timestamptz
           ORDER BY from_user, received_at DESC, id DESC
         )
-        SELECT r.from_user AS "openId", r.id::text AS "lastId", r.received_at AS "lastAt", r.preview, r.msg_type AS "lastType",
+        SELECT r.from_user AS "openId", ${CURSOR_SQL} AS cursor, r.id::text AS "lastId", r.received_at AS "lastAt", r.preview, r.msg_type AS "lastType",
           (SELECT count(*)::int FROM message u
             WHERE u.account_id = ${accountId} AND u.from_user = r.from_user AND u.direction = 'inbound' AND u.msg_type <> 'event'
               AND u.id > coalesce((SELECT read_through FROM inbox_read WHERE user_id = ${userId}::uuid AND account_id = ${accountId} AND open_id = r.from_user), 0)
@@ -46,7 +55,7 @@ export async function selectWaitingFollowers(db: Queryable, opts: { accountId: s
           SELECT 1 FROM message o
           WHERE o.account_id = ${accountId} AND o.direction = 'outbound' AND o.to_user = r.from_user AND o.received_at >= r.received_at
             AND ((o.send_source IN ('console', 'api') AND o.send_status IN ('sent', 'queued')) OR o.send_errcode = 45015)
-        )
+        )${past ? sql` AND (r.received_at, r.id) < (${past.at}::timestamptz, ${past.id}::bigint)` : emptySql}
         ORDER BY r.received_at DESC, r.id DESC
         LIMIT ${limit}`,
   );

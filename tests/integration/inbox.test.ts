@@ -52,7 +52,7 @@ async function outbound(to: string, at: Date, s: { source: "console" | "api" | "
   );
 }
 
-const waitingFor = async (userId: string) => new Map((await listInbox(pool, { accountId, userId })).map((i) => [i.openId, i]));
+const waitingFor = async (userId: string) => new Map((await listInbox(pool, { accountId, userId, limit: 1000 })).items.map((i) => [i.openId, i]));
 
 before(async () => {
   db = await createTestDatabase();
@@ -84,7 +84,9 @@ test("lists the followers whose last message waits in an open window, newest fir
   await inbound(eventOnly, ago(60_000), { event: "subscribe" });
   await inbound(elsewhere, ago(60_000), { account: otherAccountId });
 
-  const items = (await listInbox(pool, { accountId, userId: alice })).filter((i) => [older, newer, expired, eventOnly, elsewhere].includes(i.openId));
+  const items = (await listInbox(pool, { accountId, userId: alice, limit: 1000 })).items.filter((i) =>
+    [older, newer, expired, eventOnly, elsewhere].includes(i.openId),
+  );
   assert.deepEqual(
     items.map((i) => i.openId),
     [newer, older],
@@ -164,4 +166,26 @@ test("unread counts are per user: opening the thread marks it read for that user
   } finally {
     await prisma.$disconnect();
   }
+});
+
+test("pages of the inbox follow each other without a gap or a repeat, even when two messages share a time", async () => {
+  const other = await insertAccount(db.url, TEST_ENCRYPTION_KEY, { appId: `wx${randomBytes(8).toString("hex")}`, token: "tok3n", mode: "plain" });
+  const followers = Array.from({ length: 7 }, () => openId());
+  const at = ago(HOUR);
+  // Three share the same instant: only the id tells them apart in the order.
+  for (const [i, f] of followers.entries()) await inbound(f, i < 3 ? at : ago(HOUR + i * 60_000), { account: other });
+  const seen: string[] = [];
+  let before: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const p = await listInbox(pool, { accountId: other, userId: alice, limit: 3, before });
+    assert.ok(p.items.length <= 3);
+    seen.push(...p.items.map((i) => i.openId));
+    if (!p.older) break;
+    before = p.older;
+  }
+  assert.equal(seen.length, 7);
+  assert.deepEqual(new Set(seen), new Set(followers));
+  // Newest first: the three at the same instant (newest id first), then the older ones.
+  assert.deepEqual(seen.slice(0, 3), followers.slice(0, 3).reverse());
+  assert.deepEqual(seen.slice(3), followers.slice(3));
 });

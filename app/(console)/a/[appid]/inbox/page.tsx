@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { LiveRefresh } from "@/components/live-refresh";
 import { Badge } from "@/components/ui/badge";
+import { buttonClass } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -12,23 +13,30 @@ import { fmt, formatWhen } from "@/lib/i18n";
 import { getI18n } from "@/lib/i18n/server";
 import { listInbox } from "@/lib/inbox/list-inbox";
 import { getNewestCursor } from "@/lib/messages/list-messages";
-import { filtersToSearch, parseMessageFilters } from "@/lib/messages/message-filters";
+import { filtersToSearch, parseMessageFilters, parsePageCursor } from "@/lib/messages/message-filters";
 import { Countdown } from "./countdown";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getI18n()).t.inbox.title };
 }
 
-export default async function InboxPage({ params }: { params: Promise<{ appid: string }> }) {
+export default async function InboxPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ appid: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { account, user } = await requireAccount((await params).appid);
+  const { before } = parsePageCursor(await searchParams);
   const { t, locale, tz } = await getI18n();
   const ib = t.inbox;
   const db = getPool();
   // The live check is the message log's: any new row of the account, inbound or a reply, changes
   // the newest cursor, and the list is read again.
   const noFilters = parseMessageFilters(new URLSearchParams());
-  const [items, newest] = await Promise.all([
-    listInbox(db, { accountId: account.id, userId: user.id }),
+  const [{ items, older }, newest] = await Promise.all([
+    listInbox(db, { accountId: account.id, userId: user.id, before }),
     getNewestCursor(db, { accountId: account.id, filters: noFilters, tz }),
   ]);
   const types = t.messages.types as Record<string, string>;
@@ -99,6 +107,20 @@ export default async function InboxPage({ params }: { params: Promise<{ appid: s
             </TableBody>
           </Table>
         )}
+        {before || older ? (
+          <nav aria-label="pagination" className="flex justify-end gap-2 border-t border-slate-200 px-4 py-3 text-sm">
+            {before ? (
+              <Link href={accountPath(account.appId, "/inbox")} className={buttonClass("ghost", "sm")}>
+                {ib.newest}
+              </Link>
+            ) : null}
+            {older ? (
+              <Link href={accountPath(account.appId, "/inbox", `?before=${encodeURIComponent(older)}`)} className={buttonClass("secondary", "sm")} rel="next">
+                {ib.older} →
+              </Link>
+            ) : null}
+          </nav>
+        ) : null}
       </div>
     </div>
   );
