@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { AppError } from "../app-error";
-import { rawExecute, sql } from "../db";
 import { callWeChatApi } from "../tokens/call-wechat-api";
+import { deleteConditionalMenuRow, insertConditionalMenu } from "./conditional-queries";
 import { validateMenu, type MenuDocument, type MenuProblem } from "./validate-menu";
 
 // Conditional menus by tag: WeChat matches them newest first and has no edit API, so a change is
@@ -52,17 +52,13 @@ export async function addConditionalMenu(
     body: { button: doc.button, matchrule },
   });
   const menuId = String(got.menuid);
-  await rawExecute(
-    pool,
-    sql`INSERT INTO menu_conditional (id, account_id, menu_id, body, matchrule, created_by_user_id)
-        VALUES (gen_random_uuid(), ${accountId}, ${menuId}, ${JSON.stringify({ button: doc.button })}::json, ${JSON.stringify(matchrule)}::json, ${userId})`,
-  );
+  await insertConditionalMenu(pool, accountId, { menuid: menuId, button: doc.button, matchrule }, userId);
   return { ok: true, menuId };
 }
 
 export async function deleteConditionalMenu(pool: pg.Pool, accountId: string, menuId: string): Promise<void> {
   await callWeChatApi(accountId, { method: "POST", path: CONDITIONAL_PATHS.del, body: { menuid: menuId } });
-  await rawExecute(pool, sql`DELETE FROM menu_conditional WHERE account_id = ${accountId} AND menu_id = ${menuId}`);
+  await deleteConditionalMenuRow(pool, accountId, menuId);
 }
 
 /** "Which menu does this follower see?": menu/trymatch's buttons for an OpenID (or WeChat ID). */

@@ -1,4 +1,4 @@
-import { rawExecute, rawQuery, sql, withTransaction } from "../db";
+import { rawExecute, rawQuery, sql, withTransaction, type Queryable } from "../db";
 import type pg from "pg";
 
 // menu_conditional: the conditional menus WeChat holds for an account, as menu/get lists them
@@ -15,13 +15,26 @@ export async function replaceConditionalMenus(
 ): Promise<void> {
   await withTransaction(pool, async (client) => {
     await rawExecute(client, sql`DELETE FROM menu_conditional WHERE account_id = ${accountId}`);
-    for (const m of menus)
-      await rawExecute(
-        client,
-        sql`INSERT INTO menu_conditional (id, account_id, menu_id, body, matchrule, created_by_user_id)
-            VALUES (gen_random_uuid(), ${accountId}, ${m.menuid}, ${JSON.stringify({ button: m.button })}::json, ${JSON.stringify(m.matchrule ?? {})}::json, ${userId})`,
-      );
+    for (const m of menus) await insertConditionalMenu(client, accountId, m, userId);
   });
+}
+
+/** One conditional menu WeChat has just accepted (addconditional answered its menuid). */
+export async function insertConditionalMenu(
+  db: Queryable,
+  accountId: string,
+  m: { menuid: string; button: unknown; matchrule: unknown },
+  userId: string | null,
+): Promise<void> {
+  await rawExecute(
+    db,
+    sql`INSERT INTO menu_conditional (id, account_id, menu_id, body, matchrule, created_by_user_id)
+        VALUES (gen_random_uuid(), ${accountId}, ${m.menuid}, ${JSON.stringify({ button: m.button })}::json, ${JSON.stringify(m.matchrule ?? {})}::json, ${userId})`,
+  );
+}
+
+export async function deleteConditionalMenuRow(db: Queryable, accountId: string, menuId: string): Promise<void> {
+  await rawExecute(db, sql`DELETE FROM menu_conditional WHERE account_id = ${accountId} AND menu_id = ${menuId}`);
 }
 
 export async function listConditionalMenus(db: pg.Pool, accountId: string): Promise<ConditionalMenu[]> {
