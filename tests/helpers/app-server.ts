@@ -11,6 +11,22 @@ import { eventually } from "./eventually";
 
 export const TEST_ENCRYPTION_KEY = randomBytes(32).toString("base64");
 
+/**
+ * Configures this test process's own lib/ as the apps are configured: the test database, the
+ * mock WeChat API and the test encryption key. Call it before importing lib/ (config is read once).
+ */
+export function configureLib(databaseUrl: string, wechatApiBase: string, extra: Record<string, string> = {}): void {
+  Object.assign(process.env, {
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET: randomBytes(32).toString("base64"),
+    MPDESK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    WECHAT_API_BASE: wechatApiBase,
+    MPDESK_WECHAT_TIMEOUT_MS: "2000",
+    LOG_LEVEL: "error",
+    ...extra,
+  });
+}
+
 export type AppServer = { url: string; dataDir: string; logs: () => string; stop(): Promise<void>; process: ChildProcess };
 
 export async function startApp(opts: { databaseUrl?: string; dataDir?: string; env?: Record<string, string> }): Promise<AppServer> {

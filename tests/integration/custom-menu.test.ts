@@ -6,7 +6,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import { insertAccount, newSimAccount } from "../helpers/accounts";
-import { TEST_ENCRYPTION_KEY } from "../helpers/app-server";
+import { configureLib, TEST_ENCRYPTION_KEY } from "../helpers/app-server";
 import { startMockWeChatApi, type MockWeChatApi } from "../helpers/mock-wechat-api";
 import { installMenuApis, MENU_PATHS } from "../helpers/mock-wechat/menu";
 import { runMpdesk } from "../helpers/run-mpdesk";
@@ -58,14 +58,7 @@ before(async () => {
   }
   menus.withoutMenuApi(unverified.appId);
   dir = mkdtempSync(path.join(os.tmpdir(), "mpdesk-menu-"));
-  Object.assign(process.env, {
-    DATABASE_URL: db.url,
-    AUTH_SECRET: randomBytes(32).toString("base64"),
-    MPDESK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    WECHAT_API_BASE: mock.url,
-    MPDESK_WECHAT_TIMEOUT_MS: "2000",
-    LOG_LEVEL: "error",
-  });
+  configureLib(db.url, mock.url);
   lib = await import("../../lib/menu/publish-menu");
   queries = await import("../../lib/menu/menu-queries");
   pool = (await import("../../lib/db")).getPool();

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import pg from "pg";
-import { encryptSecret } from "../../lib/secrets";
-import { TEST_ENCRYPTION_KEY } from "../helpers/app-server";
+import { insertAccount } from "../helpers/accounts";
+import { configureLib, TEST_ENCRYPTION_KEY } from "../helpers/app-server";
 import { startMockWeChatApi, type MockWeChatApi } from "../helpers/mock-wechat-api";
 import { installMediaApis, MEDIA_PATHS } from "../helpers/mock-wechat/media";
 import { createTestDatabase } from "../helpers/test-database";
@@ -14,11 +14,10 @@ import { createTestDatabase } from "../helpers/test-database";
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let mock: MockWeChatApi;
 let media: ReturnType<typeof installMediaApis>;
-let sql: pg.Client;
 let pool: pg.Pool;
 let lib: typeof import("../../lib/media/put-media");
 let queries: typeof import("../../lib/media/media-queries");
-const account = { id: randomUUID(), appId: `wx${randomBytes(8).toString("hex")}`, secret: randomBytes(16).toString("hex") };
+const account = { id: "", appId: `wx${randomBytes(8).toString("hex")}`, secret: randomBytes(16).toString("hex") };
 const png = Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), randomBytes(200)]);
 
 before(async () => {
@@ -26,28 +25,14 @@ before(async () => {
   media = installMediaApis(mock);
   mock.addApp({ appId: account.appId, secret: account.secret });
   db = await createTestDatabase();
-  sql = new pg.Client({ connectionString: db.url });
-  await sql.connect();
-  await sql.query(`INSERT INTO account (id, app_id, app_secret_enc, token) VALUES ($1, $2, $3, 'tok3n')`, [
-    account.id,
-    account.appId,
-    encryptSecret(account.secret, Buffer.from(TEST_ENCRYPTION_KEY, "base64"), "account.app_secret", account.id),
-  ]);
-  Object.assign(process.env, {
-    DATABASE_URL: db.url,
-    AUTH_SECRET: randomBytes(32).toString("base64"),
-    MPDESK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    WECHAT_API_BASE: mock.url,
-    MPDESK_WECHAT_TIMEOUT_MS: "2000",
-    LOG_LEVEL: "error",
-  });
+  account.id = await insertAccount(db.url, TEST_ENCRYPTION_KEY, { appId: account.appId, token: "tok3n", mode: "plain", appSecret: account.secret });
+  configureLib(db.url, mock.url);
   lib = await import("../../lib/media/put-media");
   queries = await import("../../lib/media/media-queries");
   pool = (await import("../../lib/db")).getPool();
 });
 after(async () => {
   await pool?.end();
-  await sql?.end();
   await mock?.close();
   await db?.drop();
 });

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import { insertAccount, newSimAccount } from "../helpers/accounts";
-import { TEST_ENCRYPTION_KEY } from "../helpers/app-server";
+import { configureLib, TEST_ENCRYPTION_KEY } from "../helpers/app-server";
 import { startMockWeChatApi, type MockWeChatApi } from "../helpers/mock-wechat-api";
 import { installMenuApis, MENU_PATHS } from "../helpers/mock-wechat/menu";
 import { createTestDatabase } from "../helpers/test-database";
@@ -32,14 +32,7 @@ before(async () => {
   db = await createTestDatabase();
   mock.addApp({ appId: main.appId, secret: main.appSecret });
   accountId = await insertAccount(db.url, TEST_ENCRYPTION_KEY, main);
-  Object.assign(process.env, {
-    DATABASE_URL: db.url,
-    AUTH_SECRET: randomBytes(32).toString("base64"),
-    MPDESK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    WECHAT_API_BASE: mock.url,
-    MPDESK_WECHAT_TIMEOUT_MS: "2000",
-    LOG_LEVEL: "error",
-  });
+  configureLib(db.url, mock.url);
   reorder = await import("../../lib/menu/reorder-conditional");
   cond = await import("../../lib/menu/conditional-menus");
   queries = await import("../../lib/menu/conditional-queries");

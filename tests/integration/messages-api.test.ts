@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import { insertAccount, newSimAccount } from "../helpers/accounts";
-import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
+import { startApp, configureLib, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
 import { startMockWeChatApi, type MockWeChatApi } from "../helpers/mock-wechat-api";
 import { CUSTOM_SEND_PATH, installCustomSend } from "../helpers/mock-wechat/custom-send";
 import { createTestDatabase } from "../helpers/test-database";
@@ -81,13 +81,7 @@ before(async () => {
   sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
   // Keys are created here through lib/tokens, as the CLI does.
-  Object.assign(process.env, {
-    DATABASE_URL: db.url,
-    AUTH_SECRET: randomBytes(32).toString("base64"),
-    MPDESK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    WECHAT_API_BASE: mock.url,
-    LOG_LEVEL: "error",
-  });
+  configureLib(db.url, mock.url);
   tokens = await import("../../lib/tokens");
   thread = await import("../../lib/messages/list-follower-thread");
   pool = (await import("../../lib/db")).getPool();

@@ -8,7 +8,7 @@ import pg from "pg";
 import { decryptMessage, parseEncodingAesKey } from "../../lib/wechat/crypto";
 import { parseWeChatXml } from "../../lib/wechat/xml";
 import { insertAccount, newSimAccount } from "../helpers/accounts";
-import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
+import { startApp, configureLib, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
 import { eventually } from "../helpers/eventually";
 import { startMockWeChatApi, type MockWeChatApi } from "../helpers/mock-wechat-api";
 import { CUSTOM_SEND_PATH, installCustomSend } from "../helpers/mock-wechat/custom-send";
@@ -77,15 +77,7 @@ before(async () => {
     consoleUser.userId,
     await hashPassword(AGENT_PASSWORD),
   ]);
-  Object.assign(process.env, {
-    DATABASE_URL: db.url,
-    AUTH_SECRET: randomBytes(32).toString("base64"),
-    MPDESK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    WECHAT_API_BASE: mock.url,
-    MPDESK_WECHAT_TIMEOUT_MS: "1000",
-    MPDESK_SEND_RETRY_DELAY_S: "1",
-    LOG_LEVEL: "error",
-  });
+  configureLib(db.url, mock.url, { MPDESK_WECHAT_TIMEOUT_MS: "1000", MPDESK_SEND_RETRY_DELAY_S: "1" });
   send = await import("../../lib/outbound/send-message");
   meter = await import("../../lib/outbound/window-meter");
   thread = await import("../../lib/messages/list-follower-thread");

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import { decryptSecret, encryptSecret } from "../../lib/secrets";
-import { startApp, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
+import { startApp, configureLib, TEST_ENCRYPTION_KEY, type AppServer } from "../helpers/app-server";
 import { BUSINESS_PATH, startMockWeChatApi, TOKEN_PATHS, wechatErrmsg, type MockWeChatApi } from "../helpers/mock-wechat-api";
 import { createTestDatabase } from "../helpers/test-database";
 import { eventually } from "../helpers/eventually";
@@ -82,15 +82,7 @@ before(async () => {
   sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
   // This process uses lib/tokens too, configured like the apps.
-  Object.assign(process.env, {
-    DATABASE_URL: db.url,
-    AUTH_SECRET: randomBytes(32).toString("base64"),
-    MPDESK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    WECHAT_API_BASE: mock.url,
-    MPDESK_TOKEN_BACKOFF_MS: "20",
-    MPDESK_WECHAT_TIMEOUT_MS: "1000",
-    LOG_LEVEL: "error",
-  });
+  configureLib(db.url, mock.url, { MPDESK_TOKEN_BACKOFF_MS: "20", MPDESK_WECHAT_TIMEOUT_MS: "1000" });
   tokens = await import("../../lib/tokens");
 
   main = await addAccount(); // the first account: the default of GET /api/token
