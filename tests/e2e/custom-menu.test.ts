@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Page, Request } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { customMenuEn, customMenuZh } from "../../lib/i18n/sections/customMenu";
 import { screenshot } from "../helpers/browser";
 import { at, openId, useConsoleApp, type SeededAccount } from "../helpers/console-e2e";
 import { eventually } from "../helpers/eventually";
 import { installMenuApis, MENU_PATHS } from "../helpers/mock-wechat/menu";
+import { captureAction, replayHeaders } from "../helpers/replay-action";
 
 // The menu editor in Chromium, as a person uses it, in both languages: a two-level menu built
 // button by button, a name too long in UTF-8 bytes refused while typing and fixed, the phone
@@ -148,17 +149,10 @@ test("a viewer sees the menu and its preview but cannot publish, and the server 
   const admin = await fx.signedIn("admin");
   await buildAndPublish(admin.page, account, ZH);
   // The admin's own publish request, to replay.
-  let captured: { url: string; headers: Record<string, string>; body: Buffer } | null = null;
-  const onRequest = async (r: Request) => {
-    if (r.method() === "POST" && r.headers()["next-action"])
-      captured = { url: r.url(), headers: await r.allHeaders(), body: r.postDataBuffer() ?? Buffer.alloc(0) };
-  };
-  admin.page.on("request", onRequest);
-  await admin.page.getByRole("button", { name: customMenuZh.publish }).click();
-  await admin.page.getByText(customMenuZh.published.replace("{n}", "2")).waitFor();
-  admin.page.off("request", onRequest);
-  assert.ok(captured, "the publish request was captured");
-  const publish = captured as { url: string; headers: Record<string, string>; body: Buffer };
+  const publish = await captureAction(admin.page, async () => {
+    await admin.page.getByRole("button", { name: customMenuZh.publish }).click();
+    await admin.page.getByText(customMenuZh.published.replace("{n}", "2")).waitFor();
+  });
 
   // Followers tap: two CLICKs on the click button, one VIEW of the web page.
   for (const [event, key] of [
@@ -184,7 +178,7 @@ test("a viewer sees the menu and its preview but cannot publish, and the server 
   await vpage.getByTestId("menu-preview").getByText("2 / 2").waitFor();
   await screenshot(vpage, "zh-menu-viewer");
 
-  const { cookie: _c, "content-length": _l, host: _h, ...headers } = publish.headers;
+  const headers = replayHeaders(publish);
   const calls = fx.wechatApi.calls(MENU_PATHS.create, account.appId);
   const count = async () => Number((await fx.sql.query(`SELECT count(*) AS n FROM menu_version WHERE account_id = $1`, [account.id])).rows[0].n);
   const res = await viewer.context.request.post(publish.url, { headers, data: publish.body });

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
-import type { Page, Request } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { screenshot } from "../helpers/browser";
 import { at, bigMsgId, LIVE_TIMEOUT, openId, useConsoleApp, type SeededAccount } from "../helpers/console-e2e";
 import { CUSTOM_SEND_PATH, installCustomSend } from "../helpers/mock-wechat/custom-send";
 import { installMediaApis } from "../helpers/mock-wechat/media";
+import { captureAction, replayHeaders } from "../helpers/replay-action";
 
 // The customer-service inbox in Chromium, against WeChat's custom/send and media/upload played
 // over HTTP: a follower's signed message puts them in the inbox with an unread count, live; an
@@ -41,22 +42,6 @@ async function assertCountingDown(page: Page, testId: string) {
   await page.waitForFunction(([id, was]) => document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() !== was, [testId, first] as const, {
     timeout: 5_000,
   });
-}
-
-type Captured = { url: string; headers: Record<string, string>; body: Buffer };
-
-/** The server-action POST `page` sends while `act` runs. */
-async function captureAction(page: Page, act: () => Promise<void>): Promise<Captured> {
-  let captured: Captured | null = null;
-  const onRequest = async (r: Request) => {
-    if (r.method() === "POST" && r.headers()["next-action"])
-      captured = { url: r.url(), headers: await r.allHeaders(), body: r.postDataBuffer() ?? Buffer.alloc(0) };
-  };
-  page.on("request", onRequest);
-  await act();
-  page.off("request", onRequest);
-  assert.ok(captured, "the admin's request was captured");
-  return captured;
 }
 
 test("zh: the waiting follower in the inbox, live; a reply from the thread while the meter counts down; a failure in words; a viewer reads and cannot send", async () => {
@@ -166,7 +151,7 @@ test("zh: the waiting follower in the inbox, live; a reply from the thread while
   assert.equal(await vpage.getByLabel("消息内容").count(), 0);
   const sendsBefore = wechat.sends(account.appId).length;
   const rowsBefore = (await fx.sql.query(`SELECT count(*)::int AS n FROM message WHERE account_id = $1 AND direction = 'outbound'`, [account.id])).rows[0].n;
-  const { cookie: _c, "content-length": _l, host: _h, ...headers } = send.headers;
+  const headers = replayHeaders(send);
   const res = await viewer.context.request.post(send.url, { headers, data: send.body });
   const answer = await res.text();
   assert.ok(answer.includes("没有权限"), `the action did not refuse: ${res.status()} ${answer.slice(0, 300)}`);

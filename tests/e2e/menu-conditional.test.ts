@@ -5,6 +5,7 @@ import { customMenuEn, customMenuZh } from "../../lib/i18n/sections/customMenu";
 import { screenshot } from "../helpers/browser";
 import { at, useConsoleApp, type SeededAccount } from "../helpers/console-e2e";
 import { installMenuApis, MENU_PATHS } from "../helpers/mock-wechat/menu";
+import { isServerAction, replayHeaders, toCaptured, type CapturedAction } from "../helpers/replay-action";
 
 // The menu's takeover and its conditional menus in Chromium, in both languages: the Keep your
 // menu step shows the MP admin's menu before importing it, the import lands in the editor as the
@@ -102,11 +103,11 @@ test("a viewer sees the conditional menus but cannot add or remove one; the serv
   const section = admin.page.getByTestId("conditional-menus");
 
   // The admin's add request, sent, and the admin's remove request, captured and held back.
-  const captured: Array<{ url: string; headers: Record<string, string>; body: Buffer }> = [];
+  const captured: CapturedAction[] = [];
   await admin.page.route("**/*", async (route) => {
     const r = route.request();
-    if (r.method() === "POST" && r.headers()["next-action"]) {
-      captured.push({ url: r.url(), headers: await r.allHeaders(), body: r.postDataBuffer() ?? Buffer.alloc(0) });
+    if (isServerAction(r)) {
+      captured.push(await toCaptured(r));
       if (captured.length === 2) return route.abort();
     }
     return route.continue();
@@ -136,8 +137,7 @@ test("a viewer sees the conditional menus but cannot add or remove one; the serv
   const adds = fx.wechatApi.calls(MENU_PATHS.addConditional, account.appId);
   const dels = fx.wechatApi.calls(MENU_PATHS.delConditional, account.appId);
   for (const req of captured) {
-    const { cookie: _c, "content-length": _l, host: _h, ...headers } = req.headers;
-    const res = await viewer.context.request.post(req.url, { headers, data: req.body });
+    const res = await viewer.context.request.post(req.url, { headers: replayHeaders(req), data: req.body });
     const answer = await res.text();
     assert.ok(!/已为标签|已删除个性化菜单/.test(answer), `the viewer's replay ran: ${answer.slice(0, 300)}`);
   }
@@ -145,8 +145,7 @@ test("a viewer sees the conditional menus but cannot add or remove one; the serv
   assert.equal(fx.wechatApi.calls(MENU_PATHS.delConditional, account.appId), dels, "delconditional was not called for the viewer");
   assert.equal(menuApis().conditional(account.appId).length, 1);
   // The admin's own held-back remove does run: the refusal was the role.
-  const { cookie: _c, "content-length": _l, host: _h, ...headers } = captured[1]!.headers;
-  const ok = await admin.context.request.post(captured[1]!.url, { headers, data: captured[1]!.body });
+  const ok = await admin.context.request.post(captured[1]!.url, { headers: replayHeaders(captured[1]!), data: captured[1]!.body });
   assert.ok((await ok.text()).includes("已删除个性化菜单"));
   assert.equal(menuApis().conditional(account.appId).length, 0);
 });

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Page, Request } from "@playwright/test";
 import { screenshot } from "../helpers/browser";
 import { at, bigMsgId, openId, toNewAccount, useConsoleApp, type SeededAccount } from "../helpers/console-e2e";
 import { eventually } from "../helpers/eventually";
 import { installMediaApis } from "../helpers/mock-wechat/media";
 import { messageXml, postSigned, signMessage } from "../helpers/wechat-simulator";
+import { captureAction, replayHeaders } from "../helpers/replay-action";
 
 // Reply rules in the console: a rule made with the form, found by the tester, and answered by the
 // callback to a signed message; a viewer reads and tests but cannot save, even by replaying.
@@ -33,21 +33,6 @@ async function replyTo(account: SeededAccount, content: string, expect: string):
     },
     { what: `the reply to "${content}"` },
   );
-}
-
-type Captured = { url: string; headers: Record<string, string>; body: Buffer };
-
-async function captureAction(page: Page, act: () => Promise<void>): Promise<Captured> {
-  let captured: Captured | null = null;
-  const onRequest = async (r: Request) => {
-    if (r.method() === "POST" && r.headers()["next-action"])
-      captured = { url: r.url(), headers: await r.allHeaders(), body: r.postDataBuffer() ?? Buffer.alloc(0) };
-  };
-  page.on("request", onRequest);
-  await act();
-  page.off("request", onRequest);
-  assert.ok(captured, "the admin's request was captured");
-  return captured;
 }
 
 test("zh: a keyword rule made with the form, the tester and a signed message all give its reply", async () => {
@@ -202,7 +187,7 @@ test("a viewer reads the rules and uses the tester, but cannot save, and a repla
   assert.equal(await vpage.getByRole("button", { name: "删除规则" }).count(), 0);
 
   // The admin's own save, replayed with the viewer's session and another reply.
-  const { cookie: _c, "content-length": _l, host: _h, ...headers } = save.headers;
+  const headers = replayHeaders(save);
   const body = Buffer.from(save.body.toString("utf8").replace("你好呀！", "被改了"), "utf8");
   const before = (
     await fx.sql.query(`SELECT m.content, r.updated_at FROM reply_rule r JOIN reply_message m ON m.rule_id = r.id WHERE r.account_id = $1`, [account.id])

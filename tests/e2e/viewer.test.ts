@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Page, Request } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { screenshot } from "../helpers/browser";
 import { at, bigMsgId, openId, useConsoleApp } from "../helpers/console-e2e";
+import { captureAction, replayHeaders } from "../helpers/replay-action";
 
 // What a viewer may and may not do. The refusals are checked where they matter, on the server:
 // an admin's own server-action request is captured in the browser and replayed with a viewer's
@@ -10,27 +11,6 @@ import { at, bigMsgId, openId, useConsoleApp } from "../helpers/console-e2e";
 
 const fx = useConsoleApp();
 const text = (p: Page, s: string | RegExp) => p.getByText(s).first();
-
-type Captured = { url: string; headers: Record<string, string>; body: Buffer };
-
-/** Records the server-action POSTs `page` sends while `act` runs. */
-async function captureAction(page: Page, act: () => Promise<void>): Promise<Captured> {
-  let captured: Captured | null = null;
-  const onRequest = async (r: Request) => {
-    if (r.method() === "POST" && r.headers()["next-action"])
-      captured = { url: r.url(), headers: await r.allHeaders(), body: r.postDataBuffer() ?? Buffer.alloc(0) };
-  };
-  page.on("request", onRequest);
-  await act();
-  page.off("request", onRequest);
-  assert.ok(captured, "the admin's request was captured");
-  return captured;
-}
-
-const replayHeaders = (c: Captured) => {
-  const { cookie: _c, "content-length": _l, host: _h, ...headers } = c.headers;
-  return headers;
-};
 
 test("reads messages but sees the settings disabled", async () => {
   const account = await fx.seedAccount();
