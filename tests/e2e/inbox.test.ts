@@ -221,3 +221,29 @@ test("an account without the customer-service API gets the composer disabled, wi
   assert.ok(await page.getByLabel("消息内容").isDisabled());
   assert.ok(await page.getByRole("button", { name: "发送", exact: true }).isDisabled());
 });
+
+test("a busy inbox in pages of 50: Older leads to the rest, Back to newest returns (zh and en)", async () => {
+  const account = await fx.seedAccount({ mode: "plain", accountType: "service", certified: true });
+  const followers = Array.from({ length: 53 }, () => openId());
+  for (const [i, f] of followers.entries()) await fx.receive(account, { FromUserName: f, MsgType: "text", Content: `第 ${i} 位`, MsgId: bigMsgId() });
+  const newestFirst = [...followers].reverse();
+  for (const [locale, older, newest] of [
+    ["zh-CN", "更早", "回到最新"],
+    ["en-US", "Older", "Back to newest"],
+  ] as const) {
+    const { page } = await fx.signedIn("admin", { locale });
+    await page.goto(at(account, "/inbox"));
+    await row(page, newestFirst[0]!).waitFor();
+    const shown = () => page.locator('[data-testid="inbox-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute("data-openid")));
+    assert.deepEqual(await shown(), newestFirst.slice(0, 50));
+    assert.equal(await page.getByRole("link", { name: newest }).count(), 0, "the first page has no way back");
+    await page.getByRole("link", { name: new RegExp(`^${older}`) }).click();
+    await row(page, newestFirst[50]!).waitFor();
+    assert.deepEqual(await shown(), newestFirst.slice(50), "the second page holds the other three, none again");
+    assert.equal(await page.getByRole("link", { name: new RegExp(`^${older}`) }).count(), 0, "no third page");
+    await screenshot(page, `${locale.slice(0, 2)}-inbox-page-2`);
+    await page.getByRole("link", { name: newest }).click();
+    await row(page, newestFirst[0]!).waitFor();
+    assert.equal((await shown()).length, 50);
+  }
+});
