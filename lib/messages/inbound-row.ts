@@ -42,21 +42,27 @@ export type InboundRow = {
  * The passive reply as the outbound row the thread shows (written in the same statement as the
  * message), and reply-all's other replies, queued as customer-service sends once the message is stored.
  */
+/** The columns of a message row that the console draws a reply from, whoever sent it. */
+export type ShownColumns = {
+  content: string | null;
+  mediaId: string | null;
+  thumbMediaId: string | null;
+  title: string | null;
+  description: string | null;
+  url: string | null;
+  picUrl: string | null;
+};
+
 export type AnswerPlan = {
   ruleId: string | null;
-  passive: {
-    msgType: string;
-    content: string | null;
-    contentGrams: string[] | null;
-    mediaId: string | null;
-    thumbMediaId: string | null;
-    title: string | null;
-    description: string | null;
-    url: string | null;
-    picUrl: string | null;
-    /** The reply in message/custom/send's JSON shape, kept as the row's fields. */
-    body: Record<string, unknown>;
-  } | null;
+  passive:
+    | (ShownColumns & {
+        msgType: string;
+        contentGrams: string[] | null;
+        /** The reply in message/custom/send's JSON shape, kept as the row's fields. */
+        body: Record<string, unknown>;
+      })
+    | null;
   /** message/custom/send bodies, in the rule's order after the passive one (positions 1, 2, …). */
   deferred: CustomMessage[];
 };

@@ -1,4 +1,5 @@
 import { rawQuery, sql, type Queryable } from "../db";
+import type { ShownColumns } from "../messages/inbound-row";
 import { contentGrams } from "../messages/search-grams";
 import type { CustomMessage, RefusalReason, SendOrigin } from "./types";
 
@@ -59,22 +60,12 @@ export async function selectSend(db: Queryable, id: string): Promise<SendRow | n
   return rows[0] ?? null;
 }
 
-type Shown = {
-  content: string | null;
-  mediaId: string | null;
-  thumbMediaId: string | null;
-  title: string | null;
-  description: string | null;
-  url: string | null;
-  picUrl: string | null;
-};
-
 const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 const obj = (v: unknown): Record<string, unknown> => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
 
 /** The columns the thread draws, filled from the body as an inbound message of the same kind fills them. */
-export function shownColumns(m: CustomMessage): Shown {
-  const none: Shown = { content: null, mediaId: null, thumbMediaId: null, title: null, description: null, url: null, picUrl: null };
+export function shownColumns(m: CustomMessage): ShownColumns {
+  const none: ShownColumns = { content: null, mediaId: null, thumbMediaId: null, title: null, description: null, url: null, picUrl: null };
   const part = obj(m[m.msgtype]);
   switch (m.msgtype) {
     case "text":
