@@ -247,3 +247,26 @@ test("a busy inbox in pages of 50: Older leads to the rest, Back to newest retur
     assert.equal((await shown()).length, 50);
   }
 });
+
+test("a reply-all send mpdesk refused itself reads as its reason alone, in zh and en", async () => {
+  const account = await fx.seedAccount({ mode: "plain", accountType: "service", certified: true });
+  const follower = openId();
+  await fx.receive(account, { FromUserName: follower, MsgType: "text", Content: "图片", MsgId: bigMsgId() });
+  // As the send worker stores a deferred rule send that the meter refused: no errcode, the reason in errmsg.
+  await fx.sql.query(
+    `INSERT INTO message (account_id, direction, msg_type, from_user, to_user, content, raw_xml, fields, send_via, send_source, send_status, send_errmsg, received_at)
+     VALUES ($1, 'outbound', 'text', 'gh_e2e', $2, '第二条回复', '', '{}', 'custom', 'rule', 'failed', 'window_closed', now())`,
+    [account.id, follower],
+  );
+  for (const [locale, reason] of [
+    ["zh-CN", "该粉丝的客服消息窗口已关闭"],
+    ["en-US", "The follower's window is closed"],
+  ] as const) {
+    const { page } = await fx.signedIn("admin", { locale });
+    await page.goto(at(account, `/messages/followers/${encodeURIComponent(follower)}`));
+    const note = page.getByTestId("send-error");
+    await note.getByText(reason).waitFor();
+    assert.doesNotMatch(await note.innerText(), /errcode|\?/, "no errcode line for a refusal WeChat never saw");
+    await screenshot(page, `${locale.slice(0, 2)}-thread-refused`);
+  }
+});
