@@ -98,7 +98,9 @@ test("zh: the waiting follower in the inbox, live; a reply from the thread while
   assert.equal(await page.getByLabel("消息内容").inputValue(), "", "the composer is cleared after sending");
 
   // An image, uploaded as temporary media, then sent by its media_id.
+  assert.equal((await page.getByTestId("composer-file").innerText()).trim(), "未选择图片");
   await page.getByLabel("图片（可选）").setInputFiles({ name: "发货单.png", mimeType: "image/png", buffer: PNG });
+  assert.equal((await page.getByTestId("composer-file").innerText()).trim(), "发货单.png", "the chosen file is named");
   await page.getByRole("button", { name: "发送", exact: true }).click();
   await meter.getByText("剩余 3 条").waitFor();
   const image = wechat.sends(account.appId, follower).at(-1)!;
@@ -108,6 +110,7 @@ test("zh: the waiting follower in the inbox, live; a reply from the thread while
   assert.deepEqual(uploaded.bytes, PNG);
   const imageRow = page.getByTestId("outbound-row").filter({ has: page.getByRole("img", { name: "[图片]" }) });
   await imageRow.getByTestId("send-status").getByText("已发送").waitFor();
+  assert.equal((await page.getByTestId("composer-file").innerText()).trim(), "未选择图片", "the chosen file is cleared with the form");
   // Drawn from the copy mpdesk kept, not from WeChat.
   await page.waitForFunction(() =>
     [...document.querySelectorAll<HTMLImageElement>("[data-testid=outbound-row] img")].some((i) => i.complete && i.naturalWidth > 0),

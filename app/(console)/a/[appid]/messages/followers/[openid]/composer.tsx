@@ -1,7 +1,8 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { ActionResult } from "@/components/action-result";
+import { Button } from "@/components/ui/button";
 import { Field, fieldIds } from "@/components/ui/field";
 import { controlClass } from "@/components/ui/input";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -26,8 +27,13 @@ export function Composer({
 }) {
   const [state, action] = useActionState(sendReplyAction, null);
   const form = useRef<HTMLFormElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  // The browser's own file control speaks the browser's language, not the console's.
+  const [fileName, setFileName] = useState<string | null>(null);
   useEffect(() => {
-    if (state?.ok) form.current?.reset();
+    if (!state?.ok) return;
+    form.current?.reset();
+    setFileName(null);
   }, [state]);
   const textError = state && !state.ok ? state.errors?.text : undefined;
   const imageError = state && !state.ok ? state.errors?.image : undefined;
@@ -56,14 +62,25 @@ export function Composer({
         />
       </Field>
       <Field id="reply-image" label={t.image} hint={t.imageHint} error={imageError}>
-        <input
-          {...fieldIds("reply-image", { hint: true, error: !!imageError })}
-          type="file"
-          name="image"
-          accept=".jpg,.jpeg,.png,.gif,.bmp,image/jpeg,image/png,image/gif,image/bmp"
-          disabled={disabled}
-          className="block w-full text-sm text-slate-600 file:mr-3 file:rounded-lg file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium file:text-slate-700 hover:file:bg-slate-200"
-        />
+        <div className="flex items-center gap-3">
+          <Button variant="secondary" size="sm" disabled={disabled} onClick={() => fileInput.current?.click()}>
+            {t.chooseImage}
+          </Button>
+          <span className="min-w-0 truncate text-sm text-slate-600" data-testid="composer-file">
+            {fileName ?? t.noImage}
+          </span>
+          <input
+            {...fieldIds("reply-image", { hint: true, error: !!imageError })}
+            ref={fileInput}
+            type="file"
+            name="image"
+            tabIndex={-1}
+            accept=".jpg,.jpeg,.png,.gif,.bmp,image/jpeg,image/png,image/gif,image/bmp"
+            disabled={disabled}
+            className="sr-only"
+            onChange={(e) => setFileName(e.target.files?.[0]?.name ?? null)}
+          />
+        </div>
       </Field>
       <div className="flex justify-end">
         <SubmitButton pendingLabel={t.sending} disabled={disabled}>
