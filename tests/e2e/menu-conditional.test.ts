@@ -67,6 +67,11 @@ for (const L of [ZH, EN]) {
     await page.getByTestId("menu-row-button[0]").getByRole("button").first().click();
     await page.getByLabel(L.m.fields.name, { exact: true }).fill(L.vip);
     await section.getByLabel(c.tag, { exact: true }).selectOption("100");
+    // WeChat's cap on conditional menus (it publishes no number) reads in words, and nothing is kept.
+    fx.wechatApi.script(account.appId, MENU_PATHS.addConditional, { errcode: 65305, errmsg: "conditional menu count limit" });
+    await section.getByRole("button", { name: c.addFor }).click();
+    await section.getByText(c.tooMany).waitFor();
+    assert.equal(menuApis().conditional(account.appId).length, 0);
     await section.getByRole("button", { name: c.addFor }).click();
     await section.getByText(c.added.split("{id}")[0]!.replace("{tag}", "VIP")).waitFor();
     const held = menuApis().conditional(account.appId);

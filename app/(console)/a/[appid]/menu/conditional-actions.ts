@@ -38,6 +38,8 @@ function refusal(err: unknown, t: Dictionary): ConditionalResult {
     if (errcode === 48001) return { ok: false, message: t.customMenu.noMenuApi };
     if (errcode === 65303) return { ok: false, message: t.customMenu.conditional.needsDefault };
     if (errcode === 65320) return { ok: false, message: t.customMenu.conditional.onlyTag };
+    if (errcode === 65305) return { ok: false, message: t.customMenu.conditional.tooMany };
+    if (errcode === 65306) return { ok: false, message: t.customMenu.conditional.notSupported };
     return { ok: false, message: fmt(t.customMenu.conditional.failed, { errcode, errmsg }) };
   }
   if (isAppError(err, "INVALID_INPUT")) return { ok: false, message: t.customMenu.conditional.onlyTag };
