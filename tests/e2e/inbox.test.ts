@@ -231,7 +231,7 @@ test("a busy inbox in pages of 50: Older leads to the rest, Back to newest retur
   for (const [i, f] of followers.entries()) await fx.receive(account, { FromUserName: f, MsgType: "text", Content: `第 ${i} 位`, MsgId: bigMsgId() });
   const newestFirst = [...followers].reverse();
   for (const [locale, older, newest] of [
-    ["zh-CN", "更早", "回到最新"],
+    ["zh-CN", "较早", "回到最新"],
     ["en-US", "Older", "Back to newest"],
   ] as const) {
     const { page } = await fx.signedIn("admin", { locale });

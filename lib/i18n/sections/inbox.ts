@@ -12,8 +12,6 @@ export const inboxZh = {
   timeLeft: "窗口剩余",
   open: "打开对话",
   waitingSince: "{when} 发来",
-  older: "更早",
-  newest: "回到最新",
   // The conversation
   thread: {
     sentBy: {
@@ -88,8 +86,6 @@ export const inboxEn: typeof inboxZh = {
   timeLeft: "Window left",
   open: "Open the conversation",
   waitingSince: "sent {when}",
-  older: "Older",
-  newest: "Back to newest",
   thread: {
     sentBy: {
       rule: "rule “{name}”",

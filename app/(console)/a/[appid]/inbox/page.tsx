@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LiveRefresh } from "@/components/live-refresh";
+import { PagerLinks } from "@/components/pager-links";
 import { Badge } from "@/components/ui/badge";
-import { buttonClass } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -108,17 +108,12 @@ export default async function InboxPage({
           </Table>
         )}
         {before || older ? (
-          <nav aria-label="pagination" className="flex justify-end gap-2 border-t border-slate-200 px-4 py-3 text-sm">
-            {before ? (
-              <Link href={accountPath(account.appId, "/inbox")} className={buttonClass("ghost", "sm")}>
-                {ib.newest}
-              </Link>
-            ) : null}
-            {older ? (
-              <Link href={accountPath(account.appId, "/inbox", `?before=${encodeURIComponent(older)}`)} className={buttonClass("secondary", "sm")} rel="next">
-                {ib.older} →
-              </Link>
-            ) : null}
+          <nav aria-label="pagination" className="flex justify-end border-t border-slate-200 px-4 py-3 text-sm">
+            <PagerLinks
+              newest={before ? accountPath(account.appId, "/inbox") : null}
+              older={older ? accountPath(account.appId, "/inbox", `?before=${encodeURIComponent(older)}`) : null}
+              t={t.messages}
+            />
           </nav>
         ) : null}
       </div>

@@ -9,6 +9,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { PagerLinks } from "@/components/pager-links";
 import { accountApiPath, accountPath } from "@/lib/accounts/account-path";
 import { callbackUrlFor, publicBaseUrl } from "@/lib/accounts/server-url";
 import { firstStepNotDone, loadSetupProgress } from "@/lib/accounts/setup-steps";
@@ -173,23 +174,12 @@ export default async function MessagesPage({
         )}
         <nav aria-label="pagination" className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm">
           <span className="text-slate-500">{fmt(m.pageInfo, { n: page.items.length })}</span>
-          <div className="flex gap-2">
-            {!firstPage ? (
-              <Link href={pageLink({})} className={buttonClass("ghost", "sm")}>
-                {m.newest}
-              </Link>
-            ) : null}
-            {page.newer ? (
-              <Link href={pageLink({ after: page.newer })} className={buttonClass("secondary", "sm")} rel="prev">
-                ← {m.newer}
-              </Link>
-            ) : null}
-            {page.older ? (
-              <Link href={pageLink({ before: page.older })} className={buttonClass("secondary", "sm")} rel="next">
-                {m.older} →
-              </Link>
-            ) : null}
-          </div>
+          <PagerLinks
+            newest={firstPage ? null : pageLink({})}
+            newer={page.newer ? pageLink({ after: page.newer }) : null}
+            older={page.older ? pageLink({ before: page.older }) : null}
+            t={m}
+          />
         </nav>
       </div>
     </>
