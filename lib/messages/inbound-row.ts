@@ -38,10 +38,6 @@ export type InboundRow = {
   answer?: AnswerPlan | null;
 };
 
-/**
- * The passive reply as the outbound row the thread shows (written in the same statement as the
- * message), and reply-all's other replies, queued as customer-service sends once the message is stored.
- */
 /** The columns of a message row that the console draws a reply from, whoever sent it. */
 export type ShownColumns = {
   content: string | null;
@@ -53,6 +49,10 @@ export type ShownColumns = {
   picUrl: string | null;
 };
 
+/**
+ * The passive reply as the outbound row the thread shows (written in the same statement as the
+ * message), and reply-all's other replies, queued as customer-service sends once the message is stored.
+ */
 export type AnswerPlan = {
   ruleId: string | null;
   passive:
