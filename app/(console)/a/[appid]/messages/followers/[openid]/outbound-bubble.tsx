@@ -88,8 +88,8 @@ export function OutboundBubble({
       {failed ? (
         <p className="max-w-[80%] rounded-lg bg-red-50 px-3 py-2 text-right text-xs text-red-900" role="note" data-testid="send-error">
           {/* No errcode: mpdesk refused it before WeChat was called, and the explanation says why. */}
-          {detail!.errcode !== null ? fmt(t.errcode, { errcode: detail!.errcode, errmsg: detail!.errmsg ?? "" }) : null}
-          {explanation ? <span className={detail!.errcode !== null ? "mt-0.5 block" : "block"}>{explanation}</span> : null}
+          {detail!.errcode !== null ? <span className="mb-0.5 block">{fmt(t.errcode, { errcode: detail!.errcode, errmsg: detail!.errmsg ?? "" })}</span> : null}
+          {explanation ? <span className="block">{explanation}</span> : null}
         </p>
       ) : null}
     </div>
