@@ -30,12 +30,8 @@ const hubs = new Map<string, Hub>();
 
 export async function listenForNotifications(opts: { connectionString: string } & Subscriber): Promise<DbListener> {
   const key = opts.connectionString;
-  let hub = hubs.get(key);
-  if (!hub) {
-    hub = { subscribers: new Set(), client: null, listening: new Set(), retry: null, steps: Promise.resolve() };
-    hubs.set(key, hub);
-  }
-  const h = hub;
+  const h = hubs.get(key) ?? { subscribers: new Set(), client: null, listening: new Set(), retry: null, steps: Promise.resolve() };
+  hubs.set(key, h);
   const sub: Subscriber = { channels: opts.channels, onNotification: opts.onNotification, onConnect: opts.onConnect };
   await step(h, async () => {
     h.subscribers.add(sub);

@@ -9,8 +9,8 @@
 // then the callback to one account at its own URL (/api/wechat/<AppID>), by round with 2 and with
 // BENCH_ACCOUNTS (50) accounts configured; then two more accounts alternate, one with
 // BENCH_RULES (200) reply rules (100 equal, 50 contain, 50 regex keywords; the texts match none,
-// so every rule is tried) and one without, for BENCH_RULE_ROUNDS rounds (5); finally it checks that every message answered 2xx is
-// in the database.
+// so every rule is tried) and one without, for BENCH_RULE_ROUNDS rounds (5); finally it checks
+// that every message answered 2xx is in the database.
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import pg from "pg";
